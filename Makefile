@@ -1,0 +1,36 @@
+# pagemesh: `make run` starts the whole mesh, `make test` runs every test. Both set everything up first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+TOOLS := $(CURDIR)/.tools/bin
+export PATH := $(TOOLS):$(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: help setup generate run test lint bench
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## virtualenv with pinned Python deps, and buf, grpcurl, grpc-health-probe, ghz in .tools/
+	@scripts/setup.sh
+
+generate: setup ## regenerate Python code from proto/ (never edit it by hand)
+	$(PY) scripts/generate.py
+
+run: setup ## start all six services and the aggregator on the default ports (Ctrl-C stops them)
+	$(VENV)/bin/pagemesh up
+
+test: setup ## every test: lint, generated-code drift, then pytest
+	$(MAKE) --no-print-directory lint
+	$(PY) scripts/generate.py --check
+	$(PY) -m pytest
+
+lint: setup ## ruff, mypy --strict and buf lint
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(TOOLS)/buf lint
+
+bench: setup ## benchmarks that print figures (not part of `make test`)
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -1,0 +1,52 @@
+"""The `pagemesh` console script: one command, with a subcommand per part of the mesh.
+
+Each subcommand lives in the part it belongs to and is imported only when run, so `pagemesh compat`
+does not pay for starting gRPC servers and `pagemesh up` does not load the compiler.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+# subcommand -> (module with `main(argv: list[str]) -> int`, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "up": ("pagemesh.runtime.up", "start all six services and the aggregator, wait until healthy"),
+    "serve": ("services.cli", "run one service"),
+    "compat": ("compat.cli", "check proto contracts for breaking changes"),
+}
+
+
+def _usage() -> str:
+    lines = ["usage: pagemesh COMMAND [ARGS...]", "", "commands:"]
+    lines += [f"  {name:<8} {help_text}" for name, (_, help_text) in COMMANDS.items()]
+    lines += ["", "Run `pagemesh COMMAND --help` for a command's options."]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs one subcommand and returns its exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help"):
+        print(_usage())
+        return 0 if args else 1
+    if args[0] == "--version":
+        from pagemesh import __version__
+
+        print(f"pagemesh {__version__}")
+        return 0
+    name, rest = args[0], args[1:]
+    if name not in COMMANDS:
+        print(f"pagemesh: unknown command {name!r}; run `pagemesh --help` for the list", file=sys.stderr)
+        return 1
+    module = importlib.import_module(COMMANDS[name][0])
+    run: Callable[[list[str]], int] = module.main
+    try:
+        return run(rest)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

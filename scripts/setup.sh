@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds everything pagemesh needs on a fresh machine: the virtualenv with pinned Python
+# dependencies, and the pinned CLI tools in .tools/. Safe to re-run: each step is skipped when
+# its stamp says the pinned inputs have not changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+# shellcheck source=tools.env
+source scripts/tools.env
+
+tools=$root/.tools
+mkdir -p "$tools/bin" "$tools/stamps"
+
+# up_to_date NAME KEY: true when step NAME last ran with the same KEY.
+up_to_date() { [ -f "$tools/stamps/$1" ] && [ "$(cat "$tools/stamps/$1")" = "$2" ]; }
+stamp() { printf '%s' "$2" >"$tools/stamps/$1"; }
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+python_key=$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
+if [ ! -x .venv/bin/python ] || ! up_to_date python "$python_key"; then
+  say "virtualenv .venv (pinned by constraints.txt)"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+  stamp python "$python_key"
+fi
+
+if ! up_to_date buf "$BUF_VERSION" || [ ! -x "$tools/bin/buf" ]; then
+  say "buf $BUF_VERSION (npm @bufbuild/buf)"
+  mkdir -p "$tools/npm"
+  npm install --prefix "$tools/npm" --no-audit --no-fund --loglevel=error "@bufbuild/buf@$BUF_VERSION" >/dev/null
+  ln -sf "$tools/npm/node_modules/.bin/buf" "$tools/bin/buf"
+  stamp buf "$BUF_VERSION"
+fi
+
+go_tool() { # go_tool NAME MODULE_PATH VERSION
+  if ! up_to_date "$1" "$3" || [ ! -x "$tools/bin/$1" ]; then
+    say "$1 $3 (go install)"
+    GOBIN="$tools/bin" GOFLAGS=-mod=mod go install "$2@$3"
+    stamp "$1" "$3"
+  fi
+}
+go_tool grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl "$GRPCURL_VERSION"
+go_tool grpc-health-probe github.com/grpc-ecosystem/grpc-health-probe "$GRPC_HEALTH_PROBE_VERSION"
+go_tool ghz github.com/bojand/ghz/cmd/ghz "$GHZ_VERSION"
