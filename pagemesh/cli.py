@@ -6,13 +6,25 @@ does not pay for starting gRPC servers and `pagemesh up` does not load the compi
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from pagemesh import __version__
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse for pagemesh's subcommands: a usage error is one line on stderr and exit code 1."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(1, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
 
 # subcommand -> (module with `main(argv: list[str]) -> int`, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "up": ("pagemesh.runtime.up", "start all six services and the aggregator, wait until healthy"),
+    "up": ("pagemesh.up", "start all six services and the aggregator, wait until healthy"),
     "serve": ("services.cli", "run one service"),
     "compat": ("compat.cli", "check proto contracts for breaking changes"),
 }
@@ -32,8 +44,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_usage())
         return 0 if args else 1
     if args[0] == "--version":
-        from pagemesh import __version__
-
         print(f"pagemesh {__version__}")
         return 0
     name, rest = args[0], args[1:]

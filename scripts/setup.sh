@@ -21,7 +21,7 @@ if [ ! -x .venv/bin/python ] || ! up_to_date python "$python_key"; then
   say "virtualenv .venv (pinned by constraints.txt)"
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt --config-settings editable_mode=compat -e '.[dev]'
   stamp python "$python_key"
 fi
 

@@ -1,0 +1,59 @@
+"""The shared runtime of every pagemesh server: configuration, lifecycle, interceptor, errors, paging."""
+
+from __future__ import annotations
+
+from pagemesh.runtime._config import (
+    AGGREGATOR,
+    DEFAULT_ADDRESSES,
+    DEFAULT_HTTP_ADDRESS,
+    SERVICES,
+    Settings,
+    parse_address,
+)
+from pagemesh.runtime._errors import InvalidArgumentError, NotFoundError, PagemeshError, UnavailableError
+from pagemesh.runtime._faults import FaultSpec
+from pagemesh.runtime._interceptors import REQUEST_ID_KEY, CallInterceptor, current_request_id, new_request_id
+from pagemesh.runtime._logging import configure_logging, log_event
+from pagemesh.runtime._pagination import Page, PageSizePolicy, decode_page_token, encode_page_token, paginate
+from pagemesh.runtime._server import (
+    ApiBinding,
+    GrpcServer,
+    ServerStartError,
+    ServiceInstance,
+    api_binding,
+    wait_for_stop_signal,
+)
+from pagemesh.runtime._sqlite import StoreError, open_store
+
+__all__ = [
+    "AGGREGATOR",
+    "DEFAULT_ADDRESSES",
+    "DEFAULT_HTTP_ADDRESS",
+    "REQUEST_ID_KEY",
+    "SERVICES",
+    "ApiBinding",
+    "CallInterceptor",
+    "FaultSpec",
+    "GrpcServer",
+    "InvalidArgumentError",
+    "NotFoundError",
+    "Page",
+    "PageSizePolicy",
+    "PagemeshError",
+    "ServerStartError",
+    "ServiceInstance",
+    "Settings",
+    "StoreError",
+    "UnavailableError",
+    "api_binding",
+    "configure_logging",
+    "current_request_id",
+    "decode_page_token",
+    "encode_page_token",
+    "log_event",
+    "new_request_id",
+    "open_store",
+    "paginate",
+    "parse_address",
+    "wait_for_stop_signal",
+]

@@ -1,0 +1,178 @@
+"""The one server lifecycle every pagemesh process uses (after gRPC's graceful-shutdown example).
+
+`grpc.aio.server()` -> add the versioned servicers, health and reflection -> bind (a taken port is an
+error) -> start -> wait for SIGTERM or SIGINT -> health NOT_SERVING -> optional drain period, so load
+balancers and probes see it -> `stop(grace)`, in which in-flight calls finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import grpc
+import grpc.aio
+from google.protobuf.descriptor import FileDescriptor
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from pagemesh.runtime._errors import PagemeshError
+from pagemesh.runtime._faults import FaultSpec
+from pagemesh.runtime._interceptors import CallInterceptor
+from pagemesh.runtime._logging import log_event
+
+__all__ = [
+    "ApiBinding",
+    "GrpcServer",
+    "ServerStartError",
+    "ServiceInstance",
+    "api_binding",
+    "wait_for_stop_signal",
+]
+
+_logger = logging.getLogger("pagemesh.server")
+S = TypeVar("S")
+
+SERVER_OPTIONS: Sequence[tuple[str, int]] = (
+    # grpcio binds a taken port silently when SO_REUSEPORT is on (its default): make it an error.
+    ("grpc.so_reuseport", 0),
+    # Accept the keepalive pings that pagemesh's own clients send (every 20 s without calls).
+    ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+    ("grpc.keepalive_permit_without_calls", 1),
+)
+
+
+class ServerStartError(PagemeshError):
+    """The server could not listen on its address."""
+
+
+@dataclass(frozen=True)
+class ApiBinding:
+    """One gRPC service that a process serves: its full name, its API version and how to add it."""
+
+    service_name: str
+    """The full proto name, e.g. `pagemesh.product.v2.ProductService`."""
+    version: str
+    """The API version, `v1` or `v2`."""
+    register: Callable[[grpc.aio.Server], None]
+    """Adds the servicer to a server."""
+
+
+def api_binding(
+    file: FileDescriptor, add_to_server: Callable[[S, grpc.aio.Server], None], servicer: S
+) -> ApiBinding:
+    """The binding of a servicer for the one service that the proto `file` declares."""
+    (service,) = file.services_by_name.values()
+    return ApiBinding(
+        service_name=service.full_name,
+        version=file.package.rpartition(".")[2],
+        register=lambda server: add_to_server(servicer, server),
+    )
+
+
+class GrpcServer:
+    """A `grpc.aio` server with health, reflection and the pagemesh interceptor."""
+
+    def __init__(
+        self,
+        component: str,
+        address: str,
+        bindings: Sequence[ApiBinding],
+        *,
+        faults: FaultSpec | None = None,
+    ) -> None:
+        self.component = component
+        self.address = address
+        self.bindings = tuple(bindings)
+        self.port = 0
+        self.health = health.aio.HealthServicer()
+        self._faults = faults
+        self._server: grpc.aio.Server | None = None
+
+    @property
+    def service_names(self) -> list[str]:
+        """The full names of the versioned services this server answers for."""
+        return [binding.service_name for binding in self.bindings]
+
+    async def start(self) -> None:
+        """Binds the address, starts serving and reports SERVING for the server and each service."""
+        # grpc.aio servers belong to the running event loop, so the server is made here, not in __init__.
+        self._server = server = grpc.aio.server(
+            interceptors=[CallInterceptor(self._faults)], options=SERVER_OPTIONS
+        )
+        for binding in self.bindings:
+            binding.register(server)
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
+        reflection.enable_server_reflection(
+            [
+                *self.service_names,
+                health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                reflection.SERVICE_NAME,
+            ],
+            server,
+        )
+        try:
+            port = server.add_insecure_port(self.address)
+        except RuntimeError:
+            port = 0
+        if port == 0:
+            raise ServerStartError(
+                f"{self.component}: cannot listen on {self.address}: "
+                "the port is in use or the host is not an address of this machine"
+            )
+        self.port = port
+        await server.start()
+        for name in ["", *self.service_names]:
+            await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        versions = ", ".join(sorted({binding.version for binding in self.bindings}))
+        log_event(_logger, logging.INFO, "serving", address=self.address, port=port, versions=versions)
+
+    async def stop(self, grace: float, drain: float = 0.0) -> None:
+        """Reports NOT_SERVING, keeps serving for `drain` seconds, then lets in-flight calls finish."""
+        await self.health.enter_graceful_shutdown()
+        log_event(_logger, logging.INFO, "stopping", drain_seconds=drain, grace_seconds=grace)
+        if drain > 0:
+            await asyncio.sleep(drain)
+        if self._server is not None:
+            await self._server.stop(grace)
+        log_event(_logger, logging.INFO, "stopped")
+
+    async def wait_for_termination(self) -> None:
+        """Returns when the server has stopped."""
+        if self._server is not None:
+            await self._server.wait_for_termination()
+
+
+async def wait_for_stop_signal(on_signal: Callable[[], Awaitable[None]] | None = None) -> signal.Signals:
+    """Waits for SIGTERM or SIGINT and returns which one came."""
+    loop = asyncio.get_running_loop()
+    received: asyncio.Future[signal.Signals] = loop.create_future()
+
+    def deliver(signum: signal.Signals) -> None:
+        if not received.done():
+            received.set_result(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, deliver, signum)
+    try:
+        signum = await received
+    finally:
+        for signum_ in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum_)
+    if on_signal is not None:
+        await on_signal()
+    return signum
+
+
+@dataclass(frozen=True)
+class ServiceInstance:
+    """A backend service opened on its store: the versioned APIs to serve and how to release the store."""
+
+    bindings: Sequence[ApiBinding]
+    """Every API version the service offers, v1 first."""
+    close: Callable[[], None]
+    """Releases the store once the server has stopped."""

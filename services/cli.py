@@ -1,0 +1,104 @@
+"""`pagemesh serve SERVICE`: runs one backend service in this process until SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from pagemesh.cli import ArgumentParser
+from pagemesh.runtime import (
+    SERVICES,
+    FaultSpec,
+    GrpcServer,
+    PagemeshError,
+    Settings,
+    configure_logging,
+    parse_address,
+    wait_for_stop_signal,
+)
+from services import open_service
+
+__all__ = ["main"]
+
+API_VERSIONS = ("v1", "v2")
+
+
+def _versions(text: str) -> frozenset[str]:
+    versions = frozenset(v.strip() for v in text.split(",") if v.strip())
+    unknown = versions - set(API_VERSIONS)
+    if unknown or not versions:
+        raise ValueError(text)
+    return versions
+
+
+def build_parser() -> ArgumentParser:
+    """The options of `pagemesh serve`."""
+    parser = ArgumentParser(prog="pagemesh serve", description="Run one pagemesh backend service.")
+    parser.add_argument("service", choices=SERVICES, help="the service to run")
+    parser.add_argument("--host", help="the address to listen on (default: from PAGEMESH_<SERVICE>_ADDR)")
+    parser.add_argument("--port", type=int, help="the port to listen on (default: the service's own)")
+    parser.add_argument("--db", type=Path, help="the SQLite file (created and seeded if missing)")
+    parser.add_argument(
+        "--api",
+        type=str,
+        default="v1,v2",
+        metavar="VERSIONS",
+        help="the API versions to serve: v1, v2 or v1,v2 (default), e.g. v1 to act as an older deployment",
+    )
+    parser.add_argument(
+        "--inject",
+        action="append",
+        default=[],
+        metavar="FAULT",
+        help="inject a fault into every call: latency=MS, error_rate=P or slow=MS@P (repeatable)",
+    )
+    parser.add_argument("--grace", type=float, help="seconds in-flight calls may run after a stop signal")
+    parser.add_argument(
+        "--drain",
+        type=float,
+        default=0.0,
+        help="seconds to keep serving after reporting NOT_SERVING, before stopping (default 0)",
+    )
+    return parser
+
+
+async def _serve(server: GrpcServer, grace: float, drain: float) -> None:
+    await server.start()
+    await wait_for_stop_signal()
+    await server.stop(grace, drain)
+
+
+def main(argv: list[str]) -> int:
+    """Runs `pagemesh serve` and returns its exit code."""
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    try:
+        versions = _versions(options.api)
+    except ValueError:
+        parser.error(f"--api {options.api!r} must be v1, v2 or v1,v2")
+    try:
+        settings = Settings.from_environment()
+        host, port = parse_address(settings.addresses[options.service])
+        host = options.host or host
+        port = port if options.port is None else options.port
+        address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        parse_address(address)
+        faults = FaultSpec.parse(options.inject)
+        configure_logging(options.service, settings.log_level)
+        instance = open_service(options.service, options.db or settings.db_path(options.service))
+    except PagemeshError as error:
+        print(f"pagemesh serve: {error}", file=sys.stderr)
+        return 1
+    try:
+        bindings = [b for b in instance.bindings if b.version in versions]
+        server = GrpcServer(options.service, address, bindings, faults=faults)
+        asyncio.run(
+            _serve(server, settings.grace_seconds if options.grace is None else options.grace, options.drain)
+        )
+    except PagemeshError as error:
+        print(f"pagemesh serve: {error}", file=sys.stderr)
+        return 1
+    finally:
+        instance.close()
+    return 0

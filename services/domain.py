@@ -1,0 +1,75 @@
+"""Domain types and wire conversions shared by the services: money and time.
+
+v1 contracts carry money as a float and time as RFC 3339 strings; v2 contracts carry Money
+(units + nanos + currency) and `google.protobuf.Timestamp`. Both adapters convert from the same values
+here, so v1 and v2 of a service always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from pagemesh.runtime import InvalidArgumentError
+
+__all__ = [
+    "Money",
+    "date_from_iso",
+    "datetime_from_iso",
+    "rfc3339",
+    "timestamp_of",
+    "timestamp_of_date",
+    "validate_id",
+]
+
+
+@dataclass(frozen=True)
+class Money:
+    """An exact amount in one currency."""
+
+    currency_code: str
+    units: int
+    nanos: int
+
+    @property
+    def as_float(self) -> float:
+        """The amount as a float, as v1 contracts carry it."""
+        return self.units + self.nanos / 1e9
+
+
+def timestamp_of(moment: datetime) -> Timestamp:
+    """A protobuf Timestamp of an aware datetime."""
+    stamp = Timestamp()
+    stamp.FromDatetime(moment.astimezone(UTC))
+    return stamp
+
+
+def timestamp_of_date(day: date) -> Timestamp:
+    """A protobuf Timestamp at midnight UTC of `day`."""
+    return timestamp_of(datetime(day.year, day.month, day.day, tzinfo=UTC))
+
+
+def rfc3339(moment: datetime) -> str:
+    """`moment` in RFC 3339 UTC with second precision, e.g. "2024-03-01T12:00:00Z"."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def datetime_from_iso(text: str) -> datetime:
+    """The aware datetime stored as ISO 8601 text."""
+    return datetime.fromisoformat(text)
+
+
+def date_from_iso(text: str) -> date:
+    """The date stored as "YYYY-MM-DD"."""
+    return date.fromisoformat(text)
+
+
+def validate_id(value: str, field: str) -> str:
+    """Returns a required ID field's value, or raises INVALID_ARGUMENT naming the field."""
+    if not value or not value.strip():
+        raise InvalidArgumentError(f"{field} is required")
+    if len(value) > 128:
+        raise InvalidArgumentError(f"{field} is longer than 128 characters")
+    return value
