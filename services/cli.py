@@ -34,7 +34,7 @@ def _versions(text: str) -> frozenset[str]:
 
 def build_parser() -> ArgumentParser:
     """The options of `pagemesh serve`."""
-    parser = ArgumentParser(prog="pagemesh serve", description="Run one pagemesh backend service.")
+    parser = ArgumentParser(prog="pagemesh serve", description="Run one pagemesh backend service (or `pagemesh serve aggregator`).")
     parser.add_argument("service", choices=SERVICES, help="the service to run")
     parser.add_argument("--host", help="the address to listen on (default: from PAGEMESH_<SERVICE>_ADDR)")
     parser.add_argument("--port", type=int, help="the port to listen on (default: the service's own)")
@@ -71,6 +71,11 @@ async def _serve(server: GrpcServer, grace: float, drain: float) -> None:
 
 def main(argv: list[str]) -> int:
     """Runs `pagemesh serve` and returns its exit code."""
+    if argv[:1] == ["aggregator"]:
+        # The aggregator is served by the same command but has its own options.
+        from aggregator.cli import main as serve_aggregator  # noqa: PLC0415
+
+        return serve_aggregator(argv[1:])
     parser = build_parser()
     options = parser.parse_args(argv)
     try:
