@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from pagemesh.cli import ArgumentParser
@@ -34,7 +36,10 @@ def _versions(text: str) -> frozenset[str]:
 
 def build_parser() -> ArgumentParser:
     """The options of `pagemesh serve`."""
-    parser = ArgumentParser(prog="pagemesh serve", description="Run one pagemesh backend service (or `pagemesh serve aggregator`).")
+    parser = ArgumentParser(
+        prog="pagemesh serve",
+        description="Run one pagemesh backend service (or `pagemesh serve aggregator`).",
+    )
     parser.add_argument("service", choices=SERVICES, help="the service to run")
     parser.add_argument("--host", help="the address to listen on (default: from PAGEMESH_<SERVICE>_ADDR)")
     parser.add_argument("--port", type=int, help="the port to listen on (default: the service's own)")
@@ -72,9 +77,8 @@ async def _serve(server: GrpcServer, grace: float, drain: float) -> None:
 def main(argv: list[str]) -> int:
     """Runs `pagemesh serve` and returns its exit code."""
     if argv[:1] == ["aggregator"]:
-        # The aggregator is served by the same command but has its own options.
-        from aggregator.cli import main as serve_aggregator  # noqa: PLC0415
-
+        # The aggregator is served by the same command but has its own options (aggregator.cli).
+        serve_aggregator: Callable[[list[str]], int] = importlib.import_module("aggregator.cli").main
         return serve_aggregator(argv[1:])
     parser = build_parser()
     options = parser.parse_args(argv)
