@@ -1,0 +1,480 @@
+"""A read-only view of compiled descriptors with source locations, shaped for comparing two versions.
+
+Wraps `FileDescriptorProto`s (from protoc, a FileDescriptorSet or a buf image) in small element classes that
+know their file, source path, full name and resolved features, so rules read like the questions they ask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from google.protobuf import descriptor_pb2
+
+from compat import _features as feat
+
+__all__ = [
+    "Enum",
+    "EnumValue",
+    "Field",
+    "Image",
+    "Location",
+    "Message",
+    "Method",
+    "Oneof",
+    "ProtoFile",
+    "Service",
+]
+
+_FDP = descriptor_pb2.FieldDescriptorProto
+_FS = descriptor_pb2.FeatureSet
+
+_KIND_NAMES: dict[int, str] = {
+    _FDP.TYPE_DOUBLE: "double",
+    _FDP.TYPE_FLOAT: "float",
+    _FDP.TYPE_INT64: "int64",
+    _FDP.TYPE_UINT64: "uint64",
+    _FDP.TYPE_INT32: "int32",
+    _FDP.TYPE_FIXED64: "fixed64",
+    _FDP.TYPE_FIXED32: "fixed32",
+    _FDP.TYPE_BOOL: "bool",
+    _FDP.TYPE_STRING: "string",
+    _FDP.TYPE_GROUP: "group",
+    _FDP.TYPE_MESSAGE: "message",
+    _FDP.TYPE_BYTES: "bytes",
+    _FDP.TYPE_UINT32: "uint32",
+    _FDP.TYPE_ENUM: "enum",
+    _FDP.TYPE_SFIXED32: "sfixed32",
+    _FDP.TYPE_SFIXED64: "sfixed64",
+    _FDP.TYPE_SINT32: "sint32",
+    _FDP.TYPE_SINT64: "sint64",
+}
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an element is written: its file, descriptor source path and 1-based span."""
+
+    file: ProtoFile
+    path: tuple[int, ...]
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(eq=False)
+class ProtoFile:
+    """A .proto file: `display_path` is what findings print, `config_path` what ignores match."""
+
+    proto: descriptor_pb2.FileDescriptorProto
+    display_path: str
+    config_path: str
+    is_import: bool = False
+    messages: list[Message] = field(default_factory=list)  # every message, nested ones included
+    enums: list[Enum] = field(default_factory=list)  # every enum, nested ones included
+    extensions: list[Field] = field(default_factory=list)  # every extension, nested ones included
+    services: list[Service] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.proto.name
+
+    @property
+    def package(self) -> str:
+        return self.proto.package
+
+    @cached_property
+    def edition(self) -> int:
+        if self.proto.syntax == "editions":
+            return int(self.proto.edition)
+        return feat.EDITION_PROTO3 if self.proto.syntax == "proto3" else feat.EDITION_PROTO2
+
+    @property
+    def is_editions(self) -> bool:
+        return self.proto.syntax == "editions"
+
+    @cached_property
+    def _spans(self) -> dict[tuple[int, ...], descriptor_pb2.SourceCodeInfo.Location]:
+        spans: dict[tuple[int, ...], descriptor_pb2.SourceCodeInfo.Location] = {}
+        for loc in self.proto.source_code_info.location:
+            spans.setdefault(tuple(loc.path), loc)
+        return spans
+
+    def location(self, path: tuple[int, ...]) -> Location | None:
+        """The element at `path`, or None when the source does not spell it out (an unset option)."""
+        loc = self._spans.get(path)
+        if loc is None:
+            return None
+        span = list(loc.span)
+        if len(span) == 3:
+            span = [span[0], span[1], span[0], span[2]]
+        return Location(self, path, span[0] + 1, span[1] + 1, span[2] + 1, span[3] + 1)
+
+    def comments(self, path: tuple[int, ...]) -> str:
+        loc = self._spans.get(path)
+        if loc is None:
+            return ""
+        return "\n".join([*loc.leading_detached_comments, loc.leading_comments, loc.trailing_comments])
+
+    @property
+    def features(self) -> descriptor_pb2.FeatureSet:
+        return self.proto.options.features
+
+
+@dataclass(eq=False)
+class Message:
+    proto: descriptor_pb2.DescriptorProto
+    file: ProtoFile
+    path: tuple[int, ...]
+    parent: Message | None
+    fields: list[Field] = field(default_factory=list)
+    oneofs: list[Oneof] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.proto.name
+
+    @cached_property
+    def nested_name(self) -> str:
+        return f"{self.parent.nested_name}.{self.name}" if self.parent else self.name
+
+    @cached_property
+    def full_name(self) -> str:
+        return _qualify(self.file.package, self.nested_name)
+
+    @property
+    def is_map_entry(self) -> bool:
+        return self.proto.options.map_entry
+
+    @cached_property
+    def feature_chain(self) -> list[descriptor_pb2.FeatureSet]:
+        outer = self.parent.feature_chain if self.parent else [self.file.features]
+        return [*outer, self.proto.options.features]
+
+    @property
+    def location(self) -> Location | None:
+        return self.file.location(self.path)
+
+
+@dataclass(eq=False)
+class Oneof:
+    proto: descriptor_pb2.OneofDescriptorProto
+    message: Message
+    index: int
+    fields: list[Field] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.proto.name
+
+    @property
+    def is_synthetic(self) -> bool:
+        return bool(self.fields) and all(f.proto.proto3_optional for f in self.fields)
+
+
+@dataclass(eq=False)
+class Field:
+    """A message field or an extension (`extendee` set); `scope` is the message it is declared in, if any."""
+
+    proto: descriptor_pb2.FieldDescriptorProto
+    file: ProtoFile
+    path: tuple[int, ...]
+    scope: Message | None
+    image: Image
+    oneof: Oneof | None = None
+
+    @property
+    def name(self) -> str:
+        return self.proto.name
+
+    @property
+    def number(self) -> int:
+        return self.proto.number
+
+    @property
+    def extendee(self) -> str:
+        return self.proto.extendee
+
+    @property
+    def is_extension(self) -> bool:
+        return bool(self.proto.extendee)
+
+    @cached_property
+    def nested_name(self) -> str:
+        return f"{self.scope.nested_name}.{self.name}" if self.scope else self.name
+
+    @cached_property
+    def full_name(self) -> str:
+        return _qualify(self.file.package, self.nested_name)
+
+    @property
+    def type(self) -> int:
+        return int(self.proto.type)
+
+    @property
+    def type_name(self) -> str:
+        return self.proto.type_name
+
+    @cached_property
+    def feature_chain(self) -> list[descriptor_pb2.FeatureSet]:
+        outer = self.scope.feature_chain if self.scope else [self.file.features]
+        if self.oneof is not None:
+            outer = [*outer, self.oneof.proto.options.features]
+        return [*outer, self.proto.options.features]
+
+    def feature(self, name: str) -> int:
+        return feat.resolve_feature(self.file.edition, self.feature_chain, name)
+
+    @cached_property
+    def kind(self) -> int:
+        """The wire kind, as in protoreflect: an editions message field with DELIMITED encoding is a group."""
+        if (
+            self.type == _FDP.TYPE_MESSAGE
+            and self.file.is_editions
+            and self.feature("message_encoding") == _FS.DELIMITED
+            and not self.is_map
+        ):
+            return _FDP.TYPE_GROUP
+        return self.type
+
+    @property
+    def kind_name(self) -> str:
+        if self.kind == _FDP.TYPE_GROUP and self.file.edition != feat.EDITION_PROTO2:
+            return "message (delimited encoding)"
+        return _KIND_NAMES[self.kind]
+
+    @cached_property
+    def message_type(self) -> Message | None:
+        if self.type in (_FDP.TYPE_MESSAGE, _FDP.TYPE_GROUP):
+            return self.image.message_by_full_name.get(self.type_name.lstrip("."))
+        return None
+
+    @cached_property
+    def enum_type(self) -> Enum | None:
+        if self.type == _FDP.TYPE_ENUM:
+            return self.image.enum_by_full_name.get(self.type_name.lstrip("."))
+        return None
+
+    @property
+    def is_repeated(self) -> bool:
+        return self.proto.label == _FDP.LABEL_REPEATED
+
+    @cached_property
+    def is_map(self) -> bool:
+        message = self.message_type
+        return self.is_repeated and message is not None and message.is_map_entry
+
+    @cached_property
+    def is_required(self) -> bool:
+        if self.proto.label == _FDP.LABEL_REQUIRED:
+            return True
+        return (
+            self.file.is_editions
+            and not self.is_repeated
+            and self.feature("field_presence") == _FS.LEGACY_REQUIRED
+        )
+
+    @cached_property
+    def has_presence(self) -> bool:
+        if self.is_repeated:
+            return False
+        return (
+            self.is_extension
+            or self.feature("field_presence") in (_FS.EXPLICIT, _FS.LEGACY_REQUIRED)
+            or self.type in (_FDP.TYPE_MESSAGE, _FDP.TYPE_GROUP)
+            or self.oneof is not None
+        )
+
+    @cached_property
+    def cardinality(self) -> str:
+        if self.is_map:
+            return "map"
+        if self.is_repeated:
+            return "repeated"
+        if self.is_required:
+            return "required"
+        if self.has_presence:
+            return "optional with explicit presence"
+        return "optional with implicit presence"
+
+    @property
+    def real_oneof(self) -> Oneof | None:
+        return None if self.oneof is None or self.oneof.is_synthetic else self.oneof
+
+    @property
+    def description(self) -> str:
+        """How buf names a field in messages: `Field "1" with name "a" on message "M"`."""
+        return self.description_with_name(self.full_name if self.is_extension else self.name)
+
+    def description_with_name(self, name: str) -> str:
+        named = f' with name "{name}"' if name else ""
+        if self.is_extension:
+            return f'Extension "{self.number}"{named} on message "{self.extendee}"'
+        assert self.scope is not None
+        return f'Field "{self.number}"{named} on message "{self.scope.name}"'
+
+    @property
+    def location(self) -> Location | None:
+        return self.file.location(self.path)
+
+    def sub(self, *path: int) -> Location | None:
+        return self.file.location(self.path + path)
+
+
+@dataclass(eq=False)
+class EnumValue:
+    proto: descriptor_pb2.EnumValueDescriptorProto
+    enum: Enum
+    path: tuple[int, ...]
+
+    @property
+    def name(self) -> str:
+        return self.proto.name
+
+    @property
+    def number(self) -> int:
+        return self.proto.number
+
+
+@dataclass(eq=False)
+class Enum:
+    proto: descriptor_pb2.EnumDescriptorProto
+    file: ProtoFile
+    path: tuple[int, ...]
+    parent: Message | None
+    values: list[EnumValue] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.proto.name
+
+    @cached_property
+    def nested_name(self) -> str:
+        return f"{self.parent.nested_name}.{self.name}" if self.parent else self.name
+
+    @cached_property
+    def full_name(self) -> str:
+        return _qualify(self.file.package, self.nested_name)
+
+    @cached_property
+    def feature_chain(self) -> list[descriptor_pb2.FeatureSet]:
+        outer = self.parent.feature_chain if self.parent else [self.file.features]
+        return [*outer, self.proto.options.features]
+
+    def feature(self, name: str) -> int:
+        return feat.resolve_feature(self.file.edition, self.feature_chain, name)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.feature("enum_type") == _FS.CLOSED
+
+    @property
+    def location(self) -> Location | None:
+        return self.file.location(self.path)
+
+    def values_by_number(self) -> dict[int, dict[str, EnumValue]]:
+        by_number: dict[int, dict[str, EnumValue]] = {}
+        for value in self.values:
+            by_number.setdefault(value.number, {})[value.name] = value
+        return by_number
+
+
+@dataclass(eq=False)
+class Method:
+    proto: descriptor_pb2.MethodDescriptorProto
+    service: Service
+    path: tuple[int, ...]
+
+    @property
+    def name(self) -> str:
+        return self.proto.name
+
+
+@dataclass(eq=False)
+class Service:
+    proto: descriptor_pb2.ServiceDescriptorProto
+    file: ProtoFile
+    path: tuple[int, ...]
+    methods: list[Method] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.proto.name
+
+    @property
+    def full_name(self) -> str:
+        return _qualify(self.file.package, self.name)
+
+    @property
+    def location(self) -> Location | None:
+        return self.file.location(self.path)
+
+
+class Image:
+    """All files of one input; `files` are the ones being checked (imports excluded), indexes span all."""
+
+    def __init__(self, files: list[ProtoFile]) -> None:
+        self.all_files = files
+        self.files = [f for f in files if not f.is_import]
+        self.message_by_full_name: dict[str, Message] = {}
+        self.enum_by_full_name: dict[str, Enum] = {}
+        for proto_file in files:
+            self._index_file(proto_file)
+
+    def _index_file(self, pf: ProtoFile) -> None:
+        for i, message_proto in enumerate(pf.proto.message_type):
+            self._add_message(pf, message_proto, (4, i), None)
+        for i, enum_proto in enumerate(pf.proto.enum_type):
+            self._add_enum(pf, enum_proto, (5, i), None)
+        for i, ext in enumerate(pf.proto.extension):
+            pf.extensions.append(Field(ext, pf, (7, i), None, self))
+        for i, service_proto in enumerate(pf.proto.service):
+            service = Service(service_proto, pf, (6, i))
+            service.methods = [Method(m, service, (6, i, 2, j)) for j, m in enumerate(service_proto.method)]
+            pf.services.append(service)
+
+    def _add_message(
+        self,
+        pf: ProtoFile,
+        proto: descriptor_pb2.DescriptorProto,
+        path: tuple[int, ...],
+        parent: Message | None,
+    ) -> None:
+        message = Message(proto, pf, path, parent)
+        pf.messages.append(message)
+        self.message_by_full_name[message.full_name] = message
+        message.oneofs = [Oneof(o, message, i) for i, o in enumerate(proto.oneof_decl)]
+        for i, field_proto in enumerate(proto.field):
+            oneof = message.oneofs[field_proto.oneof_index] if field_proto.HasField("oneof_index") else None
+            new_field = Field(field_proto, pf, (*path, 2, i), message, self, oneof)
+            message.fields.append(new_field)
+            if oneof is not None:
+                oneof.fields.append(new_field)
+        for i, nested in enumerate(proto.nested_type):
+            self._add_message(pf, nested, (*path, 3, i), message)
+        for i, enum_proto in enumerate(proto.enum_type):
+            self._add_enum(pf, enum_proto, (*path, 4, i), message)
+        for i, ext in enumerate(proto.extension):
+            pf.extensions.append(Field(ext, pf, (*path, 6, i), message, self))
+
+    def _add_enum(
+        self,
+        pf: ProtoFile,
+        proto: descriptor_pb2.EnumDescriptorProto,
+        path: tuple[int, ...],
+        parent: Message | None,
+    ) -> None:
+        enum = Enum(proto, pf, path, parent)
+        enum.values = [EnumValue(v, enum, (*path, 2, i)) for i, v in enumerate(proto.value)]
+        pf.enums.append(enum)
+        self.enum_by_full_name[enum.full_name] = enum
+
+    def iter_messages(self) -> Iterator[Message]:
+        for pf in self.files:
+            yield from pf.messages
+
+
+def _qualify(package: str, name: str) -> str:
+    return f"{package}.{name}" if package else name

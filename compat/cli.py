@@ -1,0 +1,157 @@
+"""`pagemesh compat`: the breaking-change checker's command line.
+
+Exit codes follow buf: 0 compatible, 100 breaking changes found, 1 bad input or usage (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import re
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import NoReturn
+
+from compat._check import CheckResult, check_images
+from compat._config import BreakingConfig, config_from_buf_yaml, is_unstable_package, read_config_option
+from compat._errors import CompatError, ConfigError
+from compat._findings import Finding
+from compat._loader import load_image, parse_input
+from compat._printers import FORMATS, render
+from compat._registry import RULES
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_USAGE, EXIT_BREAKING = 0, 1, 100
+_STABLE_VERSION = re.compile(r"^v(\d+)$")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise ConfigError(f"{message} (run `pagemesh compat --help`)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="pagemesh compat",
+        description="Check .proto contracts for breaking changes, with buf's rule IDs and categories.",
+    )
+    parser.add_argument(
+        "input", nargs="?", default=".", help="directory, .git#ref=..., or image (default: .)"
+    )
+    parser.add_argument(
+        "--against", help="the baseline: directory, .git#ref=X / #branch=X / #tag=X[,subdir=D], image"
+    )
+    parser.add_argument("--against-tags", metavar="GLOB", help="check against every git tag matching GLOB")
+    parser.add_argument("--format", "--error-format", dest="format", default="text", choices=sorted(FORMATS))
+    parser.add_argument(
+        "--config", help="buf.yaml path, or its YAML/JSON text (default: the input's buf.yaml)"
+    )
+    parser.add_argument(
+        "--list-rules", action="store_true", help="print every rule's ID, categories and purpose"
+    )
+    return parser
+
+
+def _list_rules() -> str:
+    width = max(len(rule.id) for rule in RULES)
+    lines = [f"{'ID':<{width}}  {'CATEGORIES':<34}  PURPOSE"]
+    lines += [f"{rule.id:<{width}}  {', '.join(rule.categories):<34}  {rule.purpose}" for rule in RULES]
+    return "\n".join(lines) + "\n"
+
+
+def _matching_tags(pattern: str, cwd: Path) -> list[str]:
+    result = subprocess.run(
+        ["git", "-C", str(cwd), "tag", "--list", "--sort=v:refname"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise CompatError(f"--against-tags needs a git repository: {' '.join(result.stderr.split())}")
+    return [tag for tag in result.stdout.split() if fnmatch.fnmatchcase(tag, pattern)]
+
+
+def _version_hints(findings: list[Finding], config: BreakingConfig) -> list[str]:
+    hints: list[str] = []
+    for package in sorted({f.packages[0] for f in findings if f.packages}):
+        parts = package.split(".")
+        match = _STABLE_VERSION.match(parts[-1]) if parts else None
+        if match:
+            successor = ".".join([*parts[:-1], f"v{int(match.group(1)) + 1}"])
+            hints.append(
+                f'hint: package "{package}" is a stable version; to make a change that breaks it, add a new '
+                f'package "{successor}" beside it and keep "{package}" served unchanged (docs/compat.md).'
+            )
+        elif is_unstable_package(package) and not config.ignore_unstable_packages:
+            hints.append(
+                f'hint: package "{package}" is unstable; set breaking.ignore_unstable_packages: true '
+                "in buf.yaml to allow breaking changes to it."
+            )
+    return hints
+
+
+def _run(args: argparse.Namespace, cwd: Path) -> tuple[CheckResult, BreakingConfig]:
+    if bool(args.against) == bool(args.against_tags):
+        raise ConfigError("give exactly one of --against or --against-tags (run `pagemesh compat --help`)")
+    current, buf_yaml = load_image(parse_input(args.input), cwd)
+    config = config_from_buf_yaml(read_config_option(args.config, cwd) if args.config else buf_yaml)
+    if args.against:
+        previous, _ = load_image(parse_input(args.against), cwd)
+        return check_images(current, previous, config), config
+    tags = _matching_tags(args.against_tags, cwd)
+    if not tags:
+        print(
+            f"pagemesh compat: no git tag matches {args.against_tags!r}; nothing to check against.",
+            file=sys.stderr,
+        )
+        return CheckResult(), config
+    merged = CheckResult()
+    seen: set[tuple[str, int, int, int, int, str, str]] = set()
+    for tag in tags:
+        subdir = parse_input(args.input).path if parse_input(args.input).kind == "dir" else ""
+        spec = f".git#tag={tag}" + (f",subdir={subdir}" if subdir not in ("", ".") else "")
+        previous, _ = load_image(parse_input(spec), cwd)
+        result = check_images(current, previous, config)
+        for finding in result.findings:
+            if finding.sort_key() not in seen:
+                seen.add(finding.sort_key())
+                merged.findings.append(replace(finding, baseline=f'tag "{tag}"'))
+        merged.ignored += result.ignored
+        merged.comment_problems += [p for p in result.comment_problems if p not in merged.comment_problems]
+    merged.findings.sort(key=Finding.sort_key)
+    return merged, config
+
+
+def main(argv: list[str]) -> int:
+    """Runs `pagemesh compat` and returns its exit code."""
+    cwd = Path.cwd()
+    try:
+        args = _parser().parse_args(argv)
+        if args.list_rules:
+            sys.stdout.write(_list_rules())
+            return EXIT_OK
+        result, config = _run(args, cwd)
+    except CompatError as error:
+        print(f"pagemesh compat: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(render(result.findings, args.format))
+    for problem in result.comment_problems:
+        print(f"pagemesh compat: {problem}", file=sys.stderr)
+    if result.ignored:
+        print(f"pagemesh compat: {len(result.ignored)} finding(s) ignored by comment:", file=sys.stderr)
+        for ignored in result.ignored:
+            f = ignored.finding
+            print(
+                f"  {f.path or '<input>'}:{f.start_line}:{f.start_column}: {f.rule}: {ignored.reason}",
+                file=sys.stderr,
+            )
+    for hint in _version_hints(result.findings, config):
+        print(hint, file=sys.stderr)
+    return EXIT_BREAKING if result.findings else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
