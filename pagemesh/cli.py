@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from pagemesh import __version__
+from pagemesh.runtime import die_with_parent, parent_pid
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -46,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args[0] == "--version":
         print(f"pagemesh {__version__}")
         return 0
+    parent = parent_pid()
+    if parent is not None:
+        die_with_parent(parent)
     name, rest = args[0], args[1:]
     if name not in COMMANDS:
         print(f"pagemesh: unknown command {name!r}; run `pagemesh --help` for the list", file=sys.stderr)

@@ -12,12 +12,14 @@ from datetime import UTC, date, datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from pagemesh.product.v2 import product_pb2
 from pagemesh.runtime import InvalidArgumentError
 
 __all__ = [
     "Money",
     "date_from_iso",
     "datetime_from_iso",
+    "money_v2",
     "rfc3339",
     "timestamp_of",
     "timestamp_of_date",
@@ -37,6 +39,11 @@ class Money:
     def as_float(self) -> float:
         """The amount as a float, as v1 contracts carry it."""
         return self.units + self.nanos / 1e9
+
+
+def money_v2(money: Money) -> product_pb2.Money:
+    """The v2 wire form of an amount: `pagemesh.product.v2.Money`, which other v2 contracts reuse."""
+    return product_pb2.Money(currency_code=money.currency_code, units=money.units, nanos=money.nanos)
 
 
 def timestamp_of(moment: datetime) -> Timestamp:

@@ -8,6 +8,7 @@ from pagemesh.runtime._config import (
     DEFAULT_HTTP_ADDRESS,
     SERVICES,
     Settings,
+    parent_pid,
     parse_address,
 )
 from pagemesh.runtime._errors import InvalidArgumentError, NotFoundError, PagemeshError, UnavailableError
@@ -15,6 +16,7 @@ from pagemesh.runtime._faults import FaultSpec
 from pagemesh.runtime._interceptors import REQUEST_ID_KEY, CallInterceptor, current_request_id, new_request_id
 from pagemesh.runtime._logging import configure_logging, log_event
 from pagemesh.runtime._pagination import Page, PageSizePolicy, decode_page_token, encode_page_token, paginate
+from pagemesh.runtime._process import die_with_parent, health_status, wait_until_serving
 from pagemesh.runtime._server import (
     ApiBinding,
     GrpcServer,
@@ -49,11 +51,15 @@ __all__ = [
     "configure_logging",
     "current_request_id",
     "decode_page_token",
+    "die_with_parent",
     "encode_page_token",
+    "health_status",
     "log_event",
     "new_request_id",
     "open_store",
     "paginate",
+    "parent_pid",
     "parse_address",
     "wait_for_stop_signal",
+    "wait_until_serving",
 ]

@@ -8,6 +8,8 @@ This is the only module that reads the process environment. Variables:
 - `PAGEMESH_DATA_DIR`: the data directory (default `./var`).
 - `PAGEMESH_LOG_LEVEL`: `DEBUG`, `INFO` (default), `WARNING` or `ERROR`.
 - `PAGEMESH_GRACE_SECONDS`: how long in-flight calls may run on shutdown (default 5).
+- `PAGEMESH_PARENT_PID`: set by `pagemesh up` and the tests for their children, which then stop when
+  that parent dies.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "DEFAULT_HTTP_ADDRESS",
     "SERVICES",
     "Settings",
+    "parent_pid",
     "parse_address",
 ]
 
@@ -52,6 +55,12 @@ def parse_address(address: str) -> tuple[str, int]:
     if not sep or not host or not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
         raise InvalidArgumentError(f"address {address!r} is not HOST:PORT with a port from 0 to 65535")
     return host.strip("[]"), int(port_text)
+
+
+def parent_pid(environ: Mapping[str, str] | None = None) -> int | None:
+    """The PID in `PAGEMESH_PARENT_PID`: the parent this process must not outlive."""
+    value = (os.environ if environ is None else environ).get("PAGEMESH_PARENT_PID", "")
+    return int(value) if value.isdigit() else None
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,11 @@ import grpc.aio
 
 from pagemesh.product.v2 import product_pb2 as pb
 from pagemesh.product.v2 import product_pb2_grpc as pb_grpc
-from services.domain import Money, timestamp_of_date
+from services.domain import money_v2, timestamp_of_date
 from services.product._catalogue import ProductCatalogue
 from services.product._store import Product
 
-__all__ = ["ProductServiceV2", "money_v2", "to_v2"]
-
-
-def money_v2(money: Money) -> pb.Money:
-    """The v2 wire form of an amount (also used by the sponsored and page contracts)."""
-    return pb.Money(currency_code=money.currency_code, units=money.units, nanos=money.nanos)
+__all__ = ["ProductServiceV2", "to_v2"]
 
 
 def to_v2(product: Product) -> pb.Product:

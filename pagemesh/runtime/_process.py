@@ -1,0 +1,60 @@
+"""Child processes that cannot outlive their parent, and health checks to know when they are ready."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+__all__ = ["die_with_parent", "health_status", "wait_until_serving"]
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Asks the kernel to send this process SIGTERM when `parent_pid` (its parent) dies (Linux only).
+
+    Called by the child itself at start-up rather than through `Popen(preexec_fn=...)`, which is unsafe
+    in a parent that already runs gRPC's threads.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent_pid:
+        # The parent died before the request took effect.
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def health_status(address: str, service: str = "", timeout: float = 1.0) -> str:
+    """The health status name a server reports (e.g. "SERVING"), or "UNREACHABLE"."""
+    with grpc.insecure_channel(address) as channel:
+        # typeshed's HealthStub declares no methods, so the stub is typed loosely.
+        stub: Any = health_pb2_grpc.HealthStub(channel)
+        try:
+            response = stub.Check(
+                health_pb2.HealthCheckRequest(service=service), timeout=timeout
+            )
+        except grpc.RpcError:
+            return "UNREACHABLE"
+    return health_pb2.HealthCheckResponse.ServingStatus.Name(response.status)
+
+
+def wait_until_serving(
+    address: str, deadline: float, still_running: Callable[[], bool] | None = None
+) -> bool:
+    """Polls the server's overall health until SERVING or `deadline` (a `time.monotonic()` value)."""
+    while time.monotonic() < deadline:
+        if still_running is not None and not still_running():
+            return False
+        if health_status(address, timeout=0.5) == "SERVING":
+            return True
+        time.sleep(0.05)
+    return False

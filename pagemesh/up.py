@@ -1,0 +1,174 @@
+"""`pagemesh up`: the whole mesh on this machine, one process per service plus the aggregator.
+
+It starts every part as a child process on its address (defaults or `PAGEMESH_*_ADDR`), waits until
+each one's health check says SERVING, prints where they are, and on Ctrl-C or SIGTERM stops them all
+gracefully. Children die with it even if it is killed outright, so nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from pagemesh.cli import ArgumentParser
+from pagemesh.runtime import (
+    AGGREGATOR,
+    SERVICES,
+    FaultSpec,
+    PagemeshError,
+    Settings,
+    wait_until_serving,
+)
+
+__all__ = ["main", "parse_injections"]
+
+
+@dataclass
+class _Child:
+    name: str
+    address: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def running(self) -> bool:
+        """Whether the process has not exited."""
+        return self.process.poll() is None
+
+
+def parse_injections(items: list[str]) -> dict[str, FaultSpec]:
+    """`SERVICE:KEY=VALUE` items (SERVICE may be `all`) as a fault spec per backend service."""
+    specs: dict[str, FaultSpec] = {}
+    for item in items:
+        target, sep, fault = item.partition(":")
+        if not sep or not fault:
+            raise PagemeshError(f"--inject {item!r} is not SERVICE:FAULT, e.g. reviews:latency=50")
+        if target != "all" and target not in SERVICES:
+            raise PagemeshError(
+                f"--inject {item!r}: unknown service {target!r}; use one of {', '.join(SERVICES)} or all"
+            )
+        for name in SERVICES if target == "all" else (target,):
+            specs[name] = specs.get(name, FaultSpec()).merged(fault)
+    return specs
+
+
+def build_parser() -> ArgumentParser:
+    """The options of `pagemesh up`."""
+    parser = ArgumentParser(
+        prog="pagemesh up", description="Start all six services and the aggregator; Ctrl-C stops them."
+    )
+    parser.add_argument(
+        "--inject",
+        action="append",
+        default=[],
+        metavar="SERVICE:FAULT",
+        help="inject a fault into a service (or all): latency=MS, error_rate=P or slow=MS@P; repeatable",
+    )
+    parser.add_argument("--data-dir", type=Path, help="where the services keep their SQLite files and logs")
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds to wait for every part to be SERVING"
+    )
+    return parser
+
+
+def _stop_all(children: list[_Child], grace: float) -> None:
+    for child in children:
+        if child.process.poll() is None:
+            child.process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + grace + 5
+    for child in children:
+        try:
+            child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.process.kill()
+            child.process.wait()
+
+
+def _last_line(path: Path) -> str:
+    lines = [line for line in path.read_text(errors="replace").splitlines() if line.strip()]
+    return lines[-1] if lines else "(no output)"
+
+
+def main(argv: list[str]) -> int:
+    """Runs `pagemesh up` and returns its exit code."""
+    options = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_environment()
+        injections = parse_injections(options.inject)
+    except PagemeshError as error:
+        print(f"pagemesh up: {error}", file=sys.stderr)
+        return 1
+    data_dir = options.data_dir or settings.data_dir
+    log_dir = data_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env["PAGEMESH_DATA_DIR"] = str(data_dir)
+    env["PAGEMESH_PARENT_PID"] = str(os.getpid())
+    env.update({f"PAGEMESH_{name.upper()}_ADDR": address for name, address in settings.addresses.items()})
+    parts = list(SERVICES)
+    if importlib.util.find_spec("aggregator.cli") is not None:
+        parts.append(AGGREGATOR)
+
+    stop_requested: list[int] = []
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop_requested.append(signum)
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
+    children: list[_Child] = []
+    try:
+        for name in parts:
+            log_path = log_dir / f"{name}.log"
+            command = [sys.executable, "-m", "pagemesh.cli", "serve", name]
+            for fault in injections.get(name, FaultSpec()).as_arguments():
+                command += ["--inject", fault]
+            with log_path.open("wb") as log:
+                process = subprocess.Popen(
+                    command,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                )
+            children.append(_Child(name, settings.addresses[name], process, log_path))
+        deadline = time.monotonic() + options.timeout
+        for child in children:
+            if stop_requested:
+                return 0
+            if not wait_until_serving(child.address, deadline, child.running):
+                reason = (
+                    f"exited with code {child.process.returncode}: {_last_line(child.log_path)}"
+                    if child.process.poll() is not None
+                    else f"was not SERVING within {options.timeout:g} s (log: {child.log_path})"
+                )
+                print(f"pagemesh up: {child.name} on {child.address} {reason}", file=sys.stderr)
+                return 1
+        print(f"{'PART':<16} {'ADDRESS':<22} FAULTS")
+        for child in children:
+            fault_text = " ".join(injections.get(child.name, FaultSpec()).as_arguments()) or "-"
+            print(f"{child.name:<16} {child.address:<22} {fault_text}")
+        if AGGREGATOR in parts:
+            print(f"{'page (HTTP)':<16} http://{settings.http_address}/")
+        print(f"all {len(children)} parts SERVING; logs in {log_dir}/; Ctrl-C stops the mesh", flush=True)
+        while not stop_requested:
+            for child in children:
+                if child.process.poll() is not None:
+                    print(
+                        f"pagemesh up: {child.name} exited with code {child.process.returncode}: "
+                        f"{_last_line(child.log_path)}; stopping the mesh",
+                        file=sys.stderr,
+                    )
+                    return 1
+            time.sleep(0.2)
+        print("stopping the mesh", flush=True)
+        return 0
+    finally:
+        _stop_all(children, settings.grace_seconds)

@@ -1,0 +1,34 @@
+"""The author service: owns authors' names, biographies and bibliographies. Port 50054."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pagemesh.authors.v1 import authors_pb2 as v1
+from pagemesh.authors.v1 import authors_pb2_grpc as v1_grpc
+from pagemesh.authors.v2 import authors_pb2 as v2
+from pagemesh.authors.v2 import authors_pb2_grpc as v2_grpc
+from pagemesh.runtime import ServiceInstance, api_binding
+from services.authors._directory import AuthorDirectory
+from services.authors._store import Author, AuthorRepository, SqliteAuthorRepository
+from services.authors._v1 import AuthorServiceV1
+from services.authors._v2 import AuthorServiceV2
+
+__all__ = ["Author", "AuthorDirectory", "AuthorRepository", "open_service"]
+
+
+def open_service(db_path: Path) -> ServiceInstance:
+    """The author service on the SQLite store at `db_path`."""
+    repository = SqliteAuthorRepository(db_path)
+    directory = AuthorDirectory(repository)
+    return ServiceInstance(
+        bindings=(
+            api_binding(
+                v1.DESCRIPTOR, v1_grpc.add_AuthorServiceServicer_to_server, AuthorServiceV1(directory)
+            ),
+            api_binding(
+                v2.DESCRIPTOR, v2_grpc.add_AuthorServiceServicer_to_server, AuthorServiceV2(directory)
+            ),
+        ),
+        close=repository.close,
+    )

@@ -1,0 +1,42 @@
+"""The recommendation service: suggests related books, personalised by user. Port 50052."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pagemesh.recommendations.v1 import recommendations_pb2 as v1
+from pagemesh.recommendations.v1 import recommendations_pb2_grpc as v1_grpc
+from pagemesh.recommendations.v2 import recommendations_pb2 as v2
+from pagemesh.recommendations.v2 import recommendations_pb2_grpc as v2_grpc
+from pagemesh.runtime import ServiceInstance, api_binding
+from services.recommendations._engine import RecommendationEngine
+from services.recommendations._store import (
+    Recommendation,
+    RecommendationRepository,
+    SqliteRecommendationRepository,
+)
+from services.recommendations._v1 import RecommendationServiceV1
+from services.recommendations._v2 import RecommendationServiceV2
+
+__all__ = ["Recommendation", "RecommendationEngine", "RecommendationRepository", "open_service"]
+
+
+def open_service(db_path: Path) -> ServiceInstance:
+    """The recommendation service on the SQLite store at `db_path`."""
+    repository = SqliteRecommendationRepository(db_path)
+    engine = RecommendationEngine(repository)
+    return ServiceInstance(
+        bindings=(
+            api_binding(
+                v1.DESCRIPTOR,
+                v1_grpc.add_RecommendationServiceServicer_to_server,
+                RecommendationServiceV1(engine),
+            ),
+            api_binding(
+                v2.DESCRIPTOR,
+                v2_grpc.add_RecommendationServiceServicer_to_server,
+                RecommendationServiceV2(engine),
+            ),
+        ),
+        close=repository.close,
+    )

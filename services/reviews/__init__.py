@@ -1,0 +1,30 @@
+"""The review service: owns customer reviews and ratings. Port 50055."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pagemesh.reviews.v1 import reviews_pb2 as v1
+from pagemesh.reviews.v1 import reviews_pb2_grpc as v1_grpc
+from pagemesh.reviews.v2 import reviews_pb2 as v2
+from pagemesh.reviews.v2 import reviews_pb2_grpc as v2_grpc
+from pagemesh.runtime import ServiceInstance, api_binding
+from services.reviews._board import ReviewBoard
+from services.reviews._store import RatingSummary, Review, ReviewRepository, SqliteReviewRepository
+from services.reviews._v1 import ReviewServiceV1
+from services.reviews._v2 import ReviewServiceV2
+
+__all__ = ["RatingSummary", "Review", "ReviewBoard", "ReviewRepository", "open_service"]
+
+
+def open_service(db_path: Path) -> ServiceInstance:
+    """The review service on the SQLite store at `db_path`."""
+    repository = SqliteReviewRepository(db_path)
+    board = ReviewBoard(repository)
+    return ServiceInstance(
+        bindings=(
+            api_binding(v1.DESCRIPTOR, v1_grpc.add_ReviewServiceServicer_to_server, ReviewServiceV1(board)),
+            api_binding(v2.DESCRIPTOR, v2_grpc.add_ReviewServiceServicer_to_server, ReviewServiceV2(board)),
+        ),
+        close=repository.close,
+    )

@@ -1,0 +1,34 @@
+"""The sponsored service: chooses paid listings for a product's page. Port 50053."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pagemesh.runtime import ServiceInstance, api_binding
+from pagemesh.sponsored.v1 import sponsored_pb2 as v1
+from pagemesh.sponsored.v1 import sponsored_pb2_grpc as v1_grpc
+from pagemesh.sponsored.v2 import sponsored_pb2 as v2
+from pagemesh.sponsored.v2 import sponsored_pb2_grpc as v2_grpc
+from services.sponsored._auction import Auction
+from services.sponsored._store import Listing, ListingRepository, SqliteListingRepository
+from services.sponsored._v1 import SponsoredServiceV1
+from services.sponsored._v2 import SponsoredServiceV2
+
+__all__ = ["Auction", "Listing", "ListingRepository", "open_service"]
+
+
+def open_service(db_path: Path) -> ServiceInstance:
+    """The sponsored service on the SQLite store at `db_path`."""
+    repository = SqliteListingRepository(db_path)
+    auction = Auction(repository)
+    return ServiceInstance(
+        bindings=(
+            api_binding(
+                v1.DESCRIPTOR, v1_grpc.add_SponsoredServiceServicer_to_server, SponsoredServiceV1(auction)
+            ),
+            api_binding(
+                v2.DESCRIPTOR, v2_grpc.add_SponsoredServiceServicer_to_server, SponsoredServiceV2(auction)
+            ),
+        ),
+        close=repository.close,
+    )

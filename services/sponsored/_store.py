@@ -1,0 +1,100 @@
+"""The sponsored service's storage: advertisers' listings and the pages they may be shown on."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from pagemesh.runtime import open_store
+from services.demo_data import catalogue
+from services.domain import Money
+
+__all__ = ["Listing", "ListingRepository", "SqliteListingRepository"]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A paid listing: the domain model both API versions adapt."""
+
+    listing_id: str
+    product_id: str
+    title: str
+    price: Money
+    advertiser_name: str
+    placement: str
+    """One of top_banner, sidebar, carousel."""
+
+
+class ListingRepository(Protocol):
+    """Reads listings; an ad server can implement this in place of SQLite."""
+
+    async def page_category(self, product_id: str) -> str | None:
+        """The category that targets ads on this product's page, or None for an unknown product."""
+        ...
+
+    async def highest_bids(self, category: str, exclude: str, limit: int) -> list[Listing]:
+        """Up to `limit` listings targeting `category`, highest bid first, not advertising `exclude`."""
+        ...
+
+
+_SCHEMA = """
+CREATE TABLE pages (product_id TEXT PRIMARY KEY, category TEXT NOT NULL);
+CREATE TABLE listings (
+    listing_id TEXT PRIMARY KEY, product_id TEXT NOT NULL, title TEXT NOT NULL, currency_code TEXT NOT NULL,
+    price_units INTEGER NOT NULL, price_nanos INTEGER NOT NULL, advertiser_name TEXT NOT NULL,
+    bid_micros INTEGER NOT NULL, category TEXT NOT NULL, placement TEXT NOT NULL
+);
+CREATE INDEX listings_by_bid ON listings (category, bid_micros DESC)
+"""
+
+
+def _seed(connection: sqlite3.Connection) -> None:
+    data = catalogue()
+    connection.executemany("INSERT INTO pages VALUES (?, ?)", [(b.id, b.categories[0]) for b in data.books])
+    connection.executemany(
+        "INSERT INTO listings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                ad.listing_id,
+                ad.product_id,
+                ad.title,
+                ad.currency_code,
+                ad.price_units,
+                ad.price_nanos,
+                ad.advertiser_name,
+                ad.bid_micros,
+                ad.category,
+                ad.placement,
+            )
+            for ad in data.listings
+        ],
+    )
+
+
+class SqliteListingRepository:
+    """Listings in a SQLite file, seeded with the demo data set on first start."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = open_store(path, _SCHEMA, _seed)
+
+    def close(self) -> None:
+        """Closes the file."""
+        self._db.close()
+
+    async def page_category(self, product_id: str) -> str | None:
+        row = self._db.execute("SELECT category FROM pages WHERE product_id = ?", (product_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    async def highest_bids(self, category: str, exclude: str, limit: int) -> list[Listing]:
+        rows = self._db.execute(
+            "SELECT listing_id, product_id, title, currency_code, price_units, price_nanos, advertiser_name, "
+            "placement FROM listings WHERE category = ? AND product_id != ? "
+            "ORDER BY bid_micros DESC, listing_id LIMIT ?",
+            (category, exclude, limit),
+        )
+        return [
+            Listing(lid, pid, title, Money(currency, units, nanos), advertiser, placement)
+            for lid, pid, title, currency, units, nanos, advertiser, placement in rows
+        ]
