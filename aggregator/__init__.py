@@ -1,0 +1,44 @@
+"""The aggregator: one product page from six backend services, for gRPC clients and for browsers.
+
+`pagemesh serve aggregator` runs it (see `aggregator.cli`). Inside, `PageAssembler` fans a page out to
+the backends concurrently under one deadline, through `BackendClient`s that negotiate the API version
+and hedge slow calls, over `Downstream`s: `GrpcDownstream` (one long-lived channel per backend) or
+`FunctionDownstream` (an in-memory double for tests).
+"""
+
+from __future__ import annotations
+
+from aggregator._adapters import page_v1_from_v2
+from aggregator._assembler import SECTIONS, PageAssembler, PageError, PageResult, SectionSpec
+from aggregator._client import BackendClient
+from aggregator._config import AggregatorConfig, ChannelConfig
+from aggregator._downstream import BackendError, Downstream, FunctionDownstream, GrpcDownstream
+from aggregator._hedging import Hedger, HedgeStats, LatencyWindow
+from aggregator._http import make_app, render_page
+from aggregator._service import TIMING_KEY, PageServiceV1, PageServiceV2, page_bindings, page_budget
+
+__all__ = [
+    "SECTIONS",
+    "TIMING_KEY",
+    "AggregatorConfig",
+    "BackendClient",
+    "BackendError",
+    "ChannelConfig",
+    "Downstream",
+    "FunctionDownstream",
+    "GrpcDownstream",
+    "HedgeStats",
+    "Hedger",
+    "LatencyWindow",
+    "PageAssembler",
+    "PageError",
+    "PageResult",
+    "PageServiceV1",
+    "PageServiceV2",
+    "SectionSpec",
+    "make_app",
+    "page_bindings",
+    "page_budget",
+    "page_v1_from_v2",
+    "render_page",
+]

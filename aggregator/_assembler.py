@@ -1,0 +1,442 @@
+"""Assembling one product page: six concurrent backend reads under one deadline.
+
+The product section is required: without it there is no page, and the caller gets the product
+service's NOT_FOUND, UNAVAILABLE or DEADLINE_EXCEEDED with a message saying so. Every other section is
+optional: a failed or late one is left out and named in the result's `degraded_sections`, and the page
+is returned anyway. Late calls are cancelled when the deadline passes, which cancels their RPCs too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import grpc
+from google.protobuf.message import Message
+
+from aggregator import _adapters as adapt
+from aggregator._client import BackendClient, Read
+from aggregator._config import AggregatorConfig
+from aggregator._downstream import BackendError, Downstream, Metadata
+from pagemesh.authors.v1 import authors_pb2 as authors_v1
+from pagemesh.authors.v2 import authors_pb2 as authors_v2
+from pagemesh.history.v1 import history_pb2 as history_v1
+from pagemesh.history.v2 import history_pb2 as history_v2
+from pagemesh.page.v2 import page_pb2 as page_v2
+from pagemesh.product.v1 import product_pb2 as product_v1
+from pagemesh.product.v2 import product_pb2 as product_v2
+from pagemesh.recommendations.v1 import recommendations_pb2 as recommendations_v1
+from pagemesh.recommendations.v2 import recommendations_pb2 as recommendations_v2
+from pagemesh.reviews.v1 import reviews_pb2 as reviews_v1
+from pagemesh.reviews.v2 import reviews_pb2 as reviews_v2
+from pagemesh.runtime import REQUEST_ID_KEY, InvalidArgumentError, PagemeshError, log_event
+from pagemesh.sponsored.v1 import sponsored_pb2 as sponsored_v1
+from pagemesh.sponsored.v2 import sponsored_pb2 as sponsored_v2
+
+__all__ = ["SECTIONS", "PageAssembler", "PageError", "PageResult", "SectionSpec"]
+
+_logger = logging.getLogger("pagemesh.aggregator")
+
+
+class PageError(PagemeshError):
+    """The page cannot be built because its required product section failed; `code` says how."""
+
+    def __init__(self, code: grpc.StatusCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class _Request:
+    product_id: str
+    user_id: str
+    config: AggregatorConfig
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """One section of the page: which backend, which reads in v2 and v1, how to put the answer in."""
+
+    name: str
+    """The section's name in logs and HTML, e.g. `reviews`."""
+    backend: str
+    """The service that provides it."""
+    section: page_v2.Section.ValueType
+    """Its name in the v2 contract (SECTION_UNSPECIFIED for the required product)."""
+    v2: Callable[[_Request], Read]
+    v1: Callable[[_Request], Read]
+    from_v2: Callable[[Any], Any]
+    from_v1: Callable[[Any], Any]
+    apply: Callable[[page_v2.GetProductPageResponse, Any], None]
+    """Puts the adapted answer into the page."""
+    empty_on_not_found: bool = False
+    """NOT_FOUND means an empty section (history: the user has viewed nothing yet), not a failure."""
+
+
+def _set_product(page: page_v2.GetProductPageResponse, value: page_v2.ProductDetails) -> None:
+    page.product.CopyFrom(value)
+
+
+def _set_reviews(page: page_v2.GetProductPageResponse, value: page_v2.ReviewsSection) -> None:
+    page.reviews.CopyFrom(value)
+
+
+PRODUCT = SectionSpec(
+    name="product",
+    backend="product",
+    section=page_v2.SECTION_UNSPECIFIED,
+    v2=lambda r: ("GetProduct", product_v2.GetProductRequest(id=r.product_id)),
+    v1=lambda r: ("GetProduct", product_v1.GetProductRequest(id=r.product_id)),
+    from_v2=lambda response: adapt.product_from_v2(response.product),
+    from_v1=lambda response: adapt.product_from_v1(response.product),
+    apply=_set_product,
+)
+
+SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec(
+        name="authors",
+        backend="authors",
+        section=page_v2.SECTION_AUTHORS,
+        v2=lambda r: ("ListProductAuthors", authors_v2.ListProductAuthorsRequest(product_id=r.product_id)),
+        v1=lambda r: ("GetProductAuthor", authors_v1.GetProductAuthorRequest(product_id=r.product_id)),
+        from_v2=adapt.authors_from_v2,
+        from_v1=adapt.authors_from_v1,
+        apply=lambda page, value: page.authors.extend(value),
+    ),
+    SectionSpec(
+        name="reviews",
+        backend="reviews",
+        section=page_v2.SECTION_REVIEWS,
+        v2=lambda r: (
+            "ListReviews",
+            reviews_v2.ListReviewsRequest(
+                product_id=r.product_id,
+                page_size=r.config.reviews_per_page,
+                order=reviews_v2.REVIEW_ORDER_MOST_HELPFUL,
+            ),
+        ),
+        v1=lambda r: (
+            "ListReviews",
+            reviews_v1.ListReviewsRequest(product_id=r.product_id, max_results=r.config.reviews_per_page),
+        ),
+        from_v2=adapt.reviews_from_v2,
+        from_v1=adapt.reviews_from_v1,
+        apply=_set_reviews,
+    ),
+    SectionSpec(
+        name="recommendations",
+        backend="recommendations",
+        section=page_v2.SECTION_RECOMMENDATIONS,
+        v2=lambda r: (
+            "ListRecommendations",
+            recommendations_v2.ListRecommendationsRequest(
+                product_id=r.product_id, user_id=r.user_id, page_size=r.config.recommendations_per_page
+            ),
+        ),
+        v1=lambda r: (
+            "ListRecommendations",
+            recommendations_v1.ListRecommendationsRequest(
+                product_id=r.product_id, user_id=r.user_id, max_results=r.config.recommendations_per_page
+            ),
+        ),
+        from_v2=adapt.recommendations_from_v2,
+        from_v1=adapt.recommendations_from_v1,
+        apply=lambda page, value: page.recommendations.extend(value),
+    ),
+    SectionSpec(
+        name="sponsored",
+        backend="sponsored",
+        section=page_v2.SECTION_SPONSORED,
+        v2=lambda r: (
+            "ListSponsoredListings",
+            sponsored_v2.ListSponsoredListingsRequest(
+                product_id=r.product_id, max_results=r.config.sponsored_per_page
+            ),
+        ),
+        v1=lambda r: (
+            "ListSponsoredListings",
+            sponsored_v1.ListSponsoredListingsRequest(
+                product_id=r.product_id, max_results=r.config.sponsored_per_page
+            ),
+        ),
+        from_v2=adapt.sponsored_from_v2,
+        from_v1=adapt.sponsored_from_v1,
+        apply=lambda page, value: page.sponsored.extend(value),
+    ),
+    SectionSpec(
+        name="recently_viewed",
+        backend="history",
+        section=page_v2.SECTION_RECENTLY_VIEWED,
+        v2=lambda r: (
+            "ListViewedProducts",
+            history_v2.ListViewedProductsRequest(
+                user_id=r.user_id, page_size=r.config.recently_viewed_per_page
+            ),
+        ),
+        v1=lambda r: (
+            "ListViewedProducts",
+            history_v1.ListViewedProductsRequest(
+                user_id=r.user_id, max_results=r.config.recently_viewed_per_page
+            ),
+        ),
+        from_v2=adapt.recently_viewed_from_v2,
+        from_v1=adapt.recently_viewed_from_v1,
+        apply=lambda page, value: page.recently_viewed.extend(value),
+        empty_on_not_found=True,
+    ),
+)
+"""The optional sections, in the order the page shows them."""
+
+
+@dataclass
+class _Outcome:
+    spec: SectionSpec
+    value: Any = None
+    error: BackendError | None = None
+    elapsed_ms: float = 0.0
+    version: str = "v2"
+    hedged: bool = False
+
+
+@dataclass
+class PageResult:
+    """An assembled page (in the v2 model) and how it was made."""
+
+    page: page_v2.GetProductPageResponse
+    """The page; `degraded_sections` lists what is missing."""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    """Milliseconds each section's call took (to its answer, failure or the deadline)."""
+    hedged: list[str] = field(default_factory=list)
+    """Sections whose call was hedged."""
+    versions: dict[str, str] = field(default_factory=dict)
+    """The API version each backend answered in."""
+    duration_ms: float = 0.0
+    """The page's own time."""
+
+    @property
+    def degraded(self) -> list[str]:
+        """The names of the missing optional sections."""
+        names = {spec.section: spec.name for spec in SECTIONS}
+        return [names[d.section] for d in self.page.degraded_sections]
+
+
+class PageAssembler:
+    """Builds pages from the six backends, one long-lived client per backend."""
+
+    def __init__(self, backends: Mapping[str, Downstream], config: AggregatorConfig | None = None) -> None:
+        self.config = config or AggregatorConfig()
+        self.clients = {name: BackendClient(downstream, self.config) for name, downstream in backends.items()}
+        missing = {PRODUCT.backend, *(s.backend for s in SECTIONS)} - set(self.clients)
+        if missing:
+            raise ValueError(f"no downstream for {', '.join(sorted(missing))}")
+        self._background: set[asyncio.Task[None]] = set()
+
+    async def assemble(
+        self, product_id: str, user_id: str = "", *, budget: float | None = None, request_id: str = ""
+    ) -> PageResult:
+        """The page for `product_id`, within `budget` seconds (default: the configured deadline).
+
+        Raises `PageError` when the product section fails and `InvalidArgumentError` for an empty ID.
+        """
+        if not product_id.strip():
+            raise InvalidArgumentError('product_id is required, e.g. product_id: "P00001"')
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        budget = self.config.deadline if budget is None else budget
+        deadline = started + budget
+        request = _Request(product_id, user_id, self.config)
+        metadata: Metadata = ((REQUEST_ID_KEY, request_id),) if request_id else ()
+        specs = [s for s in SECTIONS if user_id or s.backend != "history"]
+        code = "OK"
+        result = PageResult(page_v2.GetProductPageResponse())
+        try:
+            if self.config.sequential:
+                outcomes = [await self._fetch(PRODUCT, request, deadline, metadata)]
+                self._require_product(outcomes[0], budget)
+                for spec in specs:
+                    outcomes.append(await self._fetch(spec, request, deadline, metadata))
+            else:
+                outcomes = await self._fetch_concurrently(specs, request, deadline, metadata, budget)
+            self._fill(result, outcomes, budget)
+        except PagemeshError as error:
+            code = error.code.name
+            raise
+        finally:
+            result.duration_ms = round((loop.time() - started) * 1000, 3)
+            log_event(
+                _logger,
+                logging.INFO,
+                "page",
+                product_id=product_id,
+                signed_in=bool(user_id),
+                request_id=request_id,
+                code=code,
+                duration_ms=result.duration_ms,
+                budget_ms=round(budget * 1000, 1),
+                sections_ms=result.timings_ms,
+                degraded=result.degraded,
+                hedged=result.hedged,
+                v1_backends=sorted(k for k, v in result.versions.items() if v == "v1"),
+            )
+        return result
+
+    async def _fetch_concurrently(
+        self,
+        specs: list[SectionSpec],
+        request: _Request,
+        deadline: float,
+        metadata: Metadata,
+        budget: float,
+    ) -> list[_Outcome]:
+        loop = asyncio.get_running_loop()
+        product = asyncio.ensure_future(self._fetch(PRODUCT, request, deadline, metadata))
+        others = {
+            spec: asyncio.ensure_future(self._fetch(spec, request, deadline, metadata)) for spec in specs
+        }
+        try:
+            # The calls time out on their own (their gRPC timeout is the deadline); the wait's timeout
+            # is the backstop that keeps the page on time even if one did not.
+            await asyncio.wait((product,), timeout=max(deadline - loop.time(), 0))
+            first = self._late(PRODUCT) if not product.done() else product.result()
+            self._require_product(first, budget)
+            await asyncio.wait(others.values(), timeout=max(deadline - loop.time(), 0))
+            return [
+                first,
+                *(task.result() if task.done() else self._late(spec) for spec, task in others.items()),
+            ]
+        finally:
+            for task in (product, *others.values()):
+                task.cancel()
+
+    def _late(self, spec: SectionSpec) -> _Outcome:
+        return _Outcome(
+            spec,
+            error=BackendError(
+                spec.backend, grpc.StatusCode.DEADLINE_EXCEEDED, "no answer before the deadline"
+            ),
+            elapsed_ms=round(self.config.deadline * 1000, 3),
+        )
+
+    async def _fetch(
+        self, spec: SectionSpec, request: _Request, deadline: float, metadata: Metadata
+    ) -> _Outcome:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        client = self.clients[spec.backend]
+        outcome = _Outcome(spec)
+        try:
+            version, response, outcome.hedged = await client.read(
+                spec.v2(request),
+                spec.v1(request),
+                deadline=deadline,
+                metadata=metadata,
+                hedge=spec is not PRODUCT,
+            )
+            outcome.version = version
+            outcome.value = spec.from_v2(response) if version == "v2" else spec.from_v1(response)
+        except BackendError as error:
+            if spec.empty_on_not_found and error.code is grpc.StatusCode.NOT_FOUND:
+                outcome.value = []
+            else:
+                outcome.error = error
+            outcome.version = client.version
+        outcome.elapsed_ms = round((loop.time() - started) * 1000, 3)
+        return outcome
+
+    def _require_product(self, outcome: _Outcome, budget: float) -> None:
+        error = outcome.error
+        if error is None:
+            return
+        address = getattr(self.clients["product"].downstream, "address", "")
+        where = f"the product service{f' at {address}' if address else ''}"
+        if error.code is grpc.StatusCode.NOT_FOUND:
+            raise PageError(error.code, error.message or "the product does not exist")
+        if error.code is grpc.StatusCode.INVALID_ARGUMENT:
+            raise PageError(error.code, error.message)
+        if error.code is grpc.StatusCode.DEADLINE_EXCEEDED:
+            raise PageError(
+                error.code,
+                f"{where} did not answer within the page's {budget * 1000:.0f} ms; "
+                "the page cannot be built without the product",
+            )
+        raise PageError(
+            grpc.StatusCode.UNAVAILABLE,
+            f"{where} is unavailable ({error.code.name}: {error.message}); "
+            "the page cannot be built without the product, retry shortly",
+        )
+
+    def _fill(self, result: PageResult, outcomes: list[_Outcome], budget: float) -> None:
+        page = result.page
+        for outcome in outcomes:
+            spec = outcome.spec
+            result.timings_ms[spec.name] = outcome.elapsed_ms
+            result.versions[spec.backend] = outcome.version
+            if outcome.hedged:
+                result.hedged.append(spec.name)
+            if outcome.error is None:
+                spec.apply(page, outcome.value)
+                continue
+            error = outcome.error
+            message = error.message
+            if error.code is grpc.StatusCode.DEADLINE_EXCEEDED:
+                message = (
+                    f"the {spec.backend} service did not answer within the page's {budget * 1000:.0f} ms"
+                )
+            page.degraded_sections.add(section=spec.section, code=error.code.value[0], message=message)
+
+    def record_view(self, user_id: str, product_id: str, title: str, request_id: str = "") -> None:
+        """Records a page view in history in the background: it never delays or fails the page."""
+        if not user_id:
+            return
+        task = asyncio.ensure_future(self._record_view(user_id, product_id, title, request_id))
+        # The loop keeps only weak references to tasks: hold it until it is done.
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _record_view(self, user_id: str, product_id: str, title: str, request_id: str) -> None:
+        client = self.clients["history"]
+        request: Message = (
+            history_v2.RecordViewRequest(user_id=user_id, product_id=product_id, title=title)
+            if client.version == "v2"
+            else history_v1.RecordViewRequest(user_id=user_id, product_id=product_id, title=title)
+        )
+        metadata: Metadata = ((REQUEST_ID_KEY, request_id),) if request_id else ()
+        try:
+            await client.write("RecordView", request, time_limit=self.config.deadline, metadata=metadata)
+        except BackendError as error:
+            log_event(
+                _logger,
+                logging.WARNING,
+                "view not recorded",
+                user_id=user_id,
+                product_id=product_id,
+                request_id=request_id,
+                code=error.code.name,
+                reason=error.message,
+            )
+
+    def stats(self) -> dict[str, dict[str, Any]]:
+        """Per backend: calls, hedges, hedge wins, the current hedge delay and API version."""
+        report: dict[str, dict[str, Any]] = {}
+        for name, client in self.clients.items():
+            hedger = client.hedger
+            delay = hedger.delay()
+            report[name] = {
+                "calls": hedger.stats.calls,
+                "hedges": hedger.stats.hedges,
+                "hedge_wins": hedger.stats.hedge_wins,
+                "hedge_delay_ms": None if delay is None else round(delay * 1000, 3),
+                "version": client.version,
+                "fallbacks": client.fallbacks,
+            }
+        return report
+
+    async def close(self) -> None:
+        """Waits briefly for background writes, then closes every channel."""
+        if self._background:
+            await asyncio.wait(self._background, timeout=1.0)
+        for client in self.clients.values():
+            await client.downstream.close()

@@ -1,0 +1,116 @@
+"""One backend as the page sees it: version negotiation and hedging over a `Downstream`.
+
+Every read goes to the backend's v2 first. When v2 answers UNIMPLEMENTED (an older deployment in a
+rolling upgrade), the same read is sent in v1 and the answer adapted; the backend is then called in v1
+for `version_memory` seconds before v2 is tried again, so an upgrade is noticed without a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import grpc
+from google.protobuf.message import Message
+
+from aggregator._config import AggregatorConfig
+from aggregator._downstream import BackendError, Downstream, Metadata
+from aggregator._hedging import Hedger
+from pagemesh.runtime import log_event
+
+__all__ = ["BackendClient", "Read"]
+
+_logger = logging.getLogger("pagemesh.aggregator")
+
+Read = tuple[str, Message]
+"""A method name and its request."""
+
+
+class BackendClient:
+    """Calls one backend for the page: v2 with fallback to v1, hedged when asked, within a deadline."""
+
+    def __init__(
+        self,
+        downstream: Downstream,
+        config: AggregatorConfig,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.downstream = downstream
+        self.hedger = Hedger(
+            enabled=config.hedging,
+            fixed_delay=config.hedge_delay,
+            min_delay=config.hedge_min_delay,
+            budget=config.hedge_budget,
+            window=config.latency_window,
+        )
+        self._memory = config.version_memory
+        self._clock = clock
+        self._v1_until = 0.0
+        self.fallbacks = 0
+
+    @property
+    def name(self) -> str:
+        """The backend's service name."""
+        return self.downstream.name
+
+    @property
+    def version(self) -> str:
+        """The API version the next read will use."""
+        return "v1" if self._clock() < self._v1_until else "v2"
+
+    async def read(
+        self, v2: Read, v1: Read, *, deadline: float, metadata: Metadata, hedge: bool
+    ) -> tuple[str, Any, bool]:
+        """(version answered, response, hedged) of a read, or `BackendError`.
+
+        `deadline` is in event-loop time; each attempt gets what remains of it as its gRPC timeout, which
+        grpcio sends to the backend as `grpc-timeout` (deadline propagation).
+        """
+        if self.version == "v2":
+            try:
+                response, hedged = await self._call("v2", v2, deadline, metadata, hedge)
+                return "v2", response, hedged
+            except BackendError as error:
+                if error.code is not grpc.StatusCode.UNIMPLEMENTED:
+                    raise
+                self._v1_until = self._clock() + self._memory
+                self.fallbacks += 1
+                log_event(
+                    _logger,
+                    logging.WARNING,
+                    "falling back to v1",
+                    service=self.name,
+                    reason=error.message,
+                    for_seconds=self._memory,
+                )
+        response, hedged = await self._call("v1", v1, deadline, metadata, hedge)
+        return "v1", response, hedged
+
+    async def write(self, method: str, request: Message, *, time_limit: float, metadata: Metadata) -> Message:
+        """One unhedged, unretried call in the negotiated version (writes are never sent twice)."""
+        return await self.downstream.call(
+            self.version, method, request, time_limit=time_limit, metadata=metadata
+        )
+
+    async def _call(
+        self, version: str, read: Read, deadline: float, metadata: Metadata, hedge: bool
+    ) -> tuple[Any, bool]:
+        loop = asyncio.get_running_loop()
+        method, request = read
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            raise BackendError(
+                self.name, grpc.StatusCode.DEADLINE_EXCEEDED, "no time left before the deadline"
+            )
+
+        def attempt() -> Any:
+            return self.downstream.call(
+                version, method, request, time_limit=max(deadline - loop.time(), 0.001), metadata=metadata
+            )
+
+        if not hedge:
+            return await attempt(), False
+        return await self.hedger.run(attempt, remaining)

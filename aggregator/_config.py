@@ -1,0 +1,99 @@
+"""The aggregator's tuning knobs, as typed data: deadlines, hedging, version memory, channels.
+
+Flags of `pagemesh serve aggregator` set the common ones; everything else keeps the defaults here.
+Backend addresses are not here: they come from `pagemesh.runtime.Settings` (`PAGEMESH_<SERVICE>_ADDR`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["AggregatorConfig", "ChannelConfig"]
+
+
+@dataclass(frozen=True)
+class AggregatorConfig:
+    """How pages are assembled."""
+
+    deadline: float = 0.300
+    """Seconds one page may take in all; a caller's shorter gRPC deadline wins over it."""
+    response_margin: float = 0.004
+    """Seconds kept back from a caller's deadline, so the page still reaches the caller in time."""
+    hedging: bool = True
+    """Whether optional sections send a second (hedged) call when the first is slow."""
+    hedge_delay: float | None = None
+    """A fixed hedge delay in seconds; None means the running p95 of each backend's latency."""
+    hedge_min_delay: float = 0.003
+    """The hedge delay never goes below this, so an idle, fast backend is not hedged on noise."""
+    hedge_budget: float = 0.05
+    """At most this fraction of a backend's calls may be hedged (plus a small burst)."""
+    latency_window: int = 512
+    """How many recent latencies per backend the running p95 is computed over."""
+    version_memory: float = 30.0
+    """Seconds a backend that answered UNIMPLEMENTED for v2 is called in v1 before v2 is tried again."""
+    sequential: bool = False
+    """Call the backends one after another instead of concurrently: the naive baseline for benchmarks."""
+    reviews_per_page: int = 5
+    """Reviews shown on a page."""
+    recommendations_per_page: int = 6
+    """Recommendations shown on a page."""
+    sponsored_per_page: int = 3
+    """Sponsored listings shown on a page."""
+    recently_viewed_per_page: int = 6
+    """Recently viewed products shown on a page."""
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    """How the aggregator's long-lived channels to the backends behave: keepalive, retries, reconnects."""
+
+    keepalive_time_ms: int = 20_000
+    """Ping an idle connection this often (servers accept pings every 10 s, see pagemesh.runtime)."""
+    keepalive_timeout_ms: int = 5_000
+    """A connection whose ping is not answered within this is closed and re-established."""
+    retry_attempts: int = 3
+    """Attempts in all (first call included) for a read RPC answered UNAVAILABLE."""
+    retry_initial_backoff: str = "0.005s"
+    """The first retry's maximum random backoff, as a service-config duration."""
+    retry_max_backoff: str = "0.05s"
+    """The upper bound of the backoff between retries."""
+    max_reconnect_backoff_ms: int = 1_000
+    """A restarted backend is found again within about this long."""
+
+    def service_config(self, read_methods: Sequence[tuple[str, str]]) -> str:
+        """The gRPC service config (JSON) that retries UNAVAILABLE on the given (service, method) pairs.
+
+        Only reads are listed: a retried write (RecordView) could record a view twice.
+        """
+        return json.dumps(
+            {
+                "methodConfig": [
+                    {
+                        "name": [{"service": service, "method": method} for service, method in read_methods],
+                        "retryPolicy": {
+                            "maxAttempts": self.retry_attempts,
+                            "initialBackoff": self.retry_initial_backoff,
+                            "maxBackoff": self.retry_max_backoff,
+                            "backoffMultiplier": 2,
+                            "retryableStatusCodes": ["UNAVAILABLE"],
+                        },
+                    }
+                ]
+            }
+        )
+
+    def options(self, read_methods: Sequence[tuple[str, str]]) -> list[tuple[str, str | int]]:
+        """Channel options: keepalive, retries through the service config, quick reconnects."""
+        return [
+            ("grpc.keepalive_time_ms", self.keepalive_time_ms),
+            ("grpc.keepalive_timeout_ms", self.keepalive_timeout_ms),
+            ("grpc.keepalive_permit_without_calls", 1),
+            ("grpc.http2.max_pings_without_data", 0),
+            ("grpc.enable_retries", 1),
+            ("grpc.service_config", self.service_config(read_methods)),
+            ("grpc.initial_reconnect_backoff_ms", 100),
+            ("grpc.min_reconnect_backoff_ms", 100),
+            ("grpc.max_reconnect_backoff_ms", self.max_reconnect_backoff_ms),
+        ]

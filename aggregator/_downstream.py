@@ -1,0 +1,186 @@
+"""The small interface behind which the aggregator calls a backend, its gRPC form and an in-memory double.
+
+A `Downstream` answers `call(version, method, request, time_limit=..., metadata=...)` with the response
+message, or raises `BackendError` carrying the gRPC status code. `GrpcDownstream` does it over one
+long-lived channel per backend; `FunctionDownstream` runs a plain request -> response function, so the
+page logic can be tested without sockets beside the real end-to-end tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import grpc
+import grpc.aio
+from google.protobuf.descriptor import FileDescriptor
+from google.protobuf.message import Message
+
+from aggregator._config import ChannelConfig
+from pagemesh.authors.v1 import authors_pb2 as authors_v1
+from pagemesh.authors.v1 import authors_pb2_grpc as authors_v1_grpc
+from pagemesh.authors.v2 import authors_pb2 as authors_v2
+from pagemesh.authors.v2 import authors_pb2_grpc as authors_v2_grpc
+from pagemesh.history.v1 import history_pb2 as history_v1
+from pagemesh.history.v1 import history_pb2_grpc as history_v1_grpc
+from pagemesh.history.v2 import history_pb2 as history_v2
+from pagemesh.history.v2 import history_pb2_grpc as history_v2_grpc
+from pagemesh.product.v1 import product_pb2 as product_v1
+from pagemesh.product.v1 import product_pb2_grpc as product_v1_grpc
+from pagemesh.product.v2 import product_pb2 as product_v2
+from pagemesh.product.v2 import product_pb2_grpc as product_v2_grpc
+from pagemesh.recommendations.v1 import recommendations_pb2 as recommendations_v1
+from pagemesh.recommendations.v1 import recommendations_pb2_grpc as recommendations_v1_grpc
+from pagemesh.recommendations.v2 import recommendations_pb2 as recommendations_v2
+from pagemesh.recommendations.v2 import recommendations_pb2_grpc as recommendations_v2_grpc
+from pagemesh.reviews.v1 import reviews_pb2 as reviews_v1
+from pagemesh.reviews.v1 import reviews_pb2_grpc as reviews_v1_grpc
+from pagemesh.reviews.v2 import reviews_pb2 as reviews_v2
+from pagemesh.reviews.v2 import reviews_pb2_grpc as reviews_v2_grpc
+from pagemesh.sponsored.v1 import sponsored_pb2 as sponsored_v1
+from pagemesh.sponsored.v1 import sponsored_pb2_grpc as sponsored_v1_grpc
+from pagemesh.sponsored.v2 import sponsored_pb2 as sponsored_v2
+from pagemesh.sponsored.v2 import sponsored_pb2_grpc as sponsored_v2_grpc
+
+__all__ = [
+    "WRITE_METHODS",
+    "BackendError",
+    "Downstream",
+    "FunctionDownstream",
+    "GrpcDownstream",
+    "Metadata",
+]
+
+Metadata = Sequence[tuple[str, str]]
+
+# Per backend and API version: the proto file (for the service's full name) and the generated stub class.
+_CONTRACTS: Mapping[str, Mapping[str, tuple[FileDescriptor, Callable[[grpc.aio.Channel], Any]]]] = {
+    "product": {
+        "v1": (product_v1.DESCRIPTOR, product_v1_grpc.ProductServiceStub),
+        "v2": (product_v2.DESCRIPTOR, product_v2_grpc.ProductServiceStub),
+    },
+    "recommendations": {
+        "v1": (recommendations_v1.DESCRIPTOR, recommendations_v1_grpc.RecommendationServiceStub),
+        "v2": (recommendations_v2.DESCRIPTOR, recommendations_v2_grpc.RecommendationServiceStub),
+    },
+    "sponsored": {
+        "v1": (sponsored_v1.DESCRIPTOR, sponsored_v1_grpc.SponsoredServiceStub),
+        "v2": (sponsored_v2.DESCRIPTOR, sponsored_v2_grpc.SponsoredServiceStub),
+    },
+    "authors": {
+        "v1": (authors_v1.DESCRIPTOR, authors_v1_grpc.AuthorServiceStub),
+        "v2": (authors_v2.DESCRIPTOR, authors_v2_grpc.AuthorServiceStub),
+    },
+    "reviews": {
+        "v1": (reviews_v1.DESCRIPTOR, reviews_v1_grpc.ReviewServiceStub),
+        "v2": (reviews_v2.DESCRIPTOR, reviews_v2_grpc.ReviewServiceStub),
+    },
+    "history": {
+        "v1": (history_v1.DESCRIPTOR, history_v1_grpc.HistoryServiceStub),
+        "v2": (history_v2.DESCRIPTOR, history_v2_grpc.HistoryServiceStub),
+    },
+}
+
+WRITE_METHODS = frozenset({"RecordView"})
+"""Methods that change state: never retried by the channel, never hedged."""
+
+
+class BackendError(Exception):
+    """A backend call failed; `code` is the gRPC status it failed with."""
+
+    def __init__(self, service: str, code: grpc.StatusCode, message: str) -> None:
+        super().__init__(f"{service}: {code.name}: {message}")
+        self.service = service
+        self.code = code
+        self.message = message
+
+
+class Downstream(Protocol):
+    """One backend service, called by API version and method name."""
+
+    @property
+    def name(self) -> str:
+        """The service's name, e.g. `reviews`."""
+        ...
+
+    async def call(
+        self, version: str, method: str, request: Message, *, time_limit: float, metadata: Metadata
+    ) -> Message:
+        """The response of `method` in `version`, or `BackendError`; `time_limit` is in seconds."""
+        ...
+
+    async def close(self) -> None:
+        """Releases the connection."""
+        ...
+
+
+def _read_methods(name: str) -> list[tuple[str, str]]:
+    methods = []
+    for file, _ in _CONTRACTS[name].values():
+        (service,) = file.services_by_name.values()
+        methods += [(service.full_name, m.name) for m in service.methods if m.name not in WRITE_METHODS]
+    return methods
+
+
+class GrpcDownstream:
+    """A backend over one long-lived `grpc.aio` channel, shared by every page (made once, at start)."""
+
+    def __init__(self, name: str, address: str, config: ChannelConfig | None = None) -> None:
+        if name not in _CONTRACTS:
+            raise ValueError(f"unknown backend {name!r}")
+        self._name = name
+        self.address = address
+        config = config or ChannelConfig()
+        self._channel = grpc.aio.insecure_channel(address, options=config.options(_read_methods(name)))
+        self._stubs = {version: stub(self._channel) for version, (_, stub) in _CONTRACTS[name].items()}
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    async def call(
+        self, version: str, method: str, request: Message, *, time_limit: float, metadata: Metadata
+    ) -> Message:
+        multicallable = getattr(self._stubs[version], method)
+        try:
+            response: Message = await multicallable(request, timeout=time_limit, metadata=metadata)
+        except grpc.aio.AioRpcError as error:
+            raise BackendError(self._name, error.code(), error.details() or "") from None
+        return response
+
+    async def close(self) -> None:
+        await self._channel.close()
+
+
+Handler = Callable[[str, str, Message], Awaitable[Message]]
+
+
+@dataclass
+class FunctionDownstream:
+    """An in-memory backend: `handler(version, method, request)` answers, or raises `BackendError`.
+
+    The time limit is enforced as a real channel would (DEADLINE_EXCEEDED), and every call is recorded.
+    """
+
+    service: str
+    handler: Handler
+    calls: list[tuple[str, str, Message, dict[str, str]]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.service
+
+    async def call(
+        self, version: str, method: str, request: Message, *, time_limit: float, metadata: Metadata
+    ) -> Message:
+        self.calls.append((version, method, request, dict(metadata)))
+        try:
+            async with asyncio.timeout(time_limit):
+                return await self.handler(version, method, request)
+        except TimeoutError:
+            raise BackendError(self.service, grpc.StatusCode.DEADLINE_EXCEEDED, "Deadline Exceeded") from None
+
+    async def close(self) -> None:
+        return None

@@ -1,0 +1,155 @@
+"""`pagemesh serve aggregator`: PageService over gRPC and the product pages over HTTP, one event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from dataclasses import replace
+
+from aiohttp import web
+
+from aggregator._assembler import PageAssembler
+from aggregator._config import AggregatorConfig, ChannelConfig
+from aggregator._downstream import Downstream, GrpcDownstream
+from aggregator._http import make_app
+from aggregator._service import page_bindings
+from pagemesh.cli import ArgumentParser
+from pagemesh.runtime import (
+    AGGREGATOR,
+    SERVICES,
+    GrpcServer,
+    PagemeshError,
+    ServerStartError,
+    Settings,
+    configure_logging,
+    die_with_parent,
+    log_event,
+    parent_pid,
+    parse_address,
+    wait_for_stop_signal,
+)
+
+__all__ = ["build_parser", "main"]
+
+_logger = logging.getLogger("pagemesh.aggregator")
+
+
+def build_parser() -> ArgumentParser:
+    """The options of `pagemesh serve aggregator`."""
+    parser = ArgumentParser(
+        prog="pagemesh serve aggregator",
+        description="Serve PageService (gRPC, v1 and v2) and the product pages (HTTP) from one process. "
+        "Backend addresses come from PAGEMESH_<SERVICE>_ADDR.",
+    )
+    parser.add_argument("--host", help="the gRPC host (default: from PAGEMESH_AGGREGATOR_ADDR)")
+    parser.add_argument("--port", type=int, help="the gRPC port (default 50050)")
+    parser.add_argument("--http-host", help="the HTTP host (default: from PAGEMESH_AGGREGATOR_HTTP_ADDR)")
+    parser.add_argument("--http-port", type=int, help="the HTTP port (default 8080)")
+    parser.add_argument(
+        "--deadline-ms", type=float, default=300.0, help="the time one page may take in all (default 300)"
+    )
+    parser.add_argument("--no-hedging", action="store_true", help="never send hedged calls")
+    parser.add_argument(
+        "--hedge-delay-ms",
+        type=float,
+        help="hedge after this many ms (default: the running p95 of each backend's latency)",
+    )
+    parser.add_argument(
+        "--sequential",
+        action="store_true",
+        help="call the backends one after another (the naive baseline, for benchmarks)",
+    )
+    parser.add_argument("--grace", type=float, help="seconds in-flight pages may run after a stop signal")
+    return parser
+
+
+def _join(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+async def _serve(
+    address: str,
+    http_host: str,
+    http_port: int,
+    *,
+    config: AggregatorConfig,
+    settings: Settings,
+    grace: float,
+) -> None:
+    # Channels belong to the running loop: made here, once, and shared by every page.
+    channels = ChannelConfig()
+    backends: dict[str, Downstream] = {
+        name: GrpcDownstream(name, settings.addresses[name], channels) for name in SERVICES
+    }
+    assembler = PageAssembler(backends, config)
+    server = GrpcServer(AGGREGATOR, address, page_bindings(assembler))
+    runner = web.AppRunner(make_app(assembler), access_log=None, handle_signals=False)
+    try:
+        await server.start()
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, http_host, http_port).start()
+        except OSError as error:
+            raise ServerStartError(
+                f"aggregator: cannot listen for HTTP on {_join(http_host, http_port)}: {error.strerror}"
+            ) from None
+        log_event(
+            _logger,
+            logging.INFO,
+            "aggregator ready",
+            grpc=address,
+            http=_join(http_host, http_port),
+            deadline_ms=config.deadline * 1000,
+            hedging=config.hedging,
+            backends={name: settings.addresses[name] for name in SERVICES},
+        )
+        await wait_for_stop_signal()
+    finally:
+        await server.stop(grace)
+        await runner.cleanup()
+        await assembler.close()
+
+
+def main(argv: list[str]) -> int:
+    """Runs the aggregator until SIGTERM or SIGINT; returns the exit code."""
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    if options.deadline_ms <= 0:
+        parser.error(f"--deadline-ms must be more than 0, got {options.deadline_ms:g}")
+    if options.hedge_delay_ms is not None and options.hedge_delay_ms < 0:
+        parser.error(f"--hedge-delay-ms must not be negative, got {options.hedge_delay_ms:g}")
+    parent = parent_pid()
+    if parent is not None:
+        die_with_parent(parent)
+    try:
+        settings = Settings.from_environment()
+        host, port = parse_address(settings.addresses[AGGREGATOR])
+        address = _join(options.host or host, port if options.port is None else options.port)
+        http_host, http_port = parse_address(settings.http_address)
+        http_host = options.http_host or http_host
+        http_port = http_port if options.http_port is None else options.http_port
+        parse_address(address)
+        parse_address(_join(http_host, http_port))
+        config = replace(
+            AggregatorConfig(),
+            deadline=options.deadline_ms / 1000,
+            hedging=not options.no_hedging,
+            hedge_delay=None if options.hedge_delay_ms is None else options.hedge_delay_ms / 1000,
+            sequential=options.sequential,
+        )
+        configure_logging(AGGREGATOR, settings.log_level)
+        asyncio.run(
+            _serve(
+                address,
+                http_host,
+                http_port,
+                config=config,
+                settings=settings,
+                grace=settings.grace_seconds if options.grace is None else options.grace,
+            )
+        )
+    except PagemeshError as error:
+        print(f"pagemesh serve aggregator: {error.message}", file=sys.stderr)
+        return 1
+    return 0
