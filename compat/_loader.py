@@ -119,6 +119,7 @@ def _load_directory(directory: Path, display_prefix: str) -> tuple[Image, dict[s
     buf_yaml = read_buf_yaml(directory)
     roots: list[tuple[str, Path]] = []
     targets: dict[str, tuple[str, str]] = {}  # import name -> (display path, config path)
+    sources: dict[str, Path] = {}
     for module in _module_roots(buf_yaml):
         root = (directory / module).resolve()
         if not root.is_dir():
@@ -133,13 +134,20 @@ def _load_directory(directory: Path, display_prefix: str) -> tuple[Image, dict[s
             if name in targets:
                 raise InputError(f'File "{name}" is present in more than one module of {directory}.')
             targets[name] = (display, config_path)
+            sources[name] = proto_path
     if not targets:
         raise InputError(f'Input "{display_prefix or directory}" contains no .proto files.')
     file_set = _compile([root for _, root in roots], sorted(targets), targets)
     files = []
     for proto in file_set.file:
         display, config_path = targets.get(proto.name, (proto.name, proto.name))
-        files.append(ProtoFile(proto, display, config_path, is_import=proto.name not in targets))
+        is_import = proto.name not in targets
+        lines = (
+            []
+            if is_import
+            else sources[proto.name].read_text(encoding="utf-8", errors="replace").splitlines()
+        )
+        files.append(ProtoFile(proto, display, config_path, is_import=is_import, source_lines=lines))
     return Image(files), buf_yaml
 
 

@@ -72,6 +72,8 @@ class ProtoFile:
     display_path: str
     config_path: str
     is_import: bool = False
+    # Source text when the input has it: buf spans some options from their keyword, protoc from the value.
+    source_lines: list[str] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)  # every message, nested ones included
     enums: list[Enum] = field(default_factory=list)  # every enum, nested ones included
     extensions: list[Field] = field(default_factory=list)  # every extension, nested ones included
@@ -311,7 +313,7 @@ class Field:
     def description_with_name(self, name: str) -> str:
         named = f' with name "{name}"' if name else ""
         if self.is_extension:
-            return f'Extension "{self.number}"{named} on message "{self.extendee}"'
+            return f'Extension "{self.number}"{named} on message "{self.extendee.lstrip(".")}"'
         assert self.scope is not None
         return f'Field "{self.number}"{named} on message "{self.scope.name}"'
 

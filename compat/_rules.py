@@ -6,7 +6,9 @@ Messages follow buf's wording so users can search buf's documentation for any fi
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 import struct
 from collections.abc import Callable
 
@@ -276,11 +278,7 @@ def _ranges_string(ranges: list[tuple[int, int]], max_tag: int) -> str:
 
 
 def _range_string(start: int, end: int, max_tag: int) -> str:
-    if start == end:
-        return str(start)
-    if end == max_tag:
-        return f"{start} to max"
-    return f"{start} to {end}"
+    return _ranges_string([(start, end)], max_tag)
 
 
 def _missing(start: int, end: int, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -813,6 +811,16 @@ def _defaults_equal(previous: object, current: object, previous_field: Field, fi
     return bool(previous == current)
 
 
+def _default_location(field: Field) -> Location | None:
+    """buf spans `default = 5` from the keyword; protoc spans only the value, so widen it from the source."""
+    location = field.sub(_FIELD_DEFAULT)
+    if location is None or len(field.file.source_lines) < location.start_line:
+        return location
+    before = field.file.source_lines[location.start_line - 1][: location.start_column - 1]
+    keyword = re.search(r"default\s*=\s*$", before)
+    return dataclasses.replace(location, start_column=keyword.start() + 1) if keyword else location
+
+
 @for_each_field_pair
 def field_same_default(report: Report, field: Field, previous_field: Field) -> None:
     if not _can_have_default(previous_field) or not _can_have_default(field):
@@ -823,8 +831,8 @@ def field_same_default(report: Report, field: Field, previous_field: Field) -> N
         return
     if not _defaults_equal(previous_value, value, previous_field, field):
         report(
-            _first(field.sub(_FIELD_DEFAULT), field.location),
-            _first(previous_field.sub(_FIELD_DEFAULT), previous_field.location),
+            _first(_default_location(field), field.location),
+            _first(_default_location(previous_field), previous_field.location),
             f"{field.description} changed default value from {previous_text} to {text}.",
         )
 
@@ -912,8 +920,8 @@ def enum_value_same_name(
     report: Report, values: dict[str, EnumValue], previous_values: dict[str, EnumValue]
 ) -> None:
     previous_names, names = sorted(previous_values), sorted(values)
-    if all(name in previous_names for name in names):
-        return
+    if all(name in names for name in previous_names):
+        return  # every previous name survives; added aliases are fine
     suffix = "s" if len(previous_names) > 1 and len(names) > 1 else ""
     for name in names:
         value = values[name]
@@ -1017,9 +1025,12 @@ def _package_deletions(
     """Elements of a package that no file of that package still declares."""
 
     def handler(report: Report, current: Image, previous: Image) -> None:
+        # Like buf, a package counts only once it declares at least one element of this kind, so deleting
+        # the last one is not reported (docs/compat.md lists this as buf behaviour we keep).
         current_packages: dict[str, set[str]] = {}
         for pf in current.files:
-            current_packages.setdefault(pf.package, set()).update(e.nested_name for e in elements(pf))
+            for element in elements(pf):
+                current_packages.setdefault(pf.package, set()).add(element.nested_name)
         current_files = {pf.name: pf for pf in current.files}
         for pf in previous.files:
             names = current_packages.get(pf.package)
