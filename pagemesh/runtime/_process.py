@@ -39,9 +39,7 @@ def health_status(address: str, service: str = "", timeout: float = 1.0) -> str:
         # typeshed's HealthStub declares no methods, so the stub is typed loosely.
         stub: Any = health_pb2_grpc.HealthStub(channel)
         try:
-            response = stub.Check(
-                health_pb2.HealthCheckRequest(service=service), timeout=timeout
-            )
+            response = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
         except grpc.RpcError:
             return "UNREACHABLE"
     return health_pb2.HealthCheckResponse.ServingStatus.Name(response.status)

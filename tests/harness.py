@@ -1,0 +1,178 @@
+"""Real pagemesh processes for tests: free loopback ports, wait until SERVING, always stopped.
+
+Every process is started with `PAGEMESH_PARENT_PID` set, so it also dies if the test run is killed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pagemesh.runtime import SERVICES, wait_until_serving
+
+__all__ = ["Mesh", "ServerProcess", "free_port", "start_mesh", "start_server", "start_service"]
+
+START_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class ServerProcess:
+    """One running `pagemesh` process."""
+
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    @property
+    def address(self) -> str:
+        """Where it listens for gRPC."""
+        return f"127.0.0.1:{self.port}"
+
+    def running(self) -> bool:
+        """Whether the process has not exited."""
+        return self.process.poll() is None
+
+    def log(self) -> str:
+        """Everything it wrote so far."""
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, signum: int = signal.SIGTERM, timeout: float = 15.0) -> int:
+        """Sends `signum`, waits for the exit (killing it after `timeout`) and returns the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+def _environment(extra: Mapping[str, str] | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEMESH_")}
+    env["PAGEMESH_PARENT_PID"] = str(os.getpid())
+    env.update(extra or {})
+    return env
+
+
+def launch(
+    args: Sequence[str], *, name: str, port: int, workdir: Path, env: Mapping[str, str] | None = None
+) -> ServerProcess:
+    """Starts `pagemesh ARGS...` without waiting for it."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    log_path = workdir / f"{name}-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pagemesh.cli", *args],
+            env=_environment(env),
+            cwd=workdir,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+        )
+    return ServerProcess(name, port, process, log_path)
+
+
+def wait_serving(servers: Iterable[ServerProcess], timeout: float = START_TIMEOUT) -> None:
+    """Waits until every server's health is SERVING; stops them all and fails if one does not get there."""
+    servers = list(servers)
+    deadline = time.monotonic() + timeout
+    for server in servers:
+        if not wait_until_serving(server.address, deadline, server.running):
+            for other in servers:
+                other.stop(signal.SIGKILL)
+            raise RuntimeError(f"{server.name} on {server.address} did not become SERVING:\n{server.log()}")
+
+
+def start_server(
+    args: Sequence[str], *, name: str, port: int, workdir: Path, env: Mapping[str, str] | None = None
+) -> ServerProcess:
+    """Starts `pagemesh ARGS...` and waits until it is SERVING."""
+    server = launch(args, name=name, port=port, workdir=workdir, env=env)
+    wait_serving([server])
+    return server
+
+
+def service_args(
+    name: str, port: int, workdir: Path, *, api: str = "v1,v2", extra: Sequence[str] = ()
+) -> list[str]:
+    """The `pagemesh serve` arguments for a backend service on `port` with its store in `workdir`."""
+    return [
+        "serve",
+        name,
+        "--port",
+        str(port),
+        "--db",
+        str(workdir / f"{name}.sqlite3"),
+        "--api",
+        api,
+        *extra,
+    ]
+
+
+def start_service(
+    name: str, workdir: Path, *, api: str = "v1,v2", extra: Sequence[str] = (), port: int | None = None
+) -> ServerProcess:
+    """Starts one backend service on a free port and waits until it is SERVING."""
+    port = port or free_port()
+    return start_server(
+        service_args(name, port, workdir, api=api, extra=extra), name=name, port=port, workdir=workdir
+    )
+
+
+@dataclass
+class Mesh:
+    """The six backend services, each in its own process."""
+
+    services: dict[str, ServerProcess] = field(default_factory=dict)
+
+    def address(self, name: str) -> str:
+        """A service's gRPC address."""
+        return self.services[name].address
+
+    def environment(self) -> dict[str, str]:
+        """`PAGEMESH_<SERVICE>_ADDR` for every service, for a process that calls them."""
+        return {f"PAGEMESH_{name.upper()}_ADDR": s.address for name, s in self.services.items()}
+
+    def stop(self) -> None:
+        """Stops every service."""
+        for server in self.services.values():
+            server.stop()
+
+
+def start_mesh(
+    workdir: Path,
+    *,
+    names: Sequence[str] = SERVICES,
+    extra: Mapping[str, Sequence[str]] | None = None,
+    api: Mapping[str, str] | None = None,
+) -> Mesh:
+    """Starts the backend services concurrently and waits until all are SERVING."""
+    mesh = Mesh()
+    for name in names:
+        port = free_port()
+        mesh.services[name] = launch(
+            service_args(
+                name, port, workdir, api=(api or {}).get(name, "v1,v2"), extra=(extra or {}).get(name, ())
+            ),
+            name=name,
+            port=port,
+            workdir=workdir,
+        )
+    wait_serving(mesh.services.values())
+    return mesh

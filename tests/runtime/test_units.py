@@ -1,0 +1,93 @@
+"""Pagination, fault specs and settings: the pure parts of the runtime."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pagemesh.runtime import (
+    FaultSpec,
+    InvalidArgumentError,
+    PageSizePolicy,
+    Settings,
+    decode_page_token,
+    encode_page_token,
+    paginate,
+)
+from pagemesh.up import parse_injections
+
+
+def test_page_size_policy_follows_aip_158() -> None:
+    policy = PageSizePolicy(default=10, maximum=50)
+    assert policy.resolve(0) == 10
+    assert policy.resolve(7) == 7
+    assert policy.resolve(51) == 50
+    with pytest.raises(InvalidArgumentError, match="max_results must not be negative"):
+        policy.resolve(-1, "max_results")
+
+
+def test_tokens_round_trip_and_are_bound_to_their_query() -> None:
+    token = encode_page_token(40, "reviews|P1|helpful")
+    assert decode_page_token(token, "reviews|P1|helpful") == 40
+    assert decode_page_token("", "anything") == 0
+    for bad in (token[:-3], "!!!", encode_page_token(40, "reviews|P2|helpful")):
+        with pytest.raises(InvalidArgumentError, match="page_token"):
+            decode_page_token(bad, "reviews|P1|helpful")
+
+
+async def test_paginate_walks_to_the_end() -> None:
+    items = list(range(23))
+
+    async def fetch(offset: int, limit: int) -> tuple[list[int], int]:
+        return items[offset : offset + limit], len(items)
+
+    seen: list[int] = []
+    token = ""
+    while True:
+        page = await paginate(fetch, page_size=10, page_token=token, scope="s", policy=PageSizePolicy(5, 10))
+        seen += page.items
+        token = page.next_page_token
+        if not token:
+            break
+    assert seen == items
+
+
+def test_fault_specs_parse_and_print_back() -> None:
+    spec = FaultSpec.parse(["latency=20", "error_rate=0.1,slow=1000@0.01"])
+    assert spec == FaultSpec(latency_ms=20, error_rate=0.1, slow_ms=1000, slow_rate=0.01)
+    assert FaultSpec.parse(spec.as_arguments()) == spec
+    for bad, message in [
+        ("latency", "KEY=VALUE"),
+        ("error_rate=2", "from 0 to 1"),
+        ("slow=5", "MS@P"),
+        ("x=1", "unknown"),
+    ]:
+        with pytest.raises(InvalidArgumentError, match=message):
+            FaultSpec.parse([bad])
+
+
+def test_injections_for_all_and_one_service() -> None:
+    specs = parse_injections(["all:latency=20", "reviews:error_rate=0.5"])
+    assert specs["product"] == FaultSpec(latency_ms=20)
+    assert specs["reviews"] == FaultSpec(latency_ms=20, error_rate=0.5)
+
+
+def test_settings_read_the_environment_once() -> None:
+    settings = Settings.from_environment(
+        {
+            "PAGEMESH_REVIEWS_ADDR": "127.0.0.1:6055",
+            "PAGEMESH_DATA_DIR": "/data",
+            "PAGEMESH_HISTORY_DB": "/elsewhere/h.db",
+            "PAGEMESH_LOG_LEVEL": "warning",
+        }
+    )
+    assert settings.addresses["reviews"] == "127.0.0.1:6055"
+    assert settings.addresses["product"] == "127.0.0.1:50051"
+    assert settings.db_path("product") == Path("/data/product.sqlite3")
+    assert settings.db_path("history") == Path("/elsewhere/h.db")
+    assert settings.log_level == "WARNING"
+    with pytest.raises(InvalidArgumentError, match="PAGEMESH_GRACE_SECONDS"):
+        Settings.from_environment({"PAGEMESH_GRACE_SECONDS": "soon"})
+    with pytest.raises(InvalidArgumentError, match="HOST:PORT"):
+        Settings.from_environment({"PAGEMESH_PRODUCT_ADDR": "localhost"})
