@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TOOLS := $(CURDIR)/.tools/bin
 export PATH := $(TOOLS):$(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup generate run test lint bench
+.PHONY: help setup generate run test lint bench compat
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,6 +24,7 @@ run: setup ## start all six services and the aggregator on the default ports (Ct
 test: setup ## every test: lint, generated-code drift, then pytest
 	$(MAKE) --no-print-directory lint
 	$(PY) scripts/generate.py --check
+	$(MAKE) --no-print-directory compat
 	$(PY) -m pytest
 
 lint: setup ## ruff, mypy --strict and buf lint
@@ -31,6 +32,13 @@ lint: setup ## ruff, mypy --strict and buf lint
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(TOOLS)/buf lint
+
+# The breaking-change gate: proto/ against COMPAT_AGAINST (a git ref or any `pagemesh compat` input); by default
+# the merge base with main, or HEAD~1 on main. A repository with a single commit has nothing to break and passes.
+COMPAT_AGAINST ?=
+COMPAT_FORMAT ?= text
+compat: setup ## fail on a breaking change to proto/ (against COMPAT_AGAINST, default: merge base with main)
+	$(VENV)/bin/pagemesh compat --gate $(if $(COMPAT_AGAINST),--against '$(COMPAT_AGAINST)') --format $(COMPAT_FORMAT)
 
 bench: setup ## benchmarks that print figures (not part of `make test`)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

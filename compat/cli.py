@@ -18,6 +18,7 @@ from compat._check import CheckResult, check_images
 from compat._config import BreakingConfig, config_from_buf_yaml, is_unstable_package, read_config_option
 from compat._errors import CompatError, ConfigError
 from compat._findings import Finding
+from compat._gate import gate_baseline
 from compat._loader import load_image, parse_input
 from compat._printers import FORMATS, render
 from compat._registry import RULES
@@ -51,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--list-rules", action="store_true", help="print every rule's ID, categories and purpose"
+    )
+    parser.add_argument(
+        "--gate",
+        action="store_true",
+        help="CI gate: --against defaults to the merge base with main (HEAD~1 on main); no base passes",
     )
     return parser
 
@@ -94,6 +100,13 @@ def _version_hints(findings: list[Finding], config: BreakingConfig) -> list[str]
 
 
 def _run(args: argparse.Namespace, cwd: Path) -> tuple[CheckResult, BreakingConfig]:
+    if args.gate and not args.against_tags:
+        baseline = gate_baseline(args.against or "", cwd)
+        if baseline.skip_reason:
+            print(f"pagemesh compat: {baseline.skip_reason}; the gate passes.", file=sys.stderr)
+            return CheckResult(), BreakingConfig()
+        print(f"pagemesh compat: checking {args.input} against {baseline.description}", file=sys.stderr)
+        args.against = baseline.against
     if bool(args.against) == bool(args.against_tags):
         raise ConfigError("give exactly one of --against or --against-tags (run `pagemesh compat --help`)")
     current, buf_yaml = load_image(parse_input(args.input), cwd)
