@@ -137,7 +137,7 @@ def _load_directory(directory: Path, display_prefix: str) -> tuple[Image, dict[s
             sources[name] = proto_path
     if not targets:
         raise InputError(f'Input "{display_prefix or directory}" contains no .proto files.')
-    file_set = _compile([root for _, root in roots], sorted(targets), targets)
+    file_set = _compile([root for _, root in roots], targets, sources)
     files = []
     for proto in file_set.file:
         display, config_path = targets.get(proto.name, (proto.name, proto.name))
@@ -156,18 +156,24 @@ def _wkt_include() -> str:
 
 
 def _compile(
-    roots: list[Path], names: list[str], targets: dict[str, tuple[str, str]]
+    roots: list[Path], targets: dict[str, tuple[str, str]], sources: dict[str, Path]
 ) -> descriptor_pb2.FileDescriptorSet:
     from grpc_tools import protoc  # noqa: PLC0415  # lazy: `--list-rules` and images never load protoc
 
     with tempfile.TemporaryDirectory(prefix="pagemesh-compat-") as tmp:
         out = Path(tmp) / "image.binpb"
         args = ["protoc", *(f"-I{root}" for root in roots), f"-I{_wkt_include()}"]
-        args += ["--include_imports", "--include_source_info", f"--descriptor_set_out={out}", *names]
+        args += [
+            "--include_imports",
+            "--include_source_info",
+            f"--descriptor_set_out={out}",
+            *sorted(targets),
+        ]
         with _captured_stderr() as captured:
             status = protoc.main(args)
+            output = captured.read()
         if status != 0 or not out.exists():
-            raise InputError(_compiler_error(captured.read(), targets))
+            raise InputError(_compiler_error(output, targets, sources))
         file_set = descriptor_pb2.FileDescriptorSet()
         file_set.ParseFromString(out.read_bytes())
         return file_set
@@ -197,14 +203,15 @@ class _SinkReader:
         return str(self._sink.read().decode("utf-8", "replace"))
 
 
-def _compiler_error(output: str, targets: dict[str, tuple[str, str]]) -> str:
+def _compiler_error(output: str, targets: dict[str, tuple[str, str]], sources: dict[str, Path]) -> str:
     lines = [line for line in output.splitlines() if line.strip() and not line.startswith("warning:")]
     if not lines:
         return "The .proto files failed to compile."
     first = lines[0]
-    name, sep, rest = first.partition(":")
-    if sep and name in targets:  # name the file as the user sees it on disk
-        first = f"{targets[name][0]}:{rest}"
+    for name, (display, _) in targets.items():  # name the file as the user typed its input
+        for spelling in (str(sources[name]), name):
+            if first.startswith(spelling + ":"):
+                return display + first[len(spelling) :]
     return first
 
 

@@ -150,6 +150,9 @@ def main(argv: list[str]) -> int:
     except CompatError as error:
         print(f"pagemesh compat: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as error:  # a bug, still reported as one line: callers parse stderr and exit codes
+        print(f"pagemesh compat: internal error ({type(error).__name__}): {error}", file=sys.stderr)
+        return EXIT_USAGE
     sys.stdout.write(render(result.findings, args.format))
     for problem in result.comment_problems:
         print(f"pagemesh compat: {problem}", file=sys.stderr)
