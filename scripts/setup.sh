@@ -43,3 +43,31 @@ go_tool() { # go_tool NAME MODULE_PATH VERSION
 go_tool grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl "$GRPCURL_VERSION"
 go_tool grpc-health-probe github.com/grpc-ecosystem/grpc-health-probe "$GRPC_HEALTH_PROBE_VERSION"
 go_tool ghz github.com/bojand/ghz/cmd/ghz "$GHZ_VERSION"
+
+# Client SDK toolchains (`pagemesh sdk`, `make sdk-test`).
+go_tool protoc-gen-go google.golang.org/protobuf/cmd/protoc-gen-go "$PROTOC_GEN_GO_VERSION"
+go_tool protoc-gen-go-grpc google.golang.org/grpc/cmd/protoc-gen-go-grpc "$PROTOC_GEN_GO_GRPC_VERSION"
+
+sdk_npm_key=$(cat sdkgen/toolchain/package.json sdkgen/toolchain/package-lock.json | sha256sum | cut -c1-16)
+if ! up_to_date sdk-npm "$sdk_npm_key" || [ ! -x "$tools/sdk-npm/node_modules/.bin/protoc-gen-es" ]; then
+  say "protoc-gen-es (npm ci, pinned by sdkgen/toolchain/package-lock.json)"
+  mkdir -p "$tools/sdk-npm"
+  cp sdkgen/toolchain/package.json sdkgen/toolchain/package-lock.json "$tools/sdk-npm/"
+  (cd "$tools/sdk-npm" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  ln -sf "$tools/sdk-npm/node_modules/.bin/protoc-gen-es" "$tools/bin/protoc-gen-es"
+  stamp sdk-npm "$sdk_npm_key"
+fi
+
+maven_exe() { # maven_exe NAME GROUP:ARTIFACT VERSION: a native executable published on Maven Central
+  if ! up_to_date "$1" "$3" || [ ! -x "$tools/bin/$1" ]; then
+    say "$1 $3 (Maven Central $2)"
+    local scratch
+    scratch=$(mktemp -d)
+    mvn -q -B -Dstyle.color=never dependency:copy "-Dartifact=$2:$3:exe:linux-x86_64" "-DoutputDirectory=$scratch" -Dmdep.stripVersion=true >/dev/null
+    install -m 0755 "$scratch"/*.exe "$tools/bin/$1"
+    rm -rf "$scratch"
+    stamp "$1" "$3"
+  fi
+}
+maven_exe protoc com.google.protobuf:protoc "$PROTOC_JAVA_VERSION"
+maven_exe protoc-gen-grpc-java io.grpc:protoc-gen-grpc-java "$PROTOC_GEN_GRPC_JAVA_VERSION"
