@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,8 +136,8 @@ def read_config_option(value: str, cwd: Path) -> dict[str, Any]:
     except OSError as error:
         raise ConfigError(f'Cannot read config "{value}": {error.strerror}.') from None
     try:
-        data = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as error:
+        data = yaml.safe_load(text)  # JSON is YAML too
+    except yaml.YAMLError as error:
         raise ConfigError(
             f"--config is neither a readable file nor valid YAML/JSON: {' '.join(str(error).split())}"
         ) from None
