@@ -37,6 +37,7 @@ _HTTP_STATUS = {
     grpc.StatusCode.UNAVAILABLE: 503,
 }
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+_NO_MINOR_UNITS = frozenset({"JPY", "KRW"})
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
 header{background:#1d2330;color:#fff;padding:.8rem 1.5rem}header a{color:#fff;text-decoration:none}
@@ -51,7 +52,8 @@ ul.cards li{border:1px solid #e3e5ea;border-radius:6px;padding:.5rem .7rem}
 
 
 def _money(money: product_v2.Money) -> str:
-    amount = f"{money.units + money.nanos / 1e9:,.2f}"
+    decimals = 0 if money.currency_code in _NO_MINOR_UNITS else 2
+    amount = f"{money.units + money.nanos / 1e9:,.{decimals}f}"
     symbol = _SYMBOLS.get(money.currency_code)
     return f"{symbol}{amount}" if symbol else f"{amount} {money.currency_code}"
 

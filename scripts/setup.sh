@@ -71,3 +71,11 @@ maven_exe() { # maven_exe NAME GROUP:ARTIFACT VERSION: a native executable publi
 }
 maven_exe protoc com.google.protobuf:protoc "$PROTOC_JAVA_VERSION"
 maven_exe protoc-gen-grpc-java io.grpc:protoc-gen-grpc-java "$PROTOC_GEN_GRPC_JAVA_VERSION"
+
+# Debian's chromium, for the aggregator's headless browser test (tests/aggregator/test_browser.py).
+if [ ! -x /usr/bin/chromium ]; then
+  say "chromium (apt)"
+  apt_get() { if [ "$(id -u)" -eq 0 ]; then apt-get "$@"; else sudo apt-get "$@"; fi; }
+  apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq chromium >/dev/null
+fi

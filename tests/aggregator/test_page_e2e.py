@@ -18,16 +18,9 @@ from pagemesh.page.v1 import page_pb2 as page_v1
 from pagemesh.page.v1 import page_pb2_grpc as page_v1_grpc
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
-from tests.aggregator.procs import Aggregator, start_aggregator
+from tests.aggregator.procs import Aggregator
 from tests.harness import Mesh
 from tests.tools import tool
-
-
-@pytest.fixture(scope="module")
-def aggregator(mesh: Mesh, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Aggregator]:
-    running = start_aggregator(tmp_path_factory.mktemp("aggregator"), mesh.environment())
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="module")

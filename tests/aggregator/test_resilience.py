@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -65,17 +64,6 @@ def test_each_stopped_service_degrades_its_section_and_product_gives_unavailable
     finally:
         aggregator.stop()
         own.stop()
-
-
-@pytest.fixture(scope="module")
-def slow_reviews(mesh: Mesh, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Aggregator]:
-    """An aggregator whose reviews service answers after 1 s, beyond the 300 ms page deadline."""
-    workdir = tmp_path_factory.mktemp("slow-reviews")
-    reviews = start_service("reviews", workdir, extra=["--inject", "latency=1000"])
-    aggregator = start_aggregator(workdir, {**mesh.environment(), "PAGEMESH_REVIEWS_ADDR": reviews.address})
-    yield aggregator
-    aggregator.stop()
-    reviews.stop()
 
 
 def test_latency_beyond_the_deadline_gives_a_degraded_page_in_time(slow_reviews: Aggregator) -> None:
