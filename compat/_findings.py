@@ -42,7 +42,7 @@ class Finding:
         )
 
 
-# report(location, previous_location, message, file=..., against_file=...)
+# report(location, previous_location, message, file=..., against_file=..., deleted=...)
 Report = Callable[..., None]
 
 
@@ -61,7 +61,9 @@ class Reporter:
         *,
         file: ProtoFile | None = None,
         against_file: ProtoFile | None = None,
+        deleted: Location | None = None,
     ) -> None:
+        """Records one finding. `deleted` is the removed element itself, whose ignore comments count too."""
         current_file = location.file if location else file
         previous_file = previous.file if previous else against_file
         if location is not None:
@@ -69,7 +71,7 @@ class Reporter:
         else:
             span = (1, 1, 1, 1)
         files = [f for f in (current_file, previous_file) if f is not None]
-        anchors = tuple((loc.file, loc.path) for loc in (location, previous) if loc is not None)
+        anchors = tuple((loc.file, loc.path) for loc in (location, previous, deleted) if loc is not None)
         self.findings.append(
             Finding(
                 current_file.display_path if current_file else None,

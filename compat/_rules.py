@@ -139,6 +139,7 @@ def enum_no_delete(report: Report, file: ProtoFile, previous_file: ProtoFile) ->
                 previous_enum.location,
                 f"Previously present enum {_quote(previous_enum.nested_name)} was deleted from file.",
                 file=file,
+                deleted=previous_enum.location,
             )
 
 
@@ -153,6 +154,7 @@ def extension_no_delete(report: Report, file: ProtoFile, previous_file: ProtoFil
                 f"Previously present extension {_quote(previous_extension.nested_name)} "
                 "was deleted from file.",
                 file=file,
+                deleted=previous_extension.location,
             )
 
 
@@ -166,6 +168,7 @@ def message_no_delete(report: Report, file: ProtoFile, previous_file: ProtoFile)
                 previous_message.location,
                 f"Previously present message {_quote(previous_message.nested_name)} was deleted from file.",
                 file=file,
+                deleted=previous_message.location,
             )
 
 
@@ -179,6 +182,7 @@ def service_no_delete(report: Report, file: ProtoFile, previous_file: ProtoFile)
                 previous_service.location,
                 f"Previously present service {_quote(previous_service.name)} was deleted from file.",
                 file=file,
+                deleted=previous_service.location,
             )
 
 
@@ -365,6 +369,7 @@ def _field_no_delete(number_reserved: bool, name_reserved: bool) -> Handler:
                 previous_message.location,
                 f"Previously present {description[0].lower()}{description[1:]} was deleted{suffix}.",
                 file=message.file,
+                deleted=previous_field.location,
             )
 
     return for_each_message_pair(rule)
@@ -397,6 +402,7 @@ def oneof_no_delete(report: Report, message: Message, previous_message: Message)
                 f"Previously present oneof {_quote(previous_oneof.name)} on message {_quote(message.name)} "
                 "was deleted.",
                 file=message.file,
+                deleted=previous_message.file.location((*previous_message.path, 8, previous_oneof.index)),
             )
 
 
@@ -897,6 +903,7 @@ def _enum_value_no_delete(number_reserved: bool, name_reserved: bool) -> Handler
                 enum.location,
                 previous_enum.location,
                 f'Previously present enum value "{number}" on enum {_quote(enum.name)} was deleted{suffix}.',
+                deleted=previous_enum.file.location(next(iter(previous_values.values())).path),
             )
 
     return for_each_enum_pair(rule)
@@ -957,6 +964,7 @@ def rpc_no_delete(report: Report, service: Service, previous_service: Service) -
                 previous_service.location,
                 f"Previously present RPC {_quote(previous_method.name)} on service {_quote(service.name)} "
                 "was deleted.",
+                deleted=previous_service.file.location(previous_method.path),
             )
 
 
