@@ -1,0 +1,334 @@
+"""Benchmark of the aggregator: pages/s, p50, p99 and overhead, against a sequential baseline, and hedging.
+
+Run by `make bench` (not part of `make test`). Every figure comes from this one run, on this machine, with
+every process (six services, the aggregators and this load generator) on the same machine:
+
+1. backends with 0 ms and with 20 ms injected latency: the concurrent aggregator against the naive
+   handler that calls the six services one after another (`--sequential`), at concurrency 1 and 32;
+2. 20 ms backends of which one (reviews) takes 1 s more on 1% of its calls: page p99 with and without
+   hedging, and the share of extra backend calls the hedges cost.
+
+Prints a table and writes JSON (default `artifacts/bench/page.json`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import grpc
+import grpc.aio
+
+from pagemesh.page.v2 import page_pb2 as page_v2
+from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
+from pagemesh.runtime import SERVICES, wait_until_serving
+
+ROOT = Path(__file__).resolve().parent.parent
+USER_ID = "u-alice"
+"""A signed-in visitor, so every page calls all six services."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Process:
+    name: str
+    address: str
+    popen: subprocess.Popen[bytes]
+    http_port: int = 0
+
+    def running(self) -> bool:
+        return self.popen.poll() is None
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(10)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+
+
+class Fleet:
+    """Every process the benchmark starts; all are stopped on exit, also on failure."""
+
+    def __init__(self, workdir: Path, log_level: str) -> None:
+        self.workdir = workdir
+        self.log_level = log_level
+        self.processes: list[Process] = []
+
+    def start(self, name: str, args: Sequence[str], env: dict[str, str] | None = None) -> Process:
+        port = free_port()
+        http_port = free_port() if args[:2] == ["serve", "aggregator"] else 0
+        extra = ["--port", str(port)] + (["--http-port", str(http_port)] if http_port else [])
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("PAGEMESH_")}
+        environ.update(env or {}, PAGEMESH_PARENT_PID=str(os.getpid()), PAGEMESH_LOG_LEVEL=self.log_level)
+        log = (self.workdir / f"{name}-{port}.log").open("wb")
+        popen = subprocess.Popen(
+            [sys.executable, "-m", "pagemesh.cli", *args, *extra],
+            env=environ,
+            cwd=self.workdir,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+        )
+        process = Process(name, f"127.0.0.1:{port}", popen, http_port)
+        self.processes.append(process)
+        return process
+
+    def wait(self, processes: Sequence[Process]) -> None:
+        deadline = time.monotonic() + 60
+        for process in processes:
+            if not wait_until_serving(process.address, deadline, process.running):
+                raise RuntimeError(f"{process.name} did not start; see {self.workdir}")
+
+    def services(
+        self, latency_ms: int, tag: str, overrides: dict[str, list[str]] | None = None
+    ) -> dict[str, str]:
+        started = []
+        for name in SERVICES:
+            inject = ["--inject", f"latency={latency_ms}"] if latency_ms else []
+            inject += (overrides or {}).get(name, [])
+            db = self.workdir / f"{name}.sqlite3"
+            started.append(self.start(f"{name}-{tag}", ["serve", name, "--db", str(db), *inject]))
+        self.wait(started)
+        return {f"PAGEMESH_{p.name.split('-')[0].upper()}_ADDR": p.address for p in started}
+
+    def aggregator(self, name: str, backends: dict[str, str], args: Sequence[str] = ()) -> Process:
+        process = self.start(name, ["serve", "aggregator", *args], backends)
+        self.wait([process])
+        return process
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.stop()
+        self.processes.clear()
+
+
+@contextmanager
+def fleet(log_level: str) -> Iterator[Fleet]:
+    with tempfile.TemporaryDirectory(prefix="pagemesh-bench-") as workdir:
+        running = Fleet(Path(workdir), log_level)
+        try:
+            yield running
+        finally:
+            running.stop()
+
+
+@dataclass
+class Result:
+    """The figures of one load run."""
+
+    scenario: str
+    handler: str
+    backend_ms: int
+    concurrency: int
+    pages: int = 0
+    pages_per_s: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    overhead_p50_ms: float = 0.0
+    """Page latency at the client minus the slowest section's time in the aggregator, median over pages."""
+    degraded_pages: int = 0
+    errors: int = 0
+    extra_backend_calls: float | None = None
+    """Hedges sent / backend calls of the pages, when measured."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
+def _slowest_section_ms(trailers: Any) -> float | None:
+    for key, value in trailers or ():
+        if key == "x-pagemesh-timing":
+            durations = [
+                float(part.split("dur=")[1]) for part in value.split(", ") if not part.startswith("page;")
+            ]
+            return max(durations) if durations else None
+    return None
+
+
+async def load(address: str, concurrency: int, seconds: float, warmup: float, result: Result) -> None:
+    latencies: list[float] = []
+    overheads: list[float] = []
+    async with grpc.aio.insecure_channel(address) as channel:
+        stub = page_v2_grpc.PageServiceStub(channel)
+        loop = asyncio.get_running_loop()
+        measure_from = loop.time() + warmup
+        until = measure_from + seconds
+
+        async def worker(k: int) -> None:
+            i = k
+            while loop.time() < until:
+                i += concurrency
+                request = page_v2.GetProductPageRequest(product_id=f"P{1 + i % 240:05d}", user_id=USER_ID)
+                started = time.perf_counter()
+                call = stub.GetProductPage(request, timeout=5)
+                try:
+                    page = await call
+                except grpc.aio.AioRpcError:
+                    result.errors += 1
+                    continue
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                if loop.time() < measure_from:
+                    continue
+                latencies.append(elapsed_ms)
+                if page.degraded_sections:
+                    result.degraded_pages += 1
+                slowest = _slowest_section_ms(await call.trailing_metadata())
+                if slowest is not None:
+                    overheads.append(elapsed_ms - slowest)
+
+        await asyncio.gather(*(worker(k) for k in range(concurrency)))
+    result.pages = len(latencies)
+    result.pages_per_s = round(len(latencies) / seconds, 1)
+    result.p50_ms = round(statistics.median(latencies), 2)
+    result.p99_ms = round(_percentile(latencies, 0.99), 2)
+    result.overhead_p50_ms = round(statistics.median(overheads), 2) if overheads else 0.0
+
+
+def statz(process: Process) -> dict[str, Any]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{process.http_port}/statz", timeout=5) as response:
+        data: dict[str, Any] = json.loads(response.read())
+    return data
+
+
+def run(address: str, concurrency: int, seconds: float, result: Result) -> Result:
+    asyncio.run(load(address, concurrency, seconds, min(1.0, seconds / 4), result))
+    print(
+        f"  {result.scenario:<10} {result.handler:<22} c={concurrency:<3} {result.pages_per_s:>8.1f} pages/s "
+        f"p50 {result.p50_ms:>7.2f} ms  p99 {result.p99_ms:>8.2f} ms  "
+        f"overhead {result.overhead_p50_ms:>6.2f} ms",
+        flush=True,
+    )
+    return result
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "grpcio": grpc.__version__,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per run (default 5)")
+    parser.add_argument(
+        "--tail-seconds", type=float, default=15.0, help="measured seconds per hedging run (default 15)"
+    )
+    parser.add_argument("--tail-concurrency", type=int, default=4, help="concurrency of the hedging runs")
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=("INFO", "WARNING"),
+        help="the servers' log level; INFO (default, as deployed) writes one line per call and per page",
+    )
+    parser.add_argument("--only", choices=("fanout", "tail"), help="run one part of the benchmark")
+    parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "page.json")
+    options = parser.parse_args(argv)
+    results: list[Result] = []
+    print(f"pagemesh page benchmark on {machine()}", flush=True)
+    for latency in (0, 20) if options.only != "tail" else ():
+        with fleet(options.log_level) as running:
+            backends = running.services(latency, f"{latency}ms")
+            concurrent = running.aggregator("aggregator", backends)
+            sequential = running.aggregator("sequential", backends, ["--sequential"])
+            for concurrency in (1, 32):
+                for handler, process in (("aggregator", concurrent), ("sequential baseline", sequential)):
+                    results.append(
+                        run(
+                            process.address,
+                            concurrency,
+                            options.seconds,
+                            Result(f"{latency} ms", handler, latency, concurrency),
+                        )
+                    )
+    with fleet(options.log_level) as running:
+        if options.only == "fanout":
+            running.stop()
+            return finish(results, options.out)
+        backends = running.services(20, "tail", {"reviews": ["--inject", "slow=1000@0.01"]})
+        for handler, args in (("no hedging", ["--no-hedging"]), ("hedging (p95 delay)", [])):
+            process = running.aggregator(handler.split()[0], backends, args)
+            before = statz(process)
+            result = run(
+                process.address,
+                options.tail_concurrency,
+                options.tail_seconds,
+                Result("20 ms, 1% 1 s", handler, 20, options.tail_concurrency),
+            )
+            after = statz(process)
+            hedges = sum(after[n]["hedges"] - before[n]["hedges"] for n in after)
+            pages = result.pages + result.errors
+            # Each page calls the six services once; hedges are the calls beyond that.
+            result.extra_backend_calls = round(hedges / max(1, pages * len(SERVICES)), 4)
+            result.extra = {
+                n: {k: after[n][k] for k in ("hedges", "hedge_wins", "hedge_delay_ms")} for n in after
+            }
+            results.append(result)
+            print(f"    extra backend calls {result.extra_backend_calls:.2%}", flush=True)
+    return finish(results, options.out)
+
+
+def finish(results: list[Result], out: Path) -> int:
+    report = {"machine": machine(), "results": [asdict(r) for r in results]}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print()
+    print(table(results))
+    print(f"\nJSON: {out}")
+    return 0
+
+
+def table(results: list[Result]) -> str:
+    lines = [
+        "| backends | handler | concurrency | pages/s | p50 ms | p99 ms | overhead p50 ms "
+        "| degraded | extra calls |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        extra = "" if r.extra_backend_calls is None else f"{r.extra_backend_calls:.2%}"
+        lines.append(
+            f"| {r.scenario} | {r.handler} | {r.concurrency} | {r.pages_per_s:.1f} | {r.p50_ms:.2f} | "
+            f"{r.p99_ms:.2f} | {r.overhead_p50_ms:.2f} | {r.degraded_pages} | {extra} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
