@@ -4,8 +4,10 @@ The mesh is five services and the aggregator on free ports; the sponsored servic
 so every v2 program must report SECTION_SPONSORED as degraded while the page still arrives. Each program's
 printed title is compared with the product service's own answer.
 
-Not collected by a plain `pytest` (the file name does not start with `test_`): `make sdk-test` runs it by
-path, once. Caches (pip, npm, Go modules and build cache, Maven repository) are the user's usual ones.
+The four builds run side by side (they mostly wait on processes, downloads and disks) while the mesh
+starts; each test then runs its language's two examples. Not collected by a plain `pytest` (the file name
+does not start with `test_`): `make sdk-test` runs it by path, once. Caches (pip, npm, Go modules and build
+cache, Maven repository) are the user's usual ones: warm runs reuse them, a fresh machine fills them.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import grpc
 import pytest
@@ -35,6 +39,7 @@ MISSING = "sponsored"
 BUILD_TIMEOUT = 900.0  # a cold machine downloads grpc for Go, Java and Python
 
 pytestmark = pytest.mark.timeout(BUILD_TIMEOUT)
+T = TypeVar("T")
 
 
 def run(args: Sequence[str | Path], cwd: Path, timeout: float = BUILD_TIMEOUT) -> str:
@@ -99,18 +104,102 @@ def assert_page(stdout: str, live: LivePage, *, v2: bool) -> None:
     assert len(lines) == 2
 
 
-def test_python(sdk: Path, live: LivePage, tmp_path: Path) -> None:
-    venv = tmp_path / "venv"
-    run([sys.executable, "-m", "venv", venv], cwd=tmp_path)
+def build_python(sdk: Path, work: Path) -> Path:
+    """pip-installs the Python SDK into its own virtualenv; returns that virtualenv's python."""
+    venv = work / "venv"
+    run([sys.executable, "-m", "venv", venv], cwd=work)
     python = venv / "bin" / "python"
-    run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check", sdk / "python"], cwd=tmp_path)
+    run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check", sdk / "python"], cwd=work)
+    return python
+
+
+def build_typescript(sdk: Path, work: Path) -> Path:
+    """Builds and packs the TypeScript SDK, installs the tarball into the example and compiles it.
+
+    Returns the example's folder.
+    """
+    npm = ["npm", "--no-audit", "--no-fund", "--loglevel=error", "--prefer-offline"]
+    package = sdk / "typescript"
+    run([*npm, "ci"], cwd=package)
+    run([*npm, "run", "build"], cwd=package)
+    assert (package / "dist" / "index.d.ts").is_file()
+    assert (package / "dist" / "gen" / "pagemesh" / "page" / "v2" / "page_pb.d.ts").is_file()
+    tarball = package / run([*npm, "pack", "--silent"], cwd=package).strip().splitlines()[-1]
+    assert tarball.name == f"pagemesh-client-{__version__}.tgz"
+    example = work / "example"
+    shutil.copytree(EXAMPLES / "typescript", example, ignore=shutil.ignore_patterns("node_modules", "dist"))
+    manifest = json.loads((example / "package.json").read_text())
+    manifest["dependencies"]["@pagemesh/client"] = f"file:{tarball}"
+    (example / "package.json").write_text(json.dumps(manifest, indent=2))
+    run([*npm, "install"], cwd=example)
+    run([*npm, "run", "build"], cwd=example)
+    return example
+
+
+def build_go(sdk: Path, work: Path) -> Path:
+    """Vets and builds the Go SDK, then the examples against it; returns the folder of the binaries."""
+    module = sdk / "go"
+    run(["go", "vet", "./..."], cwd=module)
+    run(["go", "build", "./..."], cwd=module)
+    example = work / "example"
+    shutil.copytree(EXAMPLES / "go", example)
+    run(["go", "mod", "edit", f"-replace=github.com/pagemesh/pagemesh/sdk/go={module}"], cwd=example)
+    run(["go", "vet", "./..."], cwd=example)
+    run(["go", "build", "-o", f"{work / 'bin'}{os.sep}", "./..."], cwd=example)  # one binary per main
+    return work / "bin"
+
+
+def build_java(sdk: Path, work: Path) -> str:
+    """`mvn -q package` for the Java SDK; returns the classpath of its jar and runtime dependencies."""
+    project = sdk / "java"
+    classpath_file = work / "classpath.txt"
+    run(
+        [
+            "mvn", "-q", "-B", "package", "dependency:build-classpath",
+            f"-Dmdep.outputFile={classpath_file}", "-Dmdep.includeScope=runtime",
+        ],
+        cwd=project,
+    )  # fmt: skip
+    jar = project / "target" / f"pagemesh-client-{__version__}.jar"
+    assert jar.is_file()
+    return f"{jar}{os.pathsep}{classpath_file.read_text().strip()}"
+
+
+@dataclass(frozen=True)
+class Builds:
+    """The four builds, running."""
+
+    python: Future[Path]
+    typescript: Future[Path]
+    go: Future[Path]
+    java: Future[str]
+
+
+@pytest.fixture(scope="module")
+def builds(sdk: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
+    """Starts every SDK's build at once; a test waits for its own."""
+
+    def start(pool: ThreadPoolExecutor, build: Callable[[Path, Path], T], name: str) -> Future[T]:
+        return pool.submit(build, sdk, tmp_path_factory.mktemp(name))
+
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="sdk-build") as pool:
+        yield Builds(
+            python=start(pool, build_python, "python"),
+            typescript=start(pool, build_typescript, "typescript"),
+            go=start(pool, build_go, "go"),
+            java=start(pool, build_java, "java"),
+        )
+
+
+def test_python(builds: Builds, live: LivePage, tmp_path: Path) -> None:
+    python = builds.python.result()
     version = run(
         [python, "-c", "import importlib.metadata as m; print(m.version('pagemesh-client'))"], tmp_path
     )
     assert version.strip() == __version__
-    located = run([python, "-c", "import pagemesh.page, pathlib; print(pagemesh.page.__file__)"], tmp_path)
+    located = run([python, "-c", "import pagemesh.page; print(pagemesh.page.__file__)"], tmp_path)
     package = Path(located.strip()).parent
-    assert package.is_relative_to(venv), "the example must use the installed SDK, not the server's code"
+    assert package.is_relative_to(python.parent.parent), "the examples must use the installed SDK"
     assert (package / "py.typed").is_file()
     assert (package / "v2" / "page_pb2.pyi").is_file()
     assert (package / "v2" / "page_pb2_grpc.pyi").is_file()
@@ -129,53 +218,20 @@ def test_python(sdk: Path, live: LivePage, tmp_path: Path) -> None:
     assert unknown.stderr.startswith("error: NOT_FOUND")
 
 
-def test_typescript(sdk: Path, live: LivePage, tmp_path: Path) -> None:
-    npm = ["npm", "--no-audit", "--no-fund", "--loglevel=error", "--prefer-offline"]
-    package = sdk / "typescript"
-    run([*npm, "ci"], cwd=package)
-    run([*npm, "run", "build"], cwd=package)
-    assert (package / "dist" / "index.d.ts").is_file()
-    assert (package / "dist" / "gen" / "pagemesh" / "page" / "v2" / "page_pb.d.ts").is_file()
-    tarball = package / run([*npm, "pack", "--silent"], cwd=package).strip().splitlines()[-1]
-    assert tarball.name == f"pagemesh-client-{__version__}.tgz"
-
-    example = tmp_path / "example"
-    shutil.copytree(EXAMPLES / "typescript", example, ignore=shutil.ignore_patterns("node_modules", "dist"))
-    manifest = json.loads((example / "package.json").read_text())
-    manifest["dependencies"]["@pagemesh/client"] = f"file:{tarball}"
-    (example / "package.json").write_text(json.dumps(manifest, indent=2))
-    run([*npm, "install"], cwd=example)
-    run([*npm, "run", "build"], cwd=example)
+def test_typescript(builds: Builds, live: LivePage) -> None:
+    example = builds.typescript.result()
     for script, v2 in (("get_page.js", True), ("get_page_v1.js", False)):
         assert_page(run(["node", example / "dist" / script, live.address, PRODUCT_ID], example), live, v2=v2)
 
 
-def test_go(sdk: Path, live: LivePage, tmp_path: Path) -> None:
-    module = sdk / "go"
-    run(["go", "vet", "./..."], cwd=module)
-    run(["go", "build", "./..."], cwd=module)
-    example = tmp_path / "example"
-    shutil.copytree(EXAMPLES / "go", example)
-    run(["go", "mod", "edit", f"-replace=github.com/pagemesh/pagemesh/sdk/go={module}"], cwd=example)
-    run(["go", "vet", "./..."], cwd=example)
-    run(["go", "build", "-o", f"{tmp_path / 'bin'}{os.sep}", "./..."], cwd=example)  # one binary per main
+def test_go(builds: Builds, live: LivePage, tmp_path: Path) -> None:
+    binaries = builds.go.result()
     for binary, v2 in (("get_page", True), ("v1", False)):
-        assert_page(run([tmp_path / "bin" / binary, live.address, PRODUCT_ID], tmp_path), live, v2=v2)
+        assert_page(run([binaries / binary, live.address, PRODUCT_ID], tmp_path), live, v2=v2)
 
 
-def test_java(sdk: Path, live: LivePage, tmp_path: Path) -> None:
-    project = sdk / "java"
-    classpath_file = tmp_path / "classpath.txt"
-    run(
-        [
-            "mvn", "-q", "-B", "package", "dependency:build-classpath",
-            f"-Dmdep.outputFile={classpath_file}", "-Dmdep.includeScope=runtime",
-        ],
-        cwd=project,
-    )  # fmt: skip
-    jar = project / "target" / f"pagemesh-client-{__version__}.jar"
-    assert jar.is_file()
-    classpath = f"{jar}{os.pathsep}{classpath_file.read_text().strip()}"
+def test_java(builds: Builds, live: LivePage, tmp_path: Path) -> None:
+    classpath = builds.java.result()
     for source, v2 in (("GetPage.java", True), ("GetPageV1.java", False)):
         # Java's source launcher compiles the example against the SDK, then runs it.
         stdout = run(
