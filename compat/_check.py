@@ -8,7 +8,7 @@ from pathlib import Path
 
 from compat._config import BreakingConfig, config_from_buf_yaml, read_config_option
 from compat._findings import Finding, Reporter
-from compat._loader import load_image, parse_input
+from compat._loader import load_images, parse_input
 from compat._model import Image
 from compat._registry import RULES_BY_ID
 
@@ -85,8 +85,7 @@ def run_check(
 ) -> CheckResult:
     """Loads both inputs, reads the configuration (`--config`, else the input's buf.yaml) and checks."""
     cwd = cwd or Path.cwd()
-    current, buf_yaml = load_image(parse_input(input_text), cwd)
-    previous, _ = load_image(parse_input(against), cwd)
+    (current, buf_yaml), (previous, _) = load_images([parse_input(input_text), parse_input(against)], cwd)
     config = config_from_buf_yaml(read_config_option(config_text, cwd) if config_text else buf_yaml)
     result = check_images(current, previous, config)
     if baseline:

@@ -79,7 +79,10 @@ def custom_feature(
     """
     value: int | None = None
     for features in chain:
-        found = read_varint_field(read_message_field(features.SerializeToString(), extension), field)
+        data = features.SerializeToString()
+        if not data:
+            continue
+        found = read_varint_field(read_message_field(data, extension), field)
         if found is not None:
             value = found
     if value is not None:

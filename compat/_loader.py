@@ -11,6 +11,7 @@ import contextlib
 import io
 import os
 import subprocess
+import sys
 import tarfile
 import tempfile
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from compat._errors import InputError
 from compat._features import read_message_field, read_varint_field
 from compat._model import Image, ProtoFile
 
-__all__ = ["InputSpec", "load_image", "parse_input", "read_buf_yaml"]
+__all__ = ["InputSpec", "load_image", "load_images", "parse_input", "read_buf_yaml"]
 
 _BUF_IMAGE_EXTENSION = 8042  # ImageFile.buf_extension; its field 1 is is_import
 _IMAGE_SUFFIXES = (".binpb", ".bin", ".pb")
@@ -95,17 +96,35 @@ def read_buf_yaml(directory: Path) -> dict[str, Any] | None:
 
 def load_image(spec: InputSpec, cwd: Path | None = None) -> tuple[Image, dict[str, Any] | None]:
     """Loads an input; returns its image and the buf.yaml found at its root (or None)."""
+    return load_images([spec], cwd)[0]
+
+
+def load_images(specs: list[InputSpec], cwd: Path | None = None) -> list[tuple[Image, dict[str, Any] | None]]:
+    """Loads several inputs, compiling their .proto files concurrently when that pays off."""
     cwd = cwd or Path.cwd()
-    if spec.kind == "image":
-        return _load_binary_image(cwd / spec.path, spec.path), None
-    if spec.kind == "git":
-        with _git_checkout(spec, cwd) as root:
-            return _load_directory(root / spec.subdir if spec.subdir else root, spec.subdir)
-    directory = cwd / spec.path
-    if not directory.is_dir():
-        what = "does not exist" if not directory.exists() else "is not a directory"
-        raise InputError(f'Input "{spec.path}" {what}.')
-    return _load_directory(directory, os.path.normpath(spec.path))
+    with contextlib.ExitStack() as stack:
+        jobs: list[_CompileJob | Image] = []
+        for spec in specs:
+            if spec.kind == "image":
+                jobs.append(_load_binary_image(cwd / spec.path, spec.path))
+            elif spec.kind == "git":
+                root = stack.enter_context(_git_checkout(spec, cwd))
+                jobs.append(_prepare(root / spec.subdir if spec.subdir else root, spec.subdir))
+            else:
+                directory = cwd / spec.path
+                if not directory.is_dir():
+                    what = "does not exist" if not directory.exists() else "is not a directory"
+                    raise InputError(f'Input "{spec.path}" {what}.')
+                jobs.append(_prepare(directory, os.path.normpath(spec.path)))
+        compile_jobs = [job for job in jobs if isinstance(job, _CompileJob)]
+        file_sets = _compile_all(compile_jobs)
+        results: list[tuple[Image, dict[str, Any] | None]] = []
+        for job in jobs:
+            if isinstance(job, Image):
+                results.append((job, None))
+            else:
+                results.append((job.image(file_sets[compile_jobs.index(job)]), job.buf_yaml))
+        return results
 
 
 def _module_roots(buf_yaml: dict[str, Any] | None) -> list[str]:
@@ -115,68 +134,94 @@ def _module_roots(buf_yaml: dict[str, Any] | None) -> list[str]:
     return ["."]
 
 
-def _load_directory(directory: Path, display_prefix: str) -> tuple[Image, dict[str, Any] | None]:
+@dataclass(eq=False)
+class _CompileJob:
+    """One directory input, ready for protoc: include roots and the files to compile."""
+
+    roots: list[Path]
+    targets: dict[str, tuple[str, str]]  # import name -> (display path, config path)
+    sources: dict[str, Path]  # import name -> file on disk
+    buf_yaml: dict[str, Any] | None
+
+    def protoc_args(self, out: Path) -> list[str]:
+        args = [*(f"-I{root}" for root in self.roots), f"-I{_wkt_include()}", "--include_imports"]
+        return [*args, "--include_source_info", f"--descriptor_set_out={out}", *sorted(self.targets)]
+
+    def image(self, file_set: descriptor_pb2.FileDescriptorSet) -> Image:
+        files = []
+        for proto in file_set.file:
+            display, config_path = self.targets.get(proto.name, (proto.name, proto.name))
+            is_import = proto.name not in self.targets
+            lines = [] if is_import else self.sources[proto.name].read_text("utf-8", "replace").splitlines()
+            files.append(ProtoFile(proto, display, config_path, is_import=is_import, source_lines=lines))
+        return Image(files)
+
+
+def _prepare(directory: Path, display_prefix: str) -> _CompileJob:
     buf_yaml = read_buf_yaml(directory)
-    roots: list[tuple[str, Path]] = []
-    targets: dict[str, tuple[str, str]] = {}  # import name -> (display path, config path)
-    sources: dict[str, Path] = {}
+    job = _CompileJob([], {}, {}, buf_yaml)
     for module in _module_roots(buf_yaml):
         root = (directory / module).resolve()
         if not root.is_dir():
             raise InputError(f'Module "{module}" declared in {directory / "buf.yaml"} does not exist.')
-        roots.append((module, root))
+        job.roots.append(root)
         for proto_path in sorted(root.rglob("*.proto")):
             name = proto_path.relative_to(root).as_posix()
             config_path = os.path.normpath(os.path.join(module, name))
             display = (
                 os.path.normpath(os.path.join(display_prefix, config_path)) if display_prefix else config_path
             )
-            if name in targets:
+            if name in job.targets:
                 raise InputError(f'File "{name}" is present in more than one module of {directory}.')
-            targets[name] = (display, config_path)
-            sources[name] = proto_path
-    if not targets:
+            job.targets[name] = (display, config_path)
+            job.sources[name] = proto_path
+    if not job.targets:
         raise InputError(f'Input "{display_prefix or directory}" contains no .proto files.')
-    file_set = _compile([root for _, root in roots], targets, sources)
-    files = []
-    for proto in file_set.file:
-        display, config_path = targets.get(proto.name, (proto.name, proto.name))
-        is_import = proto.name not in targets
-        lines = (
-            []
-            if is_import
-            else sources[proto.name].read_text(encoding="utf-8", errors="replace").splitlines()
-        )
-        files.append(ProtoFile(proto, display, config_path, is_import=is_import, source_lines=lines))
-    return Image(files), buf_yaml
+    return job
 
 
 def _wkt_include() -> str:
     return str(resources.files("grpc_tools") / "_proto")
 
 
-def _compile(
-    roots: list[Path], targets: dict[str, tuple[str, str]], sources: dict[str, Path]
-) -> descriptor_pb2.FileDescriptorSet:
+# Below this many files in total, a second compiler process costs more than it saves.
+_PARALLEL_MIN_FILES = 64
+
+
+def _compile_all(jobs: list[_CompileJob]) -> list[descriptor_pb2.FileDescriptorSet]:
+    """Compiles every job; all but the first run in child protoc processes while the first runs here.
+
+    The bundled compiler holds the GIL, so threads would not overlap; processes do.
+    """
     from grpc_tools import protoc  # noqa: PLC0415  # lazy: `--list-rules` and images never load protoc
 
     with tempfile.TemporaryDirectory(prefix="pagemesh-compat-") as tmp:
-        out = Path(tmp) / "image.binpb"
-        args = ["protoc", *(f"-I{root}" for root in roots), f"-I{_wkt_include()}"]
-        args += [
-            "--include_imports",
-            "--include_source_info",
-            f"--descriptor_set_out={out}",
-            *sorted(targets),
-        ]
-        with _captured_stderr() as captured:
-            status = protoc.main(args)
-            output = captured.read()
-        if status != 0 or not out.exists():
-            raise InputError(_compiler_error(output, targets, sources))
-        file_set = descriptor_pb2.FileDescriptorSet()
-        file_set.ParseFromString(out.read_bytes())
-        return file_set
+        outs = [Path(tmp) / f"image{i}.binpb" for i in range(len(jobs))]
+        children: list[subprocess.Popen[bytes] | None] = [None] * len(jobs)
+        if len(jobs) > 1 and sum(len(job.targets) for job in jobs) >= _PARALLEL_MIN_FILES:
+            for i in range(1, len(jobs)):
+                command = [sys.executable, "-m", "grpc_tools.protoc", *jobs[i].protoc_args(outs[i])]
+                children[i] = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        file_sets = []
+        for i, job in enumerate(jobs):
+            child = children[i]
+            if child is None:
+                with _captured_stderr() as captured:
+                    status = protoc.main(["protoc", *job.protoc_args(outs[i])])
+                    output = captured.read()
+            else:
+                _, errors = child.communicate()
+                status, output = child.returncode, errors.decode("utf-8", "replace")
+            if status != 0 or not outs[i].exists():
+                for other in children:
+                    if other is not None and other.poll() is None:
+                        other.kill()
+                        other.wait()
+                raise InputError(_compiler_error(output, job.targets, job.sources))
+            file_set = descriptor_pb2.FileDescriptorSet()
+            file_set.ParseFromString(outs[i].read_bytes())
+            file_sets.append(file_set)
+        return file_sets
 
 
 @contextlib.contextmanager

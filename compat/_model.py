@@ -6,9 +6,9 @@ know their file, source path, full name and resolved features, so rules read lik
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any, Generic, TypeVar, overload
 
 from google.protobuf import descriptor_pb2
 
@@ -26,6 +26,32 @@ __all__ = [
     "ProtoFile",
     "Service",
 ]
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+class lazy(Generic[_T, _R]):
+    """functools.cached_property without its per-access lock, which dominated large checks (~70k fields)."""
+
+    def __init__(self, compute: Callable[[_T], _R]) -> None:
+        self._compute = compute
+        self._name = compute.__name__
+
+    def __set_name__(self, owner: type[_T], name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type[_T]) -> lazy[_T, _R]: ...
+    @overload
+    def __get__(self, instance: _T, owner: type[_T]) -> _R: ...
+    def __get__(self, instance: _T | None, owner: type[_T]) -> lazy[_T, _R] | _R:
+        if instance is None:
+            return self
+        value = self._compute(instance)
+        instance.__dict__[self._name] = value  # later reads find the instance attribute, not this descriptor
+        return value
+
 
 _FDP = descriptor_pb2.FieldDescriptorProto
 _FS = descriptor_pb2.FeatureSet
@@ -87,7 +113,7 @@ class ProtoFile:
     def package(self) -> str:
         return self.proto.package
 
-    @cached_property
+    @lazy
     def edition(self) -> int:
         if self.proto.syntax == "editions":
             return int(self.proto.edition)
@@ -97,7 +123,7 @@ class ProtoFile:
     def is_editions(self) -> bool:
         return self.proto.syntax == "editions"
 
-    @cached_property
+    @lazy
     def _spans(self) -> dict[tuple[int, ...], descriptor_pb2.SourceCodeInfo.Location]:
         spans: dict[tuple[int, ...], descriptor_pb2.SourceCodeInfo.Location] = {}
         for loc in self.proto.source_code_info.location:
@@ -138,11 +164,11 @@ class Message:
     def name(self) -> str:
         return self.proto.name
 
-    @cached_property
+    @lazy
     def nested_name(self) -> str:
         return f"{self.parent.nested_name}.{self.name}" if self.parent else self.name
 
-    @cached_property
+    @lazy
     def full_name(self) -> str:
         return _qualify(self.file.package, self.nested_name)
 
@@ -150,7 +176,7 @@ class Message:
     def is_map_entry(self) -> bool:
         return self.proto.options.map_entry
 
-    @cached_property
+    @lazy
     def feature_chain(self) -> list[descriptor_pb2.FeatureSet]:
         outer = self.parent.feature_chain if self.parent else [self.file.features]
         return [*outer, self.proto.options.features]
@@ -191,35 +217,35 @@ class Field:
     def name(self) -> str:
         return self.proto.name
 
-    @property
+    @lazy
     def number(self) -> int:
         return self.proto.number
 
-    @property
+    @lazy
     def extendee(self) -> str:
         return self.proto.extendee
 
-    @property
+    @lazy
     def is_extension(self) -> bool:
         return bool(self.proto.extendee)
 
-    @cached_property
+    @lazy
     def nested_name(self) -> str:
         return f"{self.scope.nested_name}.{self.name}" if self.scope else self.name
 
-    @cached_property
+    @lazy
     def full_name(self) -> str:
         return _qualify(self.file.package, self.nested_name)
 
-    @property
+    @lazy
     def type(self) -> int:
         return int(self.proto.type)
 
-    @property
+    @lazy
     def type_name(self) -> str:
         return self.proto.type_name
 
-    @cached_property
+    @lazy
     def feature_chain(self) -> list[descriptor_pb2.FeatureSet]:
         outer = self.scope.feature_chain if self.scope else [self.file.features]
         if self.oneof is not None:
@@ -229,12 +255,19 @@ class Field:
     def feature(self, name: str) -> int:
         return feat.resolve_feature(self.file.edition, self.feature_chain, name)
 
-    @cached_property
+    @lazy
+    def explicit_presence_feature(self) -> bool:
+        """field_presence resolves to EXPLICIT or LEGACY_REQUIRED (fixed by syntax before editions)."""
+        if not self.file.is_editions:
+            return self.file.edition == feat.EDITION_PROTO2
+        return self.feature("field_presence") in (_FS.EXPLICIT, _FS.LEGACY_REQUIRED)
+
+    @lazy
     def kind(self) -> int:
         """The wire kind, as in protoreflect: an editions message field with DELIMITED encoding is a group."""
         if (
-            self.type == _FDP.TYPE_MESSAGE
-            and self.file.is_editions
+            self.file.is_editions
+            and self.type == _FDP.TYPE_MESSAGE
             and self.feature("message_encoding") == _FS.DELIMITED
             and not self.is_map
         ):
@@ -247,28 +280,28 @@ class Field:
             return "message (delimited encoding)"
         return _KIND_NAMES[self.kind]
 
-    @cached_property
+    @lazy
     def message_type(self) -> Message | None:
         if self.type in (_FDP.TYPE_MESSAGE, _FDP.TYPE_GROUP):
             return self.image.message_by_full_name.get(self.type_name.lstrip("."))
         return None
 
-    @cached_property
+    @lazy
     def enum_type(self) -> Enum | None:
         if self.type == _FDP.TYPE_ENUM:
             return self.image.enum_by_full_name.get(self.type_name.lstrip("."))
         return None
 
-    @property
+    @lazy
     def is_repeated(self) -> bool:
         return self.proto.label == _FDP.LABEL_REPEATED
 
-    @cached_property
+    @lazy
     def is_map(self) -> bool:
         message = self.message_type
         return self.is_repeated and message is not None and message.is_map_entry
 
-    @cached_property
+    @lazy
     def is_required(self) -> bool:
         if self.proto.label == _FDP.LABEL_REQUIRED:
             return True
@@ -278,18 +311,18 @@ class Field:
             and self.feature("field_presence") == _FS.LEGACY_REQUIRED
         )
 
-    @cached_property
+    @lazy
     def has_presence(self) -> bool:
         if self.is_repeated:
             return False
         return (
             self.is_extension
-            or self.feature("field_presence") in (_FS.EXPLICIT, _FS.LEGACY_REQUIRED)
             or self.type in (_FDP.TYPE_MESSAGE, _FDP.TYPE_GROUP)
             or self.oneof is not None
+            or self.explicit_presence_feature
         )
 
-    @cached_property
+    @lazy
     def cardinality(self) -> str:
         if self.is_map:
             return "map"
@@ -352,15 +385,15 @@ class Enum:
     def name(self) -> str:
         return self.proto.name
 
-    @cached_property
+    @lazy
     def nested_name(self) -> str:
         return f"{self.parent.nested_name}.{self.name}" if self.parent else self.name
 
-    @cached_property
+    @lazy
     def full_name(self) -> str:
         return _qualify(self.file.package, self.nested_name)
 
-    @cached_property
+    @lazy
     def feature_chain(self) -> list[descriptor_pb2.FeatureSet]:
         outer = self.parent.feature_chain if self.parent else [self.file.features]
         return [*outer, self.proto.options.features]
@@ -422,6 +455,8 @@ class Image:
         self.files = [f for f in files if not f.is_import]
         self.message_by_full_name: dict[str, Message] = {}
         self.enum_by_full_name: dict[str, Enum] = {}
+        # Element pairs against another image, computed once and shared by every rule (see _pairs.py).
+        self.pair_cache: dict[tuple[int, str], list[tuple[Any, Any]]] = {}
         for proto_file in files:
             self._index_file(proto_file)
 

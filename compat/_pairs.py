@@ -7,6 +7,7 @@ of the message pair, a deleted message one of the file pair.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from compat._findings import Report
 from compat._model import Enum, EnumValue, Field, Image, Message, Method, ProtoFile, Service
@@ -32,35 +33,35 @@ def whole_image(rule: Handler) -> Handler:
     return rule
 
 
-def files_by_path(image: Image) -> dict[str, ProtoFile]:
-    return {f.name: f for f in image.files}
+_T = TypeVar("_T")
 
 
-def messages_by_full_name(image: Image) -> dict[str, Message]:
-    return {m.full_name: m for pf in image.files for m in pf.messages}
+def _pairs(
+    current: Image, previous: Image, kind: str, compute: Callable[[], list[tuple[_T, _T]]]
+) -> list[tuple[_T, _T]]:
+    """(current, previous) element pairs of one kind, computed once per image pair and shared by all rules."""
+    key = (id(previous), kind)
+    if key not in current.pair_cache:
+        current.pair_cache[key] = compute()
+    return current.pair_cache[key]
 
 
-def for_each_file_pair(rule: Callable[[Report, ProtoFile, ProtoFile], None]) -> Handler:
-    def handler(report: Report, current: Image, previous: Image) -> None:
-        current_files = files_by_path(current)
-        for previous_file in previous.files:
-            current_file = current_files.get(previous_file.name)
-            if current_file is not None:
-                rule(report, current_file, previous_file)
+def _file_pairs(current: Image, previous: Image) -> list[tuple[ProtoFile, ProtoFile]]:
+    def compute() -> list[tuple[ProtoFile, ProtoFile]]:
+        by_path = {f.name: f for f in current.files}
+        return [(by_path[f.name], f) for f in previous.files if f.name in by_path]
 
-    return handler
+    return _pairs(current, previous, "file", compute)
 
 
-def for_each_message_pair(rule: Callable[[Report, Message, Message], None]) -> Handler:
-    def handler(report: Report, current: Image, previous: Image) -> None:
-        current_messages = messages_by_full_name(current)
-        for pf in previous.files:
-            for previous_message in pf.messages:
-                message = current_messages.get(previous_message.full_name)
-                if message is not None:
-                    rule(report, message, previous_message)
+def _message_pairs(current: Image, previous: Image) -> list[tuple[Message, Message]]:
+    def compute() -> list[tuple[Message, Message]]:
+        by_name = {m.full_name: m for pf in current.files for m in pf.messages}
+        return [
+            (by_name[m.full_name], m) for pf in previous.files for m in pf.messages if m.full_name in by_name
+        ]
 
-    return handler
+    return _pairs(current, previous, "message", compute)
 
 
 def _extensions_by_extendee(image: Image) -> dict[str, dict[int, Field]]:
@@ -71,40 +72,83 @@ def _extensions_by_extendee(image: Image) -> dict[str, dict[int, Field]]:
     return table
 
 
-def for_each_field_pair(rule: Callable[[Report, Field, Field], None]) -> Handler:
-    """Fields by number within messages matched by full name, then extensions by extendee and number."""
-
-    def handler(report: Report, current: Image, previous: Image) -> None:
-        current_messages = messages_by_full_name(current)
-        for pf in previous.files:
-            for previous_message in pf.messages:
-                message = current_messages.get(previous_message.full_name)
-                if message is None:
-                    continue
-                fields = {f.number: f for f in message.fields}
-                for previous_field in previous_message.fields:
-                    field = fields.get(previous_field.number)
-                    if field is not None:
-                        rule(report, field, previous_field)
+def _field_pairs(current: Image, previous: Image) -> list[tuple[Field, Field]]:
+    def compute() -> list[tuple[Field, Field]]:
+        pairs = []
+        for message, previous_message in _message_pairs(current, previous):
+            fields = {f.proto.number: f for f in message.fields}
+            for previous_field in previous_message.fields:
+                field = fields.get(previous_field.proto.number)
+                if field is not None:
+                    pairs.append((field, previous_field))
         current_extensions = _extensions_by_extendee(current)
         for extendee, previous_by_number in _extensions_by_extendee(previous).items():
             by_number = current_extensions.get(extendee, {})
             for number, previous_extension in previous_by_number.items():
                 extension = by_number.get(number)
                 if extension is not None:
-                    rule(report, extension, previous_extension)
+                    pairs.append((extension, previous_extension))
+        return pairs
+
+    return _pairs(current, previous, "field", compute)
+
+
+def _enum_pairs(current: Image, previous: Image) -> list[tuple[Enum, Enum]]:
+    def compute() -> list[tuple[Enum, Enum]]:
+        by_name = {e.full_name: e for pf in current.files for e in pf.enums}
+        return [
+            (by_name[e.full_name], e) for pf in previous.files for e in pf.enums if e.full_name in by_name
+        ]
+
+    return _pairs(current, previous, "enum", compute)
+
+
+def _service_pairs(current: Image, previous: Image) -> list[tuple[Service, Service]]:
+    def compute() -> list[tuple[Service, Service]]:
+        by_name = {s.full_name: s for pf in current.files for s in pf.services}
+        return [
+            (by_name[s.full_name], s) for pf in previous.files for s in pf.services if s.full_name in by_name
+        ]
+
+    return _pairs(current, previous, "service", compute)
+
+
+def for_each_file_pair(rule: Callable[[Report, ProtoFile, ProtoFile], None]) -> Handler:
+    """Files matched by path."""
+
+    def handler(report: Report, current: Image, previous: Image) -> None:
+        for file, previous_file in _file_pairs(current, previous):
+            rule(report, file, previous_file)
+
+    return handler
+
+
+def for_each_message_pair(rule: Callable[[Report, Message, Message], None]) -> Handler:
+    """Messages (nested ones too) matched by full name, across files."""
+
+    def handler(report: Report, current: Image, previous: Image) -> None:
+        for message, previous_message in _message_pairs(current, previous):
+            rule(report, message, previous_message)
+
+    return handler
+
+
+def for_each_field_pair(rule: Callable[[Report, Field, Field], None]) -> Handler:
+    """Fields by number within messages matched by full name, then extensions by extendee and number."""
+
+    def handler(report: Report, current: Image, previous: Image) -> None:
+        for field, previous_field in _field_pairs(current, previous):
+            rule(report, field, previous_field)
 
     return handler
 
 
 def for_each_enum_pair(rule: Callable[[Report, Enum, Enum], None]) -> Handler:
+    """Enums (nested ones too) matched by full name."""
+
     def handler(report: Report, current: Image, previous: Image) -> None:
-        current_enums = {e.full_name: e for pf in current.files for e in pf.enums}
-        for pf in previous.files:
-            for previous_enum in pf.enums:
-                enum = current_enums.get(previous_enum.full_name)
-                if enum is not None:
-                    rule(report, enum, previous_enum)
+        for enum, previous_enum in _enum_pairs(current, previous):
+            rule(report, enum, previous_enum)
 
     return handler
 
@@ -124,18 +168,18 @@ def for_each_enum_value_pair(
 
 
 def for_each_service_pair(rule: Callable[[Report, Service, Service], None]) -> Handler:
+    """Services matched by full name."""
+
     def handler(report: Report, current: Image, previous: Image) -> None:
-        current_services = {s.full_name: s for pf in current.files for s in pf.services}
-        for pf in previous.files:
-            for previous_service in pf.services:
-                service = current_services.get(previous_service.full_name)
-                if service is not None:
-                    rule(report, service, previous_service)
+        for service, previous_service in _service_pairs(current, previous):
+            rule(report, service, previous_service)
 
     return handler
 
 
 def for_each_method_pair(rule: Callable[[Report, Method, Method], None]) -> Handler:
+    """RPCs matched by name within services matched by full name."""
+
     def per_service(report: Report, service: Service, previous_service: Service) -> None:
         methods = {m.name: m for m in service.methods}
         for previous_method in previous_service.methods:

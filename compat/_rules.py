@@ -517,6 +517,8 @@ def _cpp_string_type(field: Field) -> tuple[int, bool]:
         if options.ctype == _FO.STRING_PIECE:
             return feat.CPP_STRING, True
         return feat.CPP_STRING, False
+    if not field.file.is_editions:
+        return feat.CPP_STRING, False  # features cannot be set before editions
     return feat.custom_feature(
         field.file.edition, field.feature_chain, feat.CPP_FEATURES, feat.CPP_STRING_TYPE
     ), False
@@ -831,6 +833,11 @@ def _default_location(field: Field) -> Location | None:
 def field_same_default(report: Report, field: Field, previous_field: Field) -> None:
     if not _can_have_default(previous_field) or not _can_have_default(field):
         return
+    no_defaults = not previous_field.proto.HasField("default_value") and not field.proto.HasField(
+        "default_value"
+    )
+    if no_defaults and _FDP.TYPE_ENUM not in (field.kind, previous_field.kind):
+        return  # both are the zero value of their kind; only an enum's implicit default can be non-zero
     previous_value, previous_text = _default(previous_field)
     value, text = _default(field)
     if not previous_value and not value and not (isinstance(value, float) and math.isnan(value)):

@@ -19,7 +19,7 @@ from compat._config import BreakingConfig, config_from_buf_yaml, is_unstable_pac
 from compat._errors import CompatError, ConfigError
 from compat._findings import Finding
 from compat._gate import gate_baseline
-from compat._loader import load_image, parse_input
+from compat._loader import load_image, load_images, parse_input
 from compat._printers import FORMATS, render
 from compat._registry import RULES
 
@@ -109,11 +109,13 @@ def _run(args: argparse.Namespace, cwd: Path) -> tuple[CheckResult, BreakingConf
         args.against = baseline.against
     if bool(args.against) == bool(args.against_tags):
         raise ConfigError("give exactly one of --against or --against-tags (run `pagemesh compat --help`)")
+    if args.against:
+        loaded = load_images([parse_input(args.input), parse_input(args.against)], cwd)
+        (current, buf_yaml), (previous, _) = loaded
+        config = config_from_buf_yaml(read_config_option(args.config, cwd) if args.config else buf_yaml)
+        return check_images(current, previous, config), config
     current, buf_yaml = load_image(parse_input(args.input), cwd)
     config = config_from_buf_yaml(read_config_option(args.config, cwd) if args.config else buf_yaml)
-    if args.against:
-        previous, _ = load_image(parse_input(args.against), cwd)
-        return check_images(current, previous, config), config
     tags = _matching_tags(args.against_tags, cwd)
     if not tags:
         print(
