@@ -9,7 +9,7 @@ TOOLS := $(CURDIR)/.tools/bin
 PYTHON_DIRS := pagemesh services aggregator compat sdkgen tests bench scripts examples
 export PATH := $(TOOLS):$(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup generate run test lint bench compat
+.PHONY: help setup generate run test lint bench compat sdk sdk-test
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,6 +28,7 @@ test: setup ## every test: lint, generated-code drift, then pytest
 	$(PY) scripts/generate.py --check
 	$(MAKE) --no-print-directory compat
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory sdk-test
 
 lint: setup ## ruff, mypy --strict and buf lint
 	$(VENV)/bin/ruff check .
@@ -41,6 +42,13 @@ COMPAT_AGAINST ?=
 COMPAT_FORMAT ?= text
 compat: setup ## fail on a breaking change to proto/ (against COMPAT_AGAINST, default: merge base with main)
 	$(VENV)/bin/pagemesh compat --gate $(if $(COMPAT_AGAINST),--against '$(COMPAT_AGAINST)') --format $(COMPAT_FORMAT)
+
+sdk: setup ## regenerate the client SDKs in sdk/ and docs/reference/ from proto/ (never edit them by hand)
+	$(VENV)/bin/pagemesh sdk
+	$(PY) -m sdkgen.reference
+
+sdk-test: setup ## build every SDK with its own toolchain and run each example against a live mesh
+	$(PY) -m pytest -p no:cacheprovider tests/sdk/sdk_e2e.py
 
 bench: setup ## benchmarks that print figures (not part of `make test`)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
