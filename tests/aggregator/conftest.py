@@ -24,6 +24,7 @@ def slow_reviews(mesh: Mesh, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     workdir = tmp_path_factory.mktemp("slow-reviews")
     reviews = start_service("reviews", workdir, extra=["--inject", "latency=1000"])
     aggregator = start_aggregator(workdir, {**mesh.environment(), "PAGEMESH_REVIEWS_ADDR": reviews.address})
+    aggregator.backends["reviews"] = reviews
     yield aggregator
     aggregator.stop()
     reviews.stop()

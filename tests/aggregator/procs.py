@@ -6,7 +6,7 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ class Aggregator:
 
     server: ServerProcess
     http_port: int
+    backends: dict[str, ServerProcess] = field(default_factory=dict)
+    """Backend processes started for this aggregator alone (e.g. a slow reviews service)."""
 
     @property
     def address(self) -> str:

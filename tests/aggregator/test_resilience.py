@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -76,6 +77,17 @@ def test_latency_beyond_the_deadline_gives_a_degraded_page_in_time(slow_reviews:
     assert "300 ms" in page.degraded_sections[0].message
     # 300 ms deadline plus a generous margin for a loaded machine; the backend itself takes 1000 ms.
     assert elapsed < 0.3 + 0.45
+    # The deadline travelled with the call: the reviews service gave up on it too, long before its 1 s.
+    reviews = slow_reviews.backends["reviews"]
+    deadline = time.monotonic() + 5
+    calls: list[dict[str, object]] = []
+    while time.monotonic() < deadline and not calls:
+        lines = [json.loads(line) for line in reviews.log().splitlines() if line.startswith("{")]
+        calls = [e for e in lines if e.get("event") == "call" and "ListReviews" in str(e.get("method"))]
+        time.sleep(0.05)
+    assert calls
+    assert calls[0]["code"] in ("CANCELLED", "DEADLINE_EXCEEDED")
+    assert float(str(calls[0]["duration_ms"])) < 900
 
 
 def test_the_callers_shorter_deadline_wins(slow_reviews: Aggregator) -> None:
