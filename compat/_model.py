@@ -270,6 +270,7 @@ class Field:
             and self.type == _FDP.TYPE_MESSAGE
             and self.feature("message_encoding") == _FS.DELIMITED
             and not self.is_map
+            and not (self.scope is not None and self.scope.is_map_entry)  # map values stay length-prefixed
         ):
             return _FDP.TYPE_GROUP
         return self.type

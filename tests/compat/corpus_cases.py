@@ -1348,3 +1348,87 @@ case(
 case("no_change_file", "FILE", MIXED_PREVIOUS, MIXED_PREVIOUS, breaks=False)
 case("no_change_proto2", "FILE", P2_PREVIOUS, P2_PREVIOUS, breaks=False)
 case("no_change_editions", "FILE", ED_PREVIOUS, ED_PREVIOUS, breaks=False)
+
+# --- edition 2024 and inherited features ------------------------------------------------------------------------
+
+STRINGS = "message A {\n  string s = 1;\n  bytes b = 2;\n}\nenum E {\n  E_UNSPECIFIED = 0;\n}"
+case(
+    "field_same_cpp_string_type.edition_2024_default",
+    "FIELD_SAME_CPP_STRING_TYPE",
+    ed(STRINGS),
+    ed(STRINGS, edition="2024"),
+)
+case(
+    "file_same_syntax.safe_edition_2023_to_2024",
+    "FILE_SAME_SYNTAX",
+    ed(STRINGS),
+    ed(STRINGS, edition="2024"),
+    breaks=False,
+)
+case(
+    "field_same_cpp_string_type.edition_2024_feature",
+    "FIELD_SAME_CPP_STRING_TYPE",
+    ed(STRINGS, edition="2024", header=CPP_IMPORT),
+    ed(
+        STRINGS.replace("string s = 1;", "string s = 1 [features.(pb.cpp).string_type = CORD];"),
+        edition="2024",
+        header=CPP_IMPORT,
+    ),
+)
+case(
+    "field_same_cardinality.file_feature",
+    "FIELD_SAME_CARDINALITY",
+    ed("message M {\n  int32 a = 1;\n  repeated int32 r = 2;\n  M m = 3;\n}"),
+    ed(
+        "message M {\n  int32 a = 1;\n  repeated int32 r = 2;\n  M m = 3;\n}",
+        header="option features.field_presence = IMPLICIT;\n",
+    ),
+)
+case(
+    "message_same_json_format.nested_inherits",
+    "MESSAGE_SAME_JSON_FORMAT",
+    ed("message M {\n  message N {\n    int32 x = 1;\n  }\n}"),
+    ed(
+        "message M {\n  option features.json_format = LEGACY_BEST_EFFORT;\n  message N {\n    int32 x = 1;\n  }\n}"
+    ),
+)
+case(
+    "field_same_type.delimited_file_feature",
+    "FIELD_SAME_TYPE",
+    ed(
+        "message P {\n  int32 x = 1;\n}\nmessage M {\n  P p = 1;\n  repeated P ps = 2;\n  map<string, P> mp = 3;\n}"
+    ),
+    ed(
+        "message P {\n  int32 x = 1;\n}\nmessage M {\n  P p = 1;\n  repeated P ps = 2;\n  map<string, P> mp = 3;\n}",
+        header="option features.message_encoding = DELIMITED;\n",
+    ),
+)
+case(
+    "field_same_default.proto2_enum_first_value",
+    "FIELD_SAME_DEFAULT",
+    p2("enum E {\n  E_A = 5;\n  E_B = 6;\n}\nmessage Item {\n  optional E kind = 1;\n}"),
+    p2("enum E {\n  E_B = 6;\n  E_A = 5;\n}\nmessage Item {\n  optional E kind = 1;\n}"),
+)
+case(
+    "field_same_default.bytes",
+    "FIELD_SAME_DEFAULT",
+    p2('message Item {\n  optional bytes b = 1 [default = "\\001\\002"];\n}'),
+    p2('message Item {\n  optional bytes b = 1 [default = "\\001\\003"];\n}'),
+)
+case(
+    "field_same_default.safe_float_to_double",
+    "FIELD_SAME_DEFAULT",
+    p2("message Item {\n  optional float f = 1 [default = 0.1];\n}"),
+    p2("message Item {\n  optional double f = 1 [default = 0.1];\n}"),
+    breaks=False,
+)
+case(
+    "field_same_default.inf_nan",
+    "FIELD_SAME_DEFAULT",
+    p2(
+        "message Item {\n  optional double a = 1 [default = inf];\n  optional double b = 2 [default = nan];\n}"
+    ),
+    p2(
+        "message Item {\n  optional double a = 1 [default = -inf];\n  optional double b = 2 [default = nan];\n}"
+    ),
+)
