@@ -45,9 +45,13 @@ def test_sarif_lists_every_finding_with_its_rule() -> None:
         assert rule_ids[result["ruleIndex"]] == result["ruleId"]
 
 
-def test_compatible_change_exits_zero_and_prints_nothing() -> None:
-    result = pagemesh(CORPUS, "current/no_change_file", "--against", "previous/no_change_file")
+@pytest.mark.parametrize("output_format", ["text", "json", "junit", "gitlab-code-quality"])
+def test_compatible_change_exits_zero_and_prints_nothing(output_format: str) -> None:
+    pair = ("current/no_change_file", "--against", "previous/no_change_file", "--format", output_format)
+    result = pagemesh(CORPUS, *pair)
     assert (result.returncode, result.stdout) == (0, "")
+    sarif = json.loads(pagemesh(CORPUS, *pair[:3], "--format", "sarif").stdout)
+    assert sarif["runs"][0]["results"] == []
 
 
 def test_list_rules_prints_all_64_with_categories() -> None:
