@@ -170,3 +170,23 @@ def test_hedging_cuts_the_tail_of_a_backend_slow_5_percent_of_the_time(
     assert late_with <= late_without / 3
     assert stats["hedges"] > 0
     assert stats["hedges"] <= 0.05 * stats["calls"] + 10
+
+
+def test_unavailable_reads_are_retried_by_the_channels_service_config(
+    mesh: Mesh, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    workdir = tmp_path_factory.mktemp("flaky-reviews")
+    reviews = start_service("reviews", workdir, extra=["--inject", "error_rate=0.5"])
+    aggregator = start_aggregator(workdir, {**mesh.environment(), "PAGEMESH_REVIEWS_ADDR": reviews.address})
+    try:
+        pages = [get_page(aggregator, f"P{i:05d}", user_id="") for i in range(1, 41)]
+    finally:
+        aggregator.stop()
+        reviews.stop()
+    lines = [json.loads(line) for line in reviews.log().splitlines() if line.startswith("{")]
+    calls = [e for e in lines if e.get("event") == "call" and "ListReviews" in str(e.get("method"))]
+    # Half the calls fail with UNAVAILABLE; the retry policy (3 attempts) sends them again, so the service
+    # sees more calls than pages, and far fewer than half the pages lose their reviews.
+    assert len(calls) > 50
+    lost = sum("SECTION_REVIEWS" in degraded(page) for page in pages)
+    assert lost < 14
