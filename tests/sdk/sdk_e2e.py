@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -207,6 +208,13 @@ def test_python(builds: Builds, live: LivePage, tmp_path: Path) -> None:
         assert_page(
             run([python, EXAMPLES / "python" / script, live.address, PRODUCT_ID], tmp_path), live, v2=v2
         )
+    # The Python example in docs/sdks.md works as printed (pointed at this mesh).
+    snippet = re.search(r"```python\n(.*?)```", (ROOT / "docs" / "sdks.md").read_text(), re.DOTALL)
+    assert snippet is not None
+    code = snippet.group(1).replace("127.0.0.1:50050", live.address).replace('"P00001"', f'"{PRODUCT_ID}"')
+    (tmp_path / "snippet.py").write_text(code)
+    printed = run([python, tmp_path / "snippet.py"], tmp_path).splitlines()
+    assert printed == [f"title: {live.title}", f"degraded: ['SECTION_{MISSING.upper()}']"]
     unknown = subprocess.run(
         [python, EXAMPLES / "python" / "get_page.py", live.address, "P99999"],
         capture_output=True,
