@@ -106,11 +106,14 @@ def assert_page(stdout: str, live: LivePage, *, v2: bool) -> None:
 
 
 def build_python(sdk: Path, work: Path) -> Path:
-    """pip-installs the Python SDK into its own virtualenv; returns that virtualenv's python."""
+    """pip-installs the Python SDK (with its typing extra) into its own virtualenv; returns its python."""
     venv = work / "venv"
     run([sys.executable, "-m", "venv", venv], cwd=work)
     python = venv / "bin" / "python"
-    run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check", sdk / "python"], cwd=work)
+    run(
+        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", f"{sdk / 'python'}[typing]"],
+        work,
+    )
     return python
 
 
