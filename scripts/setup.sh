@@ -63,7 +63,11 @@ maven_exe() { # maven_exe NAME GROUP:ARTIFACT VERSION: a native executable publi
     say "$1 $3 (Maven Central $2)"
     local scratch
     scratch=$(mktemp -d)
-    mvn -q -B -Dstyle.color=never dependency:copy "-Dartifact=$2:$3:exe:linux-x86_64" "-DoutputDirectory=$scratch" -Dmdep.stripVersion=true >/dev/null
+    if ! mvn -q -B -Dstyle.color=never dependency:copy "-Dartifact=$2:$3:exe:linux-x86_64" \
+      "-DoutputDirectory=$scratch" -Dmdep.stripVersion=true >"$scratch/mvn.log" 2>&1; then
+      cat "$scratch/mvn.log" >&2
+      exit 1
+    fi
     install -m 0755 "$scratch"/*.exe "$tools/bin/$1"
     rm -rf "$scratch"
     stamp "$1" "$3"
