@@ -70,6 +70,11 @@ def _pagemesh_records(case: Case) -> list[dict[str, object]]:
     return [json.loads(line) for line in render(result.findings, "json").splitlines()]
 
 
+@pytest.fixture(scope="module")
+def pagemesh_results() -> dict[str, list[dict[str, object]]]:
+    return {case.name: _pagemesh_records(case) for case in CASES}
+
+
 def _key(record: dict[str, object]) -> Record:
     return (str(record.get("path", "")), int(str(record["start_line"])), str(record["type"]))
 
@@ -110,11 +115,13 @@ def test_each_case_exercises_its_target(buf_results: dict[str, list[dict[str, ob
     assert not wrong, "\n".join(wrong)
 
 
-def test_pagemesh_agrees_with_buf_on_every_pair(buf_results: dict[str, list[dict[str, object]]]) -> None:
+def test_pagemesh_agrees_with_buf_on_every_pair(
+    buf_results: dict[str, list[dict[str, object]]], pagemesh_results: dict[str, list[dict[str, object]]]
+) -> None:
     disagreements = []
     for case in CASES:
         expected = Counter(_key(r) for r in buf_results[case.name])
-        actual = Counter(_key(r) for r in _pagemesh_records(case))
+        actual = Counter(_key(r) for r in pagemesh_results[case.name])
         if expected != actual:
             missing = sorted((expected - actual).elements())
             extra = sorted((actual - expected).elements())
@@ -122,12 +129,14 @@ def test_pagemesh_agrees_with_buf_on_every_pair(buf_results: dict[str, list[dict
     assert not disagreements, f"{len(disagreements)} pairs disagree:\n" + "\n".join(disagreements)
 
 
-def test_full_records_match_buf(buf_results: dict[str, list[dict[str, object]]]) -> None:
+def test_full_records_match_buf(
+    buf_results: dict[str, list[dict[str, object]]], pagemesh_results: dict[str, list[dict[str, object]]]
+) -> None:
     """Columns, end positions and message texts match too."""
     differences = []
     for case in CASES:
         expected = sorted(json.dumps(r, sort_keys=True) for r in buf_results[case.name])
-        actual = sorted(json.dumps(r, sort_keys=True) for r in _pagemesh_records(case))
+        actual = sorted(json.dumps(r, sort_keys=True) for r in pagemesh_results[case.name])
         if expected != actual:
             only_buf, only_pagemesh = sorted(set(expected) - set(actual)), sorted(set(actual) - set(expected))
             differences.append(f"{case.name}:\n  buf      {only_buf}\n  pagemesh {only_pagemesh}")
