@@ -300,24 +300,27 @@ class PageAssembler:
             # The calls time out on their own (their gRPC timeout is the deadline); the wait's timeout
             # is the backstop that keeps the page on time even if one did not.
             await asyncio.wait((product,), timeout=max(deadline - loop.time(), 0))
-            first = self._late(PRODUCT) if not product.done() else product.result()
+            first = self._late(PRODUCT, budget) if not product.done() else product.result()
             self._require_product(first, budget)
             await asyncio.wait(others.values(), timeout=max(deadline - loop.time(), 0))
             return [
                 first,
-                *(task.result() if task.done() else self._late(spec) for spec, task in others.items()),
+                *(
+                    task.result() if task.done() else self._late(spec, budget)
+                    for spec, task in others.items()
+                ),
             ]
         finally:
             for task in (product, *others.values()):
                 task.cancel()
 
-    def _late(self, spec: SectionSpec) -> _Outcome:
+    def _late(self, spec: SectionSpec, budget: float) -> _Outcome:
         return _Outcome(
             spec,
             error=BackendError(
                 spec.backend, grpc.StatusCode.DEADLINE_EXCEEDED, "no answer before the deadline"
             ),
-            elapsed_ms=round(self.config.deadline * 1000, 3),
+            elapsed_ms=round(budget * 1000, 3),
         )
 
     async def _fetch(

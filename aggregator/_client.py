@@ -112,5 +112,6 @@ class BackendClient:
             )
 
         if not hedge:
+            self.hedger.stats.calls += 1
             return await attempt(), False
         return await self.hedger.run(attempt, remaining)

@@ -55,7 +55,7 @@ class HedgeStats:
     """Counters of one backend's calls, for logs, `/statz` and the benchmark's extra-load figure."""
 
     calls: int = 0
-    """Logical calls (a hedged call counts once here)."""
+    """Calls made (a hedged call counts once here; unhedged calls, e.g. the product's, count too)."""
     hedges: int = 0
     """Extra calls sent as hedges."""
     hedge_wins: int = 0
