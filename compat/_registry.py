@@ -1,6 +1,6 @@
 """The rule registry: every buf v2 breaking rule as data (ID, categories, purpose, handler), in one table.
 
-Adding a rule is one handler in `_rules.py` and one row here. Categories and the default set follow
+Adding a rule is one handler in `_rules/` and one row here. Categories and the default set follow
 `buf config ls-breaking-rules --version v2` (buf 1.75): `FILE` is the default, `CSR` is buf's category for
 Confluent Schema Registry compatibility.
 """
