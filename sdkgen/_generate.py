@@ -76,6 +76,7 @@ def _generate_one(language: Language, dest: Path) -> None:
     if result.returncode != 0:
         detail = " ".join((result.stderr or result.stdout).split())[:300]
         raise SdkError(f"buf generate for {language.name} failed: {detail}")
+    _mark_generated(dest)
     for template in sorted((TEMPLATES / language.name).rglob("*")):
         if template.is_file():
             # `name.in` is copied as `name` (a template pyproject.toml must not look like a project).
@@ -84,6 +85,22 @@ def _generate_one(language: Language, dest: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(template.read_text().replace("@VERSION@", __version__))
     language.finish(dest)
+
+
+_SLASH_HEADER = "// Generated file. DO NOT EDIT: run `pagemesh sdk` after changing proto/.\n"
+
+
+def _mark_generated(root: Path) -> None:
+    """Gives the plugins' TypeScript, Go and Java files that do not say so at the top a DO NOT EDIT header.
+
+    (protoc-gen-go's and protoc's own headers say it; protoc-gen-es writes `@generated` and
+    protoc-gen-grpc-java only an annotation.)
+    """
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".ts", ".go", ".java") and path.is_file():
+            text = path.read_text()
+            if "DO NOT EDIT" not in "".join(text.splitlines(keepends=True)[:3]):
+                path.write_text(_SLASH_HEADER + text)
 
 
 def generate(languages: Sequence[Language], dest: Path) -> None:

@@ -118,6 +118,18 @@ def test_python_sdk_is_a_typed_namespace_package() -> None:
         assert module.read_text().startswith("# Generated file. DO NOT EDIT"), module
 
 
+def test_every_generated_source_says_do_not_edit() -> None:
+    # JSON (package.json, the lockfile), go.sum and py.typed cannot carry comments.
+    no_comments = {".json", ".sum", ".typed"}
+    checked = 0
+    for path in sorted(p for p in SDK.rglob("*") if p.is_file() and p.suffix not in no_comments):
+        if not any(part in _generate.BUILD_OUTPUTS for part in path.relative_to(SDK).parts):
+            head = "".join(path.read_text().splitlines(keepends=True)[:3])
+            assert "DO NOT EDIT" in head, path
+            checked += 1
+    assert checked > 200
+
+
 def test_unknown_language_is_one_line() -> None:
     result = pagemesh("sdk", "--lang", "python,rust")
     assert result.returncode == 1

@@ -1,3 +1,4 @@
+// Generated file. DO NOT EDIT: run `pagemesh sdk` after changing proto/.
 package com.pagemesh.reviews.v1;
 
 import static io.grpc.MethodDescriptor.generateFullMethodName;
