@@ -171,7 +171,7 @@ class Result:
     p50_ms: float = 0.0
     p99_ms: float = 0.0
     p999_ms: float = 0.0
-    overhead_p50_ms: float = 0.0
+    overhead_p50_ms: float | None = None
     """Page latency at the client minus the slowest section's time in the aggregator, median over pages."""
     degraded_pages: int = 0
     slow_pages: int = 0
@@ -236,7 +236,8 @@ async def load(address: str, concurrency: int, seconds: float, warmup: float, re
     result.p50_ms = round(statistics.median(latencies), 2)
     result.p99_ms = round(_percentile(latencies, 0.99), 2)
     result.p999_ms = round(_percentile(latencies, 0.999), 2)
-    result.overhead_p50_ms = round(statistics.median(overheads), 2) if overheads else 0.0
+    # The bare reference sends no timing trailer, so it has no overhead figure.
+    result.overhead_p50_ms = round(statistics.median(overheads), 2) if overheads else None
 
 
 def statz(process: Process) -> dict[str, Any]:
@@ -250,7 +251,7 @@ def run(address: str, concurrency: int, seconds: float, result: Result) -> Resul
     print(
         f"  {result.scenario:<10} {result.handler:<22} c={concurrency:<3} {result.pages_per_s:>8.1f} pages/s "
         f"p50 {result.p50_ms:>7.2f} ms  p99 {result.p99_ms:>8.2f} ms  "
-        f"overhead {result.overhead_p50_ms:>6.2f} ms",
+        f"overhead {_ms(result.overhead_p50_ms):>6} ms",
         flush=True,
     )
     return result
@@ -404,6 +405,10 @@ def finish(results: list[Result], out: Path) -> int:
     return 0
 
 
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
 def table(results: list[Result]) -> str:
     lines = [
         "| backends | handler | concurrency | pages/s | p50 ms | p99 ms | p99.9 ms | overhead p50 ms "
@@ -414,7 +419,7 @@ def table(results: list[Result]) -> str:
         extra = "" if r.extra_backend_calls is None else f"{r.extra_backend_calls:.2%}"
         lines.append(
             f"| {r.scenario} | {r.handler} | {r.concurrency} | {r.pages_per_s:.1f} | {r.p50_ms:.2f} | "
-            f"{r.p99_ms:.2f} | {r.p999_ms:.2f} | {r.overhead_p50_ms:.2f} | {r.slow_pages} | "
+            f"{r.p99_ms:.2f} | {r.p999_ms:.2f} | {_ms(r.overhead_p50_ms)} | {r.slow_pages} | "
             f"{r.degraded_pages} | {extra} |"
         )
     return "\n".join(lines)
