@@ -105,6 +105,13 @@ def assert_page(stdout: str, live: LivePage, *, v2: bool) -> None:
     assert len(lines) == 2
 
 
+def docs_snippet(language: str) -> str:
+    """The first `language` code block of docs/sdks.md, pointed at PRODUCT_ID; the address stays ADDRESS."""
+    found = re.search(rf"```{language}\n(.*?)```", (ROOT / "docs" / "sdks.md").read_text(), re.DOTALL)
+    assert found is not None, f"docs/sdks.md has no {language} example"
+    return found.group(1).replace("127.0.0.1:50050", "ADDRESS").replace('"P00001"', f'"{PRODUCT_ID}"')
+
+
 def build_python(sdk: Path, work: Path) -> Path:
     """pip-installs the Python SDK (with its typing extra) into its own virtualenv; returns its python."""
     venv = work / "venv"
@@ -135,6 +142,8 @@ def build_typescript(sdk: Path, work: Path) -> Path:
     manifest = json.loads((example / "package.json").read_text())
     manifest["dependencies"]["@pagemesh/client"] = f"file:{tarball}"
     (example / "package.json").write_text(json.dumps(manifest, indent=2))
+    # The TypeScript example in docs/sdks.md is compiled with the example (and run by test_typescript).
+    (example / "docs_snippet.ts").write_text(docs_snippet("ts"))
     run([*npm, "install"], cwd=example)
     run([*npm, "run", "build"], cwd=example)
     return example
@@ -212,10 +221,7 @@ def test_python(builds: Builds, live: LivePage, tmp_path: Path) -> None:
             run([python, EXAMPLES / "python" / script, live.address, PRODUCT_ID], tmp_path), live, v2=v2
         )
     # The Python example in docs/sdks.md works as printed (pointed at this mesh).
-    snippet = re.search(r"```python\n(.*?)```", (ROOT / "docs" / "sdks.md").read_text(), re.DOTALL)
-    assert snippet is not None
-    code = snippet.group(1).replace("127.0.0.1:50050", live.address).replace('"P00001"', f'"{PRODUCT_ID}"')
-    (tmp_path / "snippet.py").write_text(code)
+    (tmp_path / "snippet.py").write_text(docs_snippet("python").replace("ADDRESS", live.address))
     printed = run([python, tmp_path / "snippet.py"], tmp_path).splitlines()
     assert printed == [f"title: {live.title}", f"degraded: ['SECTION_{MISSING.upper()}']"]
     unknown = subprocess.run(
@@ -233,6 +239,10 @@ def test_typescript(builds: Builds, live: LivePage) -> None:
     example = builds.typescript.result()
     for script, v2 in (("get_page.js", True), ("get_page_v1.js", False)):
         assert_page(run(["node", example / "dist" / script, live.address, PRODUCT_ID], example), live, v2=v2)
+    snippet = example / "dist" / "docs_snippet.js"
+    snippet.write_text(snippet.read_text().replace("ADDRESS", live.address))
+    printed = run(["node", snippet], example).splitlines()
+    assert printed == [f"title: {live.title}", f"degraded: [ '{MISSING.upper()}' ]"]
 
 
 def test_go(builds: Builds, live: LivePage, tmp_path: Path) -> None:
