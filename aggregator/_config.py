@@ -19,8 +19,8 @@ class AggregatorConfig:
 
     deadline: float = 0.300
     """Seconds one page may take in all; a caller's shorter gRPC deadline wins over it."""
-    response_margin: float = 0.004
-    """Seconds kept back from a caller's deadline, so the page still reaches the caller in time."""
+    response_margin: float = 0.010
+    """Seconds kept back from a caller's deadline, so the page reaches the caller in time even when busy."""
     hedging: bool = True
     """Whether optional sections send a second (hedged) call when the first is slow."""
     hedge_delay: float | None = None
