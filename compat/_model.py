@@ -105,6 +105,9 @@ class ProtoFile:
     extensions: list[Field] = field(default_factory=list)  # every extension, nested ones included
     services: list[Service] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        return f"ProtoFile({self.display_path!r})"
+
     @property
     def name(self) -> str:
         return self.proto.name
@@ -181,9 +184,16 @@ class Message:
         outer = self.parent.feature_chain if self.parent else [self.file.features]
         return [*outer, self.proto.options.features]
 
-    @property
+    @lazy
     def location(self) -> Location | None:
-        return self.file.location(self.path)
+        """Where the message is written; a map entry, which the source never spells out, is where buf puts it:
+        on the `map<K, V>` type of the field that declares it."""
+        location = self.file.location(self.path)
+        if location is None and self.is_map_entry and self.parent is not None:
+            for declaring in self.parent.fields:
+                if declaring.type_name.lstrip(".") == self.full_name:
+                    return declaring.sub(6)
+        return location
 
 
 @dataclass(eq=False)
@@ -351,12 +361,16 @@ class Field:
         assert self.scope is not None
         return f'Field "{self.number}"{named} on message "{self.scope.name}"'
 
-    @property
+    @lazy
     def location(self) -> Location | None:
-        return self.file.location(self.path)
+        return self.file.location(self.path) or self._map_entry_location()
 
     def sub(self, *path: int) -> Location | None:
-        return self.file.location(self.path + path)
+        return self.file.location(self.path + path) or self._map_entry_location()
+
+    def _map_entry_location(self) -> Location | None:
+        """A map entry's key and value have no source of their own; buf points at the `map<K, V>` type."""
+        return self.scope.location if self.scope is not None and self.scope.is_map_entry else None
 
 
 @dataclass(eq=False)

@@ -1432,3 +1432,18 @@ case(
         "message Item {\n  optional double a = 1 [default = -inf];\n  optional double b = 2 [default = nan];\n}"
     ),
 )
+
+# --- found by differential fuzzing against buf ---------------------------------------------------------------
+
+case(
+    "field_same_utf8_validation.map_key",
+    "FIELD_SAME_UTF8_VALIDATION",
+    p2("message M {\n  map<string, string> tags = 1;\n}"),
+    ed("message M {\n  map<string, string> tags = 1;\n}"),
+)
+case(
+    "field_same_java_utf8_validation.map_value",
+    "FIELD_SAME_JAVA_UTF8_VALIDATION",
+    p2("message M {\n  map<int32, string> names = 1;\n}"),
+    ed("message M {\n  map<int32, string> names = 1;\n}"),
+)
