@@ -109,7 +109,10 @@ def docs_snippet(language: str) -> str:
     """The first `language` code block of docs/sdks.md, pointed at PRODUCT_ID; the address stays ADDRESS."""
     found = re.search(rf"```{language}\n(.*?)```", (ROOT / "docs" / "sdks.md").read_text(), re.DOTALL)
     assert found is not None, f"docs/sdks.md has no {language} example"
-    return found.group(1).replace("127.0.0.1:50050", "ADDRESS").replace('"P00001"', f'"{PRODUCT_ID}"')
+    code = found.group(1).replace('"P00001"', f'"{PRODUCT_ID}"')
+    if language in ("go", "java"):  # compiled before the mesh is up: the address becomes a variable
+        return code.replace('"127.0.0.1:50050"', "ADDRESS")
+    return code.replace("127.0.0.1:50050", "ADDRESS")
 
 
 def build_python(sdk: Path, work: Path) -> Path:
@@ -157,9 +160,45 @@ def build_go(sdk: Path, work: Path) -> Path:
     example = work / "example"
     shutil.copytree(EXAMPLES / "go", example)
     run(["go", "mod", "edit", f"-replace=github.com/pagemesh/pagemesh/sdk/go={module}"], cwd=example)
+    # The Go example in docs/sdks.md, as the body of a program that takes the address as its argument.
+    (example / "docs_snippet").mkdir()
+    (example / "docs_snippet" / "main.go").write_text(GO_SNIPPET_PROGRAM % docs_snippet("go"))
     run(["go", "vet", "./..."], cwd=example)
     run(["go", "build", "-o", f"{work / 'bin'}{os.sep}", "./..."], cwd=example)  # one binary per main
     return work / "bin"
+
+
+GO_SNIPPET_PROGRAM = """package main
+
+import (
+\t"context"
+\t"fmt"
+\t"log"
+\t"os"
+\t"time"
+
+\t"google.golang.org/grpc"
+\t"google.golang.org/grpc/credentials/insecure"
+
+\tpagev2 "github.com/pagemesh/pagemesh/sdk/go/pagemesh/page/v2"
+)
+
+var ADDRESS = os.Args[1]
+
+func main() {
+%s}
+"""
+
+JAVA_SNIPPET_PROGRAM = """import com.pagemesh.page.v2.*;
+import io.grpc.*;
+import java.util.concurrent.TimeUnit;
+
+public final class DocsSnippet {
+  public static void main(String[] args) throws Exception {
+    String ADDRESS = args[0];
+%s  }
+}
+"""
 
 
 def build_java(sdk: Path, work: Path) -> str:
@@ -249,6 +288,8 @@ def test_go(builds: Builds, live: LivePage, tmp_path: Path) -> None:
     binaries = builds.go.result()
     for binary, v2 in (("get_page", True), ("v1", False)):
         assert_page(run([binaries / binary, live.address, PRODUCT_ID], tmp_path), live, v2=v2)
+    printed = run([binaries / "docs_snippet", live.address], tmp_path).splitlines()
+    assert printed == [f"title: {live.title}", f"degraded: SECTION_{MISSING.upper()}"]
 
 
 def test_java(builds: Builds, live: LivePage, tmp_path: Path) -> None:
@@ -259,3 +300,7 @@ def test_java(builds: Builds, live: LivePage, tmp_path: Path) -> None:
             ["java", "-cp", classpath, EXAMPLES / "java" / source, live.address, PRODUCT_ID], tmp_path
         )
         assert_page(stdout, live, v2=v2)
+    snippet = tmp_path / "DocsSnippet.java"
+    snippet.write_text(JAVA_SNIPPET_PROGRAM % docs_snippet("java"))
+    printed = run(["java", "-cp", classpath, snippet, live.address], tmp_path).splitlines()
+    assert printed == [f"title: {live.title}", f"degraded: SECTION_{MISSING.upper()}"]
