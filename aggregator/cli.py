@@ -85,8 +85,9 @@ async def _serve(
     assembler = PageAssembler(backends, config)
     server = GrpcServer(AGGREGATOR, address, page_bindings(assembler))
     runner = web.AppRunner(make_app(assembler), access_log=None, handle_signals=False)
+    serving = False
     try:
-        await server.start()
+        # HTTP binds first, so a taken port fails before gRPC health ever says SERVING.
         await runner.setup()
         try:
             await web.TCPSite(runner, http_host, http_port).start()
@@ -94,6 +95,8 @@ async def _serve(
             raise ServerStartError(
                 f"aggregator: cannot listen for HTTP on {_join(http_host, http_port)}: {error.strerror}"
             ) from None
+        await server.start()
+        serving = True
         log_event(
             _logger,
             logging.INFO,
@@ -106,7 +109,8 @@ async def _serve(
         )
         await wait_for_stop_signal()
     finally:
-        await server.stop(grace)
+        if serving:
+            await server.stop(grace)
         await runner.cleanup()
         await assembler.close()
 

@@ -1,0 +1,81 @@
+"""`pagemesh serve aggregator` and `pagemesh page` refuse bad input with one line on stderr and exit 1."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.harness import free_port
+
+
+def pagemesh(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pagemesh.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--deadline-ms", "0"], "--deadline-ms must be more than 0"),
+        (["--hedge-delay-ms", "-1"], "--hedge-delay-ms must not be negative"),
+        (["--port", "99999"], "not HOST:PORT"),
+        (["--bogus"], "unrecognized arguments"),
+    ],
+)
+def test_bad_options_are_one_line(tmp_path: Path, args: list[str], expected: str) -> None:
+    done = pagemesh(
+        "serve",
+        "aggregator",
+        "--port",
+        str(free_port()),
+        "--http-port",
+        str(free_port()),
+        *args,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert expected in done.stderr
+
+
+def test_a_taken_http_port_is_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = pagemesh(
+            "serve", "aggregator", "--port", str(free_port()), "--http-port", str(port), cwd=tmp_path
+        )
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert f"cannot listen for HTTP on 127.0.0.1:{port}" in done.stderr
+
+
+def test_page_command_without_an_aggregator_is_one_line(tmp_path: Path) -> None:
+    done = pagemesh("page", "P00001", "--address", f"127.0.0.1:{free_port()}", "--timeout", "1", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert "UNAVAILABLE" in done.stderr or "DEADLINE_EXCEEDED" in done.stderr
+
+
+def test_a_taken_grpc_port_is_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = pagemesh(
+            "serve", "aggregator", "--port", str(port), "--http-port", str(free_port()), cwd=tmp_path
+        )
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
