@@ -68,7 +68,7 @@ def test_page_command_without_an_aggregator_is_one_line(tmp_path: Path) -> None:
     assert "UNAVAILABLE" in done.stderr or "DEADLINE_EXCEEDED" in done.stderr
 
 
-def test_a_taken_grpc_port_is_one_line(tmp_path: Path) -> None:
+def test_a_taken_grpc_port_ends_with_one_line(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -77,5 +77,6 @@ def test_a_taken_grpc_port_is_one_line(tmp_path: Path) -> None:
             "serve", "aggregator", "--port", str(port), "--http-port", str(free_port()), cwd=tmp_path
         )
     assert done.returncode == 1
-    assert done.stderr.count("\n") == 1, done.stderr
-    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    # grpcio's C core writes its own "Failed to add port" line first; ours is the one after it.
+    assert "Traceback" not in done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr.splitlines()[-1]
