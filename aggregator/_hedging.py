@@ -81,9 +81,12 @@ class Hedger:
         self.latency = LatencyWindow(window)
         self.stats = HedgeStats()
 
+    def _within_budget(self) -> bool:
+        return self.stats.hedges < self.budget * self.stats.calls + _BURST
+
     def delay(self) -> float | None:
         """How long to wait before hedging, or None when this call must not be hedged."""
-        if not self.enabled or self.stats.hedges >= self.budget * self.stats.calls + _BURST:
+        if not self.enabled or not self._within_budget():
             return None
         delay = self.fixed_delay if self.fixed_delay is not None else self.latency.value()
         return None if delay is None else max(delay, self.min_delay)
@@ -118,8 +121,9 @@ class Hedger:
                 await woken
             finally:
                 timer.cancel()
-            if first.done():
-                result = first.result()
+            if first.done() or not self._within_budget():
+                # Checked again now: concurrent calls may have spent the budget while this one waited.
+                result = await first
                 self.latency.record(loop.time() - started)
                 return result, False
             self.stats.hedges += 1

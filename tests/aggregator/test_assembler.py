@@ -343,3 +343,17 @@ async def test_sequential_mode_calls_one_after_another() -> None:
     result = await assembler.assemble("P00001", "u-alice")
     assert time.perf_counter() - started >= 6 * 0.05
     assert list(result.page.degraded_sections) == []
+
+
+async def test_concurrent_calls_cannot_overspend_the_hedge_budget() -> None:
+    hedger = Hedger(fixed_delay=0.001, budget=0.05)
+
+    async def attempt() -> str:
+        await asyncio.sleep(0.01)
+        return "slow"
+
+    for batch in range(1, 11):
+        # Twenty calls start together, all before any of them is due to hedge.
+        await asyncio.gather(*(hedger.run(attempt, remaining=1.0) for _ in range(20)))
+        assert hedger.stats.calls == 20 * batch
+        assert hedger.stats.hedges <= 0.05 * hedger.stats.calls + 10
