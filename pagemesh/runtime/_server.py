@@ -58,8 +58,8 @@ class ApiBinding:
     """The full proto name, e.g. `pagemesh.product.v2.ProductService`."""
     version: str
     """The API version, `v1` or `v2`."""
-    register: Callable[[grpc.aio.Server], None]
-    """Adds the servicer to a server."""
+    register: Callable[[grpc.aio.Server, CallInterceptor], None]
+    """Adds the servicer, wrapped by the interceptor, to a server."""
 
 
 def api_binding(
@@ -70,7 +70,7 @@ def api_binding(
     return ApiBinding(
         service_name=service.full_name,
         version=file.package.rpartition(".")[2],
-        register=lambda server: add_to_server(servicer, server),
+        register=lambda server, interceptor: add_to_server(interceptor.wrap(service, servicer), server),
     )
 
 
@@ -101,11 +101,10 @@ class GrpcServer:
     async def start(self) -> None:
         """Binds the address, starts serving and reports SERVING for the server and each service."""
         # grpc.aio servers belong to the running event loop, so the server is made here, not in __init__.
-        self._server = server = grpc.aio.server(
-            interceptors=[CallInterceptor(self._faults)], options=SERVER_OPTIONS
-        )
+        self._server = server = grpc.aio.server(options=SERVER_OPTIONS)
+        interceptor = CallInterceptor(self._faults)
         for binding in self.bindings:
-            binding.register(server)
+            binding.register(server, interceptor)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
         reflection.enable_server_reflection(
             [
