@@ -129,7 +129,11 @@ def mutate(rng: random.Random, schema: Schema) -> Schema:
         if edit < 0.15 and message.fields:
             message.fields.pop(rng.randrange(len(message.fields)))
         elif edit < 0.3 and message.fields:
-            rng.choice(message.fields).kind = rng.choice([*SCALARS, "En0", "Msg0"])
+            chosen = rng.choice(message.fields)
+            chosen.kind = rng.choice([*SCALARS, "En0", "Msg0"])
+            chosen.options = [
+                o for o in chosen.options if not o.startswith("default")
+            ]  # typed by the old kind
         elif edit < 0.4 and message.fields:
             rng.choice(message.fields).name += "_renamed"
         elif edit < 0.5 and message.fields:
@@ -250,7 +254,7 @@ def write_pair(root: Path, seed: int) -> None:
 
 
 def _buf(root: Path, seed: int) -> list[str] | None:
-    """buf's findings as JSON lines, or None when buf rejects the pair (protoc is stricter in places)."""
+    """buf's findings as JSON lines, or None when buf rejects the pair (compile errors come as findings)."""
     result = subprocess.run(
         [str(BUF), "breaking", f"current/{seed}", "--against", f"previous/{seed}", "--error-format", "json"],
         cwd=root,
@@ -258,7 +262,10 @@ def _buf(root: Path, seed: int) -> list[str] | None:
         text=True,
         check=False,
     )
-    return sorted(result.stdout.splitlines()) if result.returncode in (0, 100) else None
+    lines = sorted(result.stdout.splitlines())
+    if result.returncode not in (0, 100) or any('"type":"COMPILE"' in line for line in lines):
+        return None
+    return lines
 
 
 def disagreements(root: Path, seeds: range) -> tuple[int, list[str]]:
