@@ -23,7 +23,9 @@ def slow_reviews(mesh: Mesh, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     """An aggregator whose reviews service answers after 1 s, beyond the 300 ms page deadline."""
     workdir = tmp_path_factory.mktemp("slow-reviews")
     reviews = start_service("reviews", workdir, extra=["--inject", "latency=1000"])
-    aggregator = start_aggregator(workdir, {**mesh.environment(), "PAGEMESH_REVIEWS_ADDR": reviews.address})
+    aggregator = start_aggregator(
+        workdir, {**mesh.environment(), "PAGEMESH_REVIEWS_ADDR": reviews.address}, deadline_ms=300
+    )
     aggregator.backends["reviews"] = reviews
     yield aggregator
     aggregator.stop()

@@ -56,12 +56,30 @@ class Aggregator:
 
 
 def start_aggregator(
-    workdir: Path, backends: Mapping[str, str], args: Sequence[str] = (), name: str = "aggregator"
+    workdir: Path,
+    backends: Mapping[str, str],
+    args: Sequence[str] = (),
+    name: str = "aggregator",
+    deadline_ms: int = 2000,
 ) -> Aggregator:
-    """`pagemesh serve aggregator` on free ports, calling the backends in `backends` (PAGEMESH_*_ADDR)."""
+    """`pagemesh serve aggregator` on free ports, calling the backends in `backends` (PAGEMESH_*_ADDR).
+
+    The page deadline is roomy by default, so a test that expects a complete page does not fail because a
+    busy machine made a healthy backend late; tests about the deadline pass their own.
+    """
     port, http_port = free_port(), free_port()
     server = start_server(
-        ["serve", "aggregator", "--port", str(port), "--http-port", str(http_port), *args],
+        [
+            "serve",
+            "aggregator",
+            "--port",
+            str(port),
+            "--http-port",
+            str(http_port),
+            "--deadline-ms",
+            str(deadline_ms),
+            *args,
+        ],
         name=name,
         port=port,
         workdir=workdir,

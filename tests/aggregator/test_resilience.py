@@ -157,8 +157,9 @@ def test_hedging_cuts_the_tail_of_a_backend_slow_5_percent_of_the_time(
     workdir = tmp_path_factory.mktemp("hedging")
     reviews = start_service("reviews", workdir, extra=["--inject", "slow=1000@0.05"])
     backends = {**mesh.environment(), "PAGEMESH_REVIEWS_ADDR": reviews.address}
-    hedged = start_aggregator(workdir, backends, name="hedged")
-    unhedged = start_aggregator(workdir, backends, ["--no-hedging"], name="unhedged")
+    # 600 ms: well beyond the fast calls even on a busy machine, well short of the slow ones' 1 s.
+    hedged = start_aggregator(workdir, backends, name="hedged", deadline_ms=600)
+    unhedged = start_aggregator(workdir, backends, ["--no-hedging"], name="unhedged", deadline_ms=600)
     try:
         # Warm up: the hedge delay is the running p95, known after a few dozen calls.
         _degraded_reviews(hedged, 40)
@@ -171,7 +172,7 @@ def test_hedging_cuts_the_tail_of_a_backend_slow_5_percent_of_the_time(
         unhedged.stop()
         reviews.stop()
     print(f"late pages without hedging {late_without}, with {late_with}; reviews {stats}")
-    # Without hedging about 5% of pages (20 of 400) lose their reviews to the 300 ms deadline.
+    # Without hedging about 5% of pages (20 of 400) lose their reviews to the 600 ms deadline.
     assert late_without >= 8
     assert late_with <= late_without / 3
     assert stats["hedges"] > 0
