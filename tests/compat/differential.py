@@ -75,6 +75,13 @@ class Schema:
     messages: list[MessageSpec]
     rpc: tuple[bool, bool, str] | None = None  # client streaming, server streaming, idempotency level
     go_package: str = ""
+    closed_enum: bool = False  # editions: En0 declares enum_type CLOSED
+    legacy_json: bool = False  # editions: Msg0 declares json_format LEGACY_BEST_EFFORT
+    extension_range: tuple[int, int] | None = None  # proto2: Msg0 accepts extensions in this range
+    extensions: list[int] = field(default_factory=list)  # proto2: extension numbers declared on Msg0
+    nested: bool = False  # Msg0 has a nested message and enum
+    other_file: str = ""  # package of b.proto (with a message, an enum and a service), or no b.proto
+    other_in_a: bool = False  # b.proto's message lives in a.proto instead
 
 
 def _random_field(rng: random.Random, number: int, syntax: str) -> FieldSpec:
@@ -117,6 +124,13 @@ def random_schema(rng: random.Random) -> Schema:
         else None
     )
     schema = Schema(syntax, enums, messages, rpc, rng.choice(["", "example.com/fz/v1"]))
+    schema.closed_enum = rng.random() < 0.3
+    schema.legacy_json = rng.random() < 0.2
+    if rng.random() < 0.5:
+        schema.extension_range = (100, rng.choice([150, 199, 536_870_911]))
+        schema.extensions = [100 + i for i in range(rng.randint(0, 2))]
+    schema.nested = rng.random() < 0.5
+    schema.other_file = rng.choice(["", "fz.v1", "fz.other.v1"])
     return normalized(schema)
 
 
@@ -163,6 +177,22 @@ def mutate(rng: random.Random, schema: Schema) -> Schema:
             chosen.options = [
                 o.replace('"j', '"k').replace("1.5", "2.5").replace("true", "false") for o in chosen.options
             ]
+        elif edit < 0.93:
+            structure = rng.choice(["enum", "json", "range", "extension", "nested", "file", "move"])
+            if structure == "enum":
+                changed.closed_enum = not changed.closed_enum
+            elif structure == "json":
+                changed.legacy_json = not changed.legacy_json
+            elif structure == "range" and changed.extension_range:
+                changed.extension_range = (100, rng.choice([120, 150, 199]))
+            elif structure == "extension" and changed.extensions:
+                changed.extensions.pop()
+            elif structure == "nested":
+                changed.nested = not changed.nested
+            elif structure == "file":
+                changed.other_file = rng.choice(["", "fz.v1", "fz.other.v1", "fz.moved.v1"])
+            elif structure == "move":
+                changed.other_in_a = not changed.other_in_a
         else:
             changed.syntax = rng.choice(["proto2", "proto3", "editions"])
     return normalized(changed)
@@ -170,6 +200,18 @@ def mutate(rng: random.Random, schema: Schema) -> Schema:
 
 def normalized(schema: Schema) -> Schema:
     """Drops whatever the chosen syntax (or protoc, or buf) would reject, so every pair compiles."""
+    if schema.syntax != "editions":
+        schema.closed_enum = schema.legacy_json = False
+    if schema.syntax == "proto3":
+        schema.extension_range, schema.extensions = None, []
+    if schema.extension_range is None:
+        schema.extensions = []
+    else:
+        schema.extensions = [n for n in schema.extensions if n <= schema.extension_range[1]]
+    if not schema.other_file:
+        schema.other_in_a = False
+    elif schema.other_file != "fz.v1" and schema.other_in_a:
+        schema.other_file = "fz.v1"  # a moved message keeps its package, so only same-package moves
     for message in schema.messages:
         for spec in message.fields:
             if spec.kind == "map" or spec.label in ("repeated", "required"):
@@ -218,22 +260,63 @@ def _reserved(schema: Schema, numbers: list[int], names: list[str]) -> list[str]
     return lines
 
 
+def _header(schema: Schema, package: str) -> list[str]:
+    syntax = 'edition = "2023";' if schema.syntax == "editions" else f'syntax = "{schema.syntax}";'
+    return [syntax, "", f"package {package};", ""]
+
+
+OTHER_MESSAGE = "message Other {\n  string note = 1;\n}"
+
+
+def render_other(schema: Schema) -> str:
+    """b.proto: a second file, in the same package as a.proto or in another one."""
+    optional = "optional " if schema.syntax == "proto2" else ""
+    lines = _header(schema, schema.other_file)
+    if not schema.other_in_a:
+        lines.append(OTHER_MESSAGE.replace("string note", f"{optional}string note"))
+    lines += [
+        "enum OtherKind {",
+        "  OTHER_KIND_ZERO = 0;",
+        "}",
+        "service OtherService {",
+        "  rpc Ping(Pong) returns (Pong);",
+        "}",
+    ]
+    lines += ["message Pong {}"]
+    return "\n".join(lines) + "\n"
+
+
 def render_schema(schema: Schema) -> str:
-    header = 'edition = "2023";' if schema.syntax == "editions" else f'syntax = "{schema.syntax}";'
-    lines = [header, "", "package fz.v1;", ""]
+    lines = _header(schema, "fz.v1")
     if schema.go_package:
         lines += [f'option go_package = "{schema.go_package}";', ""]
+    optional = "optional " if schema.syntax == "proto2" else ""
     for enum in schema.enums:
         lines.append(f"enum {enum.name} {{")
+        if schema.closed_enum and enum.name == "En0":
+            lines.append("  option features.enum_type = CLOSED;")
         lines += [f"  {name} = {number};" for name, number in enum.values]
         lines += [*_reserved(schema, enum.reserved_numbers, enum.reserved_names), "}"]
     for message in schema.messages:
         lines.append(f"message {message.name} {{")
+        if message.name == "Msg0":
+            if schema.legacy_json:
+                lines.append("  option features.json_format = LEGACY_BEST_EFFORT;")
+            if schema.nested:
+                lines += ["  message Inner {", f"    {optional}int32 depth = 1;", "  }"]
+                lines += ["  enum InnerKind {", "    INNER_KIND_ZERO = 0;", "  }"]
+            if schema.extension_range:
+                start, end = schema.extension_range
+                lines.append(f"  extensions {start} to {'max' if end == 536_870_911 else end};")
         lines += [f"  {_field_line(spec)}" for spec in message.fields if not spec.in_oneof]
         oneof = [spec for spec in message.fields if spec.in_oneof]
         if oneof:
             lines += ["  oneof choice {", *(f"    {_field_line(spec)}" for spec in oneof), "  }"]
         lines += [*_reserved(schema, message.reserved_numbers, message.reserved_names), "}"]
+    if schema.extensions:
+        lines += ["extend Msg0 {", *(f"  {optional}int32 ext{n} = {n};" for n in schema.extensions), "}"]
+    if schema.other_in_a:
+        lines.append(OTHER_MESSAGE.replace("string note", f"{optional}string note"))
     if schema.rpc:
         client, server, idempotency = schema.rpc
         rpc = f"  rpc Get({'stream ' if client else ''}Msg0) returns ({'stream ' if server else ''}Msg0)"
@@ -251,6 +334,8 @@ def write_pair(root: Path, seed: int) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         (directory / "buf.yaml").write_text(CONFIG, encoding="utf-8")
         (directory / "a.proto").write_text(render_schema(schema), encoding="utf-8")
+        if schema.other_file:
+            (directory / "b.proto").write_text(render_other(schema), encoding="utf-8")
 
 
 def _buf(root: Path, seed: int) -> list[str] | None:
