@@ -14,9 +14,13 @@ import threading
 import time
 from typing import Any, TextIO
 
-__all__ = ["configure_logging", "log_event"]
+__all__ = ["configure_logging", "log_call", "log_event"]
 
 _FIELDS = "pagemesh_fields"
+
+
+def _timestamp(created: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created)) + f".{int(created % 1 * 1000):03d}Z"
 
 
 class _JsonFormatter(logging.Formatter):
@@ -26,8 +30,7 @@ class _JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
+            "time": _timestamp(record.created),
             "level": record.levelname.lower(),
             "component": self._component,
             "event": record.getMessage(),
@@ -58,9 +61,13 @@ class _BatchingHandler(logging.Handler):
         except Exception:
             self.handleError(record)
             return
+        self.append(line, urgent=record.levelno >= logging.WARNING)
+
+    def append(self, line: str, *, urgent: bool = False) -> None:
+        """Queues one formatted line; `urgent` writes everything queued at once."""
         with self._pending_lock:
             self._pending.append(line)
-            urgent = record.levelno >= logging.WARNING or len(self._pending) >= self.MAX_PENDING
+            urgent = urgent or len(self._pending) >= self.MAX_PENDING
         if urgent:
             self.flush()
 
@@ -83,12 +90,56 @@ class _BatchingHandler(logging.Handler):
 
 def configure_logging(component: str, level: str = "INFO") -> None:
     """Sends every `pagemesh` log line to stderr as JSON, tagged with the component's name."""
+    global _call_sink  # noqa: PLW0603 - logging is process-wide state by nature
     handler = _BatchingHandler(sys.stderr)
     handler.setFormatter(_JsonFormatter(component))
     root = logging.getLogger("pagemesh")
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
+    _call_sink = (handler, component)
+
+
+_call_sink: tuple[_BatchingHandler, str] | None = None
+"""The handler and component that `configure_logging` installed, for `log_call`'s direct path."""
+
+
+def log_call(logger: logging.Logger, method: str, code: str, duration_ms: float, request_id: str) -> None:
+    """Writes the one line per RPC.
+
+    It is on every call's path, so with the handler of `configure_logging` in place it formats the line
+    itself (the same JSON the formatter writes) instead of building a LogRecord, which measured as
+    about 40 us of CPU per call; anywhere else (e.g. under pytest's log capture) it goes through logging.
+    """
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    sink = _call_sink
+    if sink is None or logger.handlers or logging.getLogger("pagemesh").handlers != [sink[0]]:
+        log_event(
+            logger,
+            logging.INFO,
+            "call",
+            method=method,
+            code=code,
+            duration_ms=duration_ms,
+            request_id=request_id,
+        )
+        return
+    handler, component = sink
+    handler.append(
+        json.dumps(
+            {
+                "time": _timestamp(time.time()),
+                "level": "info",
+                "component": component,
+                "event": "call",
+                "method": method,
+                "code": code,
+                "duration_ms": duration_ms,
+                "request_id": request_id,
+            }
+        )
+    )
 
 
 def log_event(
