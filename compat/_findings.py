@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from compat._model import Location, ProtoFile
 
@@ -42,8 +42,19 @@ class Finding:
         )
 
 
-# report(location, previous_location, message, file=..., against_file=..., deleted=...)
-Report = Callable[..., None]
+class Report(Protocol):
+    """The one way a rule reports: where the change is now, where it was, and a full sentence about it."""
+
+    def __call__(
+        self,
+        location: Location | None,
+        previous: Location | None,
+        message: str,
+        *,
+        file: ProtoFile | None = None,
+        against_file: ProtoFile | None = None,
+        deleted: Location | None = None,
+    ) -> None: ...
 
 
 class Reporter:
