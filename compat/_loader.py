@@ -298,10 +298,10 @@ def _git_checkout(spec: InputSpec, cwd: Path) -> Iterator[Path]:
             break
     if not commit:
         raise InputError(f'Unknown git {spec.ref_kind} "{spec.ref}" in repository "{spec.path}".')
-    # Only what a module is made of; without the pathspecs (a tree with no .proto at all) archive everything.
-    archive = _git(repo, "archive", "--format=tar", commit, "--", "*.proto", "*buf.yaml", "*buf.yml")
-    if archive.returncode != 0:
-        archive = _git(repo, "archive", "--format=tar", commit)
+    listing = _git(repo, "ls-tree", "-r", "-z", "--name-only", commit).stdout.decode("utf-8", "replace")
+    wanted = [name for name in listing.split("\0") if name.endswith((".proto", "buf.yaml", "buf.yml"))]
+    # Only what a module is made of, named explicitly: git archive fails on a pathspec that matches nothing.
+    archive = _git(repo, "archive", "--format=tar", commit, "--", *wanted)
     if archive.returncode != 0:
         raise InputError(f"git archive of {spec.label} failed: {_one_line(archive.stderr.decode())}")
     with tempfile.TemporaryDirectory(prefix="pagemesh-compat-git-") as tmp:
