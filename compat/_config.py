@@ -10,17 +10,19 @@ from typing import Any
 import yaml
 
 from compat._errors import ConfigError
-from compat._registry import ALL_CATEGORIES, DEFAULT_CATEGORIES, RULES, RULES_BY_ID
+from compat._registry import DEFAULT_CATEGORIES, RULES, categories_for_version, rules_for_version
 
 __all__ = ["BreakingConfig", "config_from_buf_yaml", "is_unstable_package", "read_config_option"]
 
-# v1 rule IDs that buf renamed in v2; configs written for v1 keep working.
-_V1_RENAMES = {
-    "FIELD_SAME_CTYPE": "FIELD_SAME_CPP_STRING_TYPE",
-    "FIELD_SAME_LABEL": "FIELD_SAME_CARDINALITY",
-    "FIELD_WIRE_COMPATIBLE_LABEL": "FIELD_WIRE_COMPATIBLE_CARDINALITY",
-    "FIELD_WIRE_JSON_COMPATIBLE_LABEL": "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY",
-    "FILE_SAME_JAVA_STRING_CHECK_UTF8": "FIELD_SAME_JAVA_UTF8_VALIDATION",
+# Rule IDs buf deprecated, and the rules that replaced them (buf still accepts them, with a warning).
+_DEPRECATED = {
+    "FIELD_SAME_CTYPE": ("FIELD_SAME_CPP_STRING_TYPE",),
+    "FIELD_SAME_LABEL": (
+        "FIELD_SAME_CARDINALITY",
+        "FIELD_WIRE_COMPATIBLE_CARDINALITY",
+        "FIELD_WIRE_JSON_COMPATIBLE_CARDINALITY",
+    ),
+    "FILE_SAME_JAVA_STRING_CHECK_UTF8": ("FIELD_SAME_JAVA_UTF8_VALIDATION",),
 }
 # buf's unstable package versions: v1alpha1, v1beta, v1p1beta1, v1test, v1testfoo.
 _UNSTABLE = re.compile(r"^v\d+(p\d+)?(alpha|beta)\d*$|^v\d+test.*$")
@@ -39,10 +41,12 @@ class BreakingConfig:
     ignore: tuple[str, ...] = ()
     ignore_only: dict[str, tuple[str, ...]] = field(default_factory=dict)
     ignore_unstable_packages: bool = False
+    version: str = "v2"  # of the buf.yaml: older versions know fewer rules and categories
+    warnings: tuple[str, ...] = ()  # about the configuration itself, such as deprecated rule IDs
 
     def rule_ids(self) -> list[str]:
-        selected = _expand(self.use)
-        excluded = _expand(self.except_)
+        selected = _expand(self.use, self.version)
+        excluded = _expand(self.except_, self.version)
         return [rule.id for rule in RULES if rule.id in selected and rule.id not in excluded]
 
     def is_ignored(self, rule_id: str, paths: tuple[str, ...], packages: tuple[str, ...]) -> bool:
@@ -50,7 +54,7 @@ class BreakingConfig:
             return True
         if any(_under(path, prefix) for path in paths for prefix in self.ignore):
             return True
-        categories = RULES_BY_ID[rule_id].categories
+        categories = rules_for_version(self.version).get(rule_id, ())
         for key, prefixes in self.ignore_only.items():
             if (key == rule_id or key in categories) and any(_under(p, q) for p in paths for q in prefixes):
                 return True
@@ -62,18 +66,29 @@ def _under(path: str, prefix: str) -> bool:
     return prefix in (".", "") or path == prefix or path.startswith(prefix + "/")
 
 
-def _canonical(name: str) -> str:
-    name = _V1_RENAMES.get(name, name)
-    if name not in RULES_BY_ID and name not in ALL_CATEGORIES:
-        raise ConfigError(f'Unknown breaking rule or category "{name}".')
-    return name
+def _canonical(names: tuple[str, ...], version: str, warnings: list[str]) -> tuple[str, ...]:
+    """The names with deprecated rule IDs replaced by their successors; unknown names are an error."""
+    result: list[str] = []
+    for name in names:
+        if name in _DEPRECATED:
+            replacements = ", ".join(_DEPRECATED[name])
+            warnings.append(f"rule {name} is deprecated; buf replaced it with {replacements}.")
+            result += _DEPRECATED[name]
+        elif name in rules_for_version(version) or name in categories_for_version(version):
+            result.append(name)
+        else:
+            raise ConfigError(
+                f'"{name}" is not a known rule or category ID for a version {version} buf.yaml.'
+            )
+    return tuple(result)
 
 
-def _expand(names: tuple[str, ...]) -> set[str]:
+def _expand(names: tuple[str, ...], version: str) -> set[str]:
+    table = rules_for_version(version)
     ids: set[str] = set()
     for name in names:
-        if name in ALL_CATEGORIES:
-            ids.update(rule.id for rule in RULES if name in rule.categories)
+        if name in categories_for_version(version):
+            ids.update(rule_id for rule_id, categories in table.items() if name in categories)
         else:
             ids.add(name)
     return ids
@@ -101,7 +116,7 @@ def config_from_buf_yaml(data: dict[str, Any] | None) -> BreakingConfig:
                 section = module["breaking"]
                 break
     if section is None:
-        return BreakingConfig()
+        return BreakingConfig(version=version)
     if not isinstance(section, dict):
         raise ConfigError("breaking must be a mapping.")
     unknown = set(section) - {
@@ -114,18 +129,22 @@ def config_from_buf_yaml(data: dict[str, Any] | None) -> BreakingConfig:
     }
     if unknown:
         raise ConfigError(f'Unknown key "breaking.{sorted(unknown)[0]}".')
-    use = tuple(_canonical(n) for n in _strings(section.get("use"), "use")) or DEFAULT_CATEGORIES
-    except_ = tuple(_canonical(n) for n in _strings(section.get("except"), "except"))
+    warnings: list[str] = []
+    use = _canonical(_strings(section.get("use"), "use"), version, warnings) or DEFAULT_CATEGORIES
+    except_ = _canonical(_strings(section.get("except"), "except"), version, warnings)
     ignore_only_raw = section.get("ignore_only") or {}
     if not isinstance(ignore_only_raw, dict):
         raise ConfigError("breaking.ignore_only must map rule IDs or categories to lists of paths.")
     ignore_only = {
-        _canonical(str(key)): _strings(paths, f"ignore_only.{key}") for key, paths in ignore_only_raw.items()
+        name: _strings(paths, f"ignore_only.{key}")
+        for key, paths in ignore_only_raw.items()
+        for name in _canonical((str(key),), version, warnings)
     }
     unstable = section.get("ignore_unstable_packages", False)
     if not isinstance(unstable, bool):
         raise ConfigError("breaking.ignore_unstable_packages must be true or false.")
-    return BreakingConfig(use, except_, _strings(section.get("ignore"), "ignore"), ignore_only, unstable)
+    ignore = _strings(section.get("ignore"), "ignore")
+    return BreakingConfig(use, except_, ignore, ignore_only, unstable, version, tuple(warnings))
 
 
 def read_config_option(value: str, cwd: Path) -> dict[str, Any]:

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from compat import _rules as r
 from compat._pairs import Handler
 
-__all__ = ["ALL_CATEGORIES", "DEFAULT_CATEGORIES", "RULES", "RULES_BY_ID", "Rule"]
+__all__ = [
+    "ALL_CATEGORIES",
+    "DEFAULT_CATEGORIES",
+    "RULES",
+    "RULES_BY_ID",
+    "Rule",
+    "categories_for_version",
+    "rules_for_version",
+]
 
 
 @dataclass(frozen=True)
@@ -308,3 +316,40 @@ RULES: tuple[Rule, ...] = tuple(Rule(*row) for row in _TABLE)
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 ALL_CATEGORIES: tuple[str, ...] = (F, P, WJ, W, C)
 DEFAULT_CATEGORIES: tuple[str, ...] = (F,)
+
+# How the older buf.yaml versions differ from v2 (`buf config ls-breaking-rules --version v1` / `v1beta1`):
+# a few rules do not exist there, CSR does not exist, and v1beta1 files three rules under other categories.
+_ABSENT = {
+    "v1": {"EXTENSION_NO_DELETE", "FIELD_SAME_DEFAULT", "PACKAGE_EXTENSION_NO_DELETE"},
+    "v1beta1": {
+        "EXTENSION_NO_DELETE",
+        "FIELD_SAME_DEFAULT",
+        "PACKAGE_EXTENSION_NO_DELETE",
+        "FIELD_WIRE_COMPATIBLE_TYPE",
+        "FIELD_WIRE_JSON_COMPATIBLE_TYPE",
+    },
+}
+_V1BETA1_CATEGORIES = {
+    "FILE_SAME_PACKAGE": (F,),
+    "FIELD_SAME_CARDINALITY": (F, P, WJ, W),
+    "FIELD_SAME_TYPE": (F, P, WJ, W),
+}
+
+
+def rules_for_version(version: str) -> dict[str, tuple[str, ...]]:
+    """Rule ID -> categories, for the rules a buf.yaml of this version ("v2", "v1", "v1beta1") knows."""
+    absent = _ABSENT.get(version, set())
+    table = {}
+    for rule in RULES:
+        if rule.id in absent:
+            continue
+        categories = rule.categories
+        if version != "v2":
+            categories = _V1BETA1_CATEGORIES.get(rule.id, categories) if version == "v1beta1" else categories
+            categories = tuple(c for c in categories if c != C)
+        table[rule.id] = categories
+    return table
+
+
+def categories_for_version(version: str) -> tuple[str, ...]:
+    return ALL_CATEGORIES if version == "v2" else (F, P, WJ, W)

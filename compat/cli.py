@@ -155,6 +155,8 @@ def main(argv: list[str]) -> int:
     except Exception as error:  # a bug, still reported as one line: callers parse stderr and exit codes
         print(f"pagemesh compat: internal error ({type(error).__name__}): {error}", file=sys.stderr)
         return EXIT_USAGE
+    for warning in config.warnings:
+        print(f"pagemesh compat: {warning}", file=sys.stderr)
     sys.stdout.write(render(result.findings, args.format))
     for problem in result.comment_problems:
         print(f"pagemesh compat: {problem}", file=sys.stderr)

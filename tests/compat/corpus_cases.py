@@ -22,11 +22,12 @@ class Case:
     breaks: bool = True
     use: tuple[str, ...] = ()  # defaults to (target,)
     extra_config: str = ""  # more lines for the `breaking:` section
+    version: str = "v2"  # of the buf.yaml; v1 and v1beta1 know fewer rules
 
     @property
     def config(self) -> str:
         use = ", ".join(self.use or (self.target,))
-        return f"version: v2\nbreaking:\n  use: [{use}]\n{self.extra_config}"
+        return f"version: {self.version}\nbreaking:\n  use: [{use}]\n{self.extra_config}"
 
 
 def p3(body: str, package: str = "corpus.v1", header: str = "") -> str:
@@ -1446,4 +1447,20 @@ case(
     "FIELD_SAME_JAVA_UTF8_VALIDATION",
     p2("message M {\n  map<int32, string> names = 1;\n}"),
     ed("message M {\n  map<int32, string> names = 1;\n}"),
+)
+
+
+# --- older buf.yaml versions -------------------------------------------------------------------------------------
+
+for version in ("v1", "v1beta1"):
+    for category in ("FILE", "PACKAGE", "WIRE_JSON", "WIRE"):
+        case(f"config_{version}_{category.lower()}", category, MIXED_PREVIOUS, MIXED_CURRENT, version=version)
+    case(f"config_{version}_proto2_file", "FILE", P2_PREVIOUS, P2_CURRENT, version=version)
+case(
+    "config_v1_no_field_same_default",
+    "FILE",
+    p2("message Item {\n  optional int32 size = 1 [default = 5];\n}"),
+    p2("message Item {\n  optional int32 size = 1 [default = 6];\n}"),
+    breaks=False,
+    version="v1",  # FIELD_SAME_DEFAULT is a v2 rule
 )
