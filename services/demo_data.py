@@ -278,16 +278,20 @@ def _price(rng: random.Random, currency: str, rate: float, book_format: str) -> 
     return cents // 100, (cents % 100) * 10_000_000
 
 
+def _plural(noun: str) -> str:
+    return f"{noun}es" if noun.endswith("s") else f"{noun}s"
+
+
 def _title(rng: random.Random, genre: str) -> tuple[str, str]:
     topics = _TOPICS.get(genre)
     if topics:
         topic = rng.choice(topics)
-        return f"{rng.choice(_ADJECTIVES)} {rng.choice(_NOUNS)}s", f"A short history of {topic}"
+        return f"{rng.choice(_ADJECTIVES)} {_plural(rng.choice(_NOUNS))}", f"A short history of {topic}"
     pattern = rng.randrange(3)
     if pattern == 0:
         return f"The {rng.choice(_ADJECTIVES)} {rng.choice(_NOUNS)}", ""
     if pattern == 1:
-        return f"{rng.choice(_NOUNS)} of {rng.choice(_ADJECTIVES)} {rng.choice(_NOUNS)}s", "A Novel"
+        return f"{rng.choice(_NOUNS)} of {rng.choice(_ADJECTIVES)} {_plural(rng.choice(_NOUNS))}", "A Novel"
     noun = rng.choice(_NOUNS)
     return f"{'An' if noun[0] in 'AEIOU' else 'A'} {noun} for {rng.choice(_GIVEN)}", ""
 
