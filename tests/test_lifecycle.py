@@ -19,7 +19,7 @@ from pagemesh.product.v1 import product_pb2_grpc as v1_grpc
 from pagemesh.product.v2 import product_pb2 as v2
 from pagemesh.product.v2 import product_pb2_grpc as v2_grpc
 from pagemesh.runtime import SERVICES, health_status
-from tests.harness import Mesh, free_port, launch, start_service
+from tests.harness import Mesh, ServerProcess, free_port, launch, start_service
 from tests.tools import tool
 
 # One method per service, called through reflection only (no .proto files given to grpcurl).
@@ -146,25 +146,34 @@ def test_injected_errors_and_latency(tmp_path: Path) -> None:
     slow.stop()
 
 
-def test_request_id_comes_back_and_is_logged(mesh: Mesh) -> None:
-    with grpc.insecure_channel(mesh.address("product")) as channel:
-        _, call = v2_grpc.ProductServiceStub(channel).GetProduct.with_call(
-            v2.GetProductRequest(id="P00004"), metadata=(("x-request-id", "test-req-4711"),)
-        )
-    assert ("x-request-id", "test-req-4711") in tuple(call.trailing_metadata() or ())
+def _logged_calls(server: ServerProcess, request_id: str) -> list[dict[str, object]]:
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        lines = [
-            json.loads(line)
-            for line in mesh.services["product"].log().splitlines()
-            if "test-req-4711" in line
-        ]
+        lines = [json.loads(line) for line in server.log().splitlines() if request_id in line]
         if lines:
-            break
+            return lines
         time.sleep(0.05)
-    assert lines[0]["method"] == "/pagemesh.product.v2.ProductService/GetProduct"
-    assert lines[0]["code"] == "OK"
-    assert lines[0]["duration_ms"] >= 0
+    return []
+
+
+def test_request_ids_are_logged_and_a_generated_one_comes_back(mesh: Mesh) -> None:
+    product = mesh.services["product"]
+    with grpc.insecure_channel(mesh.address("product")) as channel:
+        stub = v2_grpc.ProductServiceStub(channel)
+        _, given = stub.GetProduct.with_call(
+            v2.GetProductRequest(id="P00004"), metadata=(("x-request-id", "test-req-4711"),)
+        )
+        _, anonymous = stub.GetProduct.with_call(v2.GetProductRequest(id="P00005"))
+    # The caller's own id is not echoed (it knows it); a generated one is, so errors can be traced.
+    assert "x-request-id" not in dict(given.trailing_metadata() or ())
+    generated = str(dict(anonymous.trailing_metadata() or ())["x-request-id"])
+    assert len(generated) == 16
+    for request_id in ("test-req-4711", generated):
+        lines = _logged_calls(product, request_id)
+        assert lines, f"no log line for {request_id}"
+        assert lines[0]["method"] == "/pagemesh.product.v2.ProductService/GetProduct"
+        assert lines[0]["code"] == "OK"
+        assert float(str(lines[0]["duration_ms"])) >= 0
 
 
 @pytest.mark.parametrize(

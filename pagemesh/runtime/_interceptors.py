@@ -1,8 +1,8 @@
 """The one interceptor every pagemesh server runs: request ids, errors, logs and injected faults.
 
 It wraps each RPC method of a servicer once, at registration. Per call it:
-1. takes the caller's `x-request-id` (or makes one), keeps it in `current_request_id` for outbound calls,
-   and returns it in the trailing metadata;
+1. takes the caller's `x-request-id` (or makes one and returns it in the trailing metadata), and keeps
+   it in `current_request_id` for outbound calls;
 2. applies injected faults (health and reflection are not wrapped, so never faulted);
 3. turns a `PagemeshError` into its status code, and any other exception into INTERNAL with a logged
    traceback, so callers never see UNKNOWN;
@@ -12,10 +12,11 @@ It wraps each RPC method of a servicer once, at registration. Per call it:
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import random
+import secrets
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from types import SimpleNamespace
@@ -38,16 +39,21 @@ S = TypeVar("S")
 _Behaviour = Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]
 
 
+# A random prefix per process and a counter: unique across the mesh without a system call per id.
+_ID_PREFIX = secrets.token_hex(4)
+_id_counter = itertools.count()
+
+
 def new_request_id() -> str:
     """A fresh request id: 16 hex digits, short enough to read in a log line."""
-    return uuid.uuid4().hex[:16]
+    return f"{_ID_PREFIX}{next(_id_counter) & 0xFFFFFFFF:08x}"
 
 
-def _request_id_from(context: grpc.aio.ServicerContext[Any, Any]) -> str:
+def _caller_request_id(context: grpc.aio.ServicerContext[Any, Any]) -> str | None:
     for key, value in context.invocation_metadata() or ():
         if key == REQUEST_ID_KEY and isinstance(value, str) and value:
             return value[:64]
-    return new_request_id()
+    return None
 
 
 class CallInterceptor:
@@ -76,9 +82,12 @@ class CallInterceptor:
 
         async def observed(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             started = time.perf_counter()
-            request_id = _request_id_from(context)
+            request_id = _caller_request_id(context)
+            if request_id is None:
+                # Only an id the caller does not know yet is worth sending back.
+                request_id = new_request_id()
+                context.set_trailing_metadata(((REQUEST_ID_KEY, request_id),))
             token = current_request_id.set(request_id)
-            context.set_trailing_metadata(((REQUEST_ID_KEY, request_id),))
             code = grpc.StatusCode.OK
             try:
                 if faults is not None:

@@ -41,16 +41,26 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+_CallFields = tuple[float, str, str, float, str]
+"""A call line not formatted yet: time, method, status code, duration in ms, request id."""
+
+
 class _BatchingHandler(logging.Handler):
-    """Keeps formatted lines in memory and writes them to the stream in batches."""
+    """Keeps lines in memory and writes them to the stream in batches.
+
+    Call lines are queued as bare tuples and turned into JSON only when the batch is written, in one
+    tight loop: formatted one by one between gRPC's own work, the same formatting measured ten times
+    the CPU (the event loop thread runs it with cold caches).
+    """
 
     FLUSH_INTERVAL = 0.25
     MAX_PENDING = 512
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, component: str) -> None:
         super().__init__()
         self._stream = stream
-        self._pending: list[str] = []
+        self._component = component
+        self._pending: list[str | _CallFields] = []
         self._pending_lock = threading.Lock()
         self._closed = threading.Event()
         threading.Thread(target=self._flush_periodically, name="pagemesh-log-flush", daemon=True).start()
@@ -63,8 +73,8 @@ class _BatchingHandler(logging.Handler):
             return
         self.append(line, urgent=record.levelno >= logging.WARNING)
 
-    def append(self, line: str, *, urgent: bool = False) -> None:
-        """Queues one formatted line; `urgent` writes everything queued at once."""
+    def append(self, line: str | _CallFields, *, urgent: bool = False) -> None:
+        """Queues one line (formatted, or a call's fields); `urgent` writes everything queued at once."""
         with self._pending_lock:
             self._pending.append(line)
             urgent = urgent or len(self._pending) >= self.MAX_PENDING
@@ -73,10 +83,27 @@ class _BatchingHandler(logging.Handler):
 
     def flush(self) -> None:
         with self._pending_lock:
-            lines, self._pending = self._pending, []
-        if lines:
-            self._stream.write("\n".join(lines) + "\n")
+            pending, self._pending = self._pending, []
+        if pending:
+            self._stream.write("\n".join(map(self._call_line, pending)) + "\n")
             self._stream.flush()
+
+    def _call_line(self, item: str | _CallFields) -> str:
+        if isinstance(item, str):
+            return item
+        created, method, code, duration_ms, request_id = item
+        return json.dumps(
+            {
+                "time": _timestamp(created),
+                "level": "info",
+                "component": self._component,
+                "event": "call",
+                "method": method,
+                "code": code,
+                "duration_ms": duration_ms,
+                "request_id": request_id,
+            }
+        )
 
     def close(self) -> None:
         self._closed.set()
@@ -91,30 +118,30 @@ class _BatchingHandler(logging.Handler):
 def configure_logging(component: str, level: str = "INFO") -> None:
     """Sends every `pagemesh` log line to stderr as JSON, tagged with the component's name."""
     global _call_sink  # noqa: PLW0603 - logging is process-wide state by nature
-    handler = _BatchingHandler(sys.stderr)
+    handler = _BatchingHandler(sys.stderr, component)
     handler.setFormatter(_JsonFormatter(component))
     root = logging.getLogger("pagemesh")
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
-    _call_sink = (handler, component)
+    _call_sink = handler
 
 
-_call_sink: tuple[_BatchingHandler, str] | None = None
+_call_sink: _BatchingHandler | None = None
 """The handler and component that `configure_logging` installed, for `log_call`'s direct path."""
 
 
 def log_call(logger: logging.Logger, method: str, code: str, duration_ms: float, request_id: str) -> None:
     """Writes the one line per RPC.
 
-    It is on every call's path, so with the handler of `configure_logging` in place it formats the line
-    itself (the same JSON the formatter writes) instead of building a LogRecord, which measured as
-    about 40 us of CPU per call; anywhere else (e.g. under pytest's log capture) it goes through logging.
+    It is on every call's path, so with the handler of `configure_logging` in place it only queues the
+    fields, and the handler writes the same JSON as the formatter later; anywhere else (e.g. under
+    pytest's log capture) it goes through logging.
     """
     if not logger.isEnabledFor(logging.INFO):
         return
     sink = _call_sink
-    if sink is None or logger.handlers or logging.getLogger("pagemesh").handlers != [sink[0]]:
+    if sink is None or logger.handlers or logging.getLogger("pagemesh").handlers != [sink]:
         log_event(
             logger,
             logging.INFO,
@@ -125,21 +152,7 @@ def log_call(logger: logging.Logger, method: str, code: str, duration_ms: float,
             request_id=request_id,
         )
         return
-    handler, component = sink
-    handler.append(
-        json.dumps(
-            {
-                "time": _timestamp(time.time()),
-                "level": "info",
-                "component": component,
-                "event": "call",
-                "method": method,
-                "code": code,
-                "duration_ms": duration_ms,
-                "request_id": request_id,
-            }
-        )
-    )
+    sink.append((time.time(), method, code, duration_ms, request_id))
 
 
 def log_event(
