@@ -30,6 +30,8 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     ignored: list[IgnoredFinding] = field(default_factory=list)
     comment_problems: list[str] = field(default_factory=list)
+    current_packages: frozenset[str] = frozenset()
+    """The packages of the checked input, so advice can name a version that does not exist yet."""
 
 
 def _comment_ignore(finding: Finding) -> tuple[str | None, str | None]:
@@ -58,7 +60,7 @@ def check_images(current: Image, previous: Image, config: BreakingConfig) -> Che
     for rule_id in config.rule_ids():
         reporter.rule = rule_id
         RULES_BY_ID[rule_id].handler(reporter, current, previous)
-    result = CheckResult()
+    result = CheckResult(current_packages=frozenset(f.package for f in current.files))
     seen: set[tuple[str, int, int, int, int, str, str]] = set()
     for finding in sorted(reporter.findings, key=Finding.sort_key):
         if finding.sort_key() in seen or config.is_ignored(

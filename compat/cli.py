@@ -80,13 +80,21 @@ def _matching_tags(pattern: str, cwd: Path) -> list[str]:
     return [tag for tag in result.stdout.split() if fnmatch.fnmatchcase(tag, pattern)]
 
 
-def _version_hints(findings: list[Finding], config: BreakingConfig) -> list[str]:
+def _version_hints(result: CheckResult, config: BreakingConfig) -> list[str]:
     hints: list[str] = []
-    for package in sorted({f.packages[0] for f in findings if f.packages}):
+    for package in sorted({f.packages[0] for f in result.findings if f.packages}):
         parts = package.split(".")
         match = _STABLE_VERSION.match(parts[-1]) if parts else None
         if match:
-            successor = ".".join([*parts[:-1], f"v{int(match.group(1)) + 1}"])
+            # The next major version that is not taken yet: with v1 and v2 both served, v1 breaks into v3.
+            prefix = ".".join(parts[:-1])
+            majors = [int(match.group(1))]
+            for other in result.current_packages:
+                head, _, last = other.rpartition(".")
+                version = _STABLE_VERSION.match(last)
+                if head == prefix and version:
+                    majors.append(int(version.group(1)))
+            successor = f"{prefix}.v{max(majors) + 1}"
             hints.append(
                 f'hint: package "{package}" is a stable version; to make a change that breaks it, add a new '
                 f'package "{successor}" beside it and keep "{package}" served unchanged (docs/compat.md).'
@@ -123,7 +131,7 @@ def _run(args: argparse.Namespace, cwd: Path) -> tuple[CheckResult, BreakingConf
             file=sys.stderr,
         )
         return CheckResult(), config
-    merged = CheckResult()
+    merged = CheckResult(current_packages=frozenset(f.package for f in current.files))
     seen: set[tuple[str, int, int, int, int, str, str]] = set()
     for tag in tags:
         subdir = parse_input(args.input).path if parse_input(args.input).kind == "dir" else ""
@@ -168,7 +176,7 @@ def main(argv: list[str]) -> int:
                 f"  {f.path or '<input>'}:{f.start_line}:{f.start_column}: {f.rule}: {ignored.reason}",
                 file=sys.stderr,
             )
-    for hint in _version_hints(result.findings, config):
+    for hint in _version_hints(result, config):
         print(hint, file=sys.stderr)
     return EXIT_BREAKING if result.findings else EXIT_OK
 

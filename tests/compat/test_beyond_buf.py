@@ -74,6 +74,16 @@ def test_stable_package_gets_the_new_version_hint(tmp_path: Path) -> None:
     assert 'add a new package "shop.v2" beside it' in result.stderr
 
 
+def test_the_hint_names_a_version_that_is_not_taken_yet(tmp_path: Path) -> None:
+    pair(tmp_path, "shop.v1", ITEM, "message Item {\n  string name = 1;\n}\n")
+    v2 = 'syntax = "proto3";\n\npackage shop.v2;\n\n' + ITEM
+    write_tree(tmp_path / "previous", {"v2.proto": v2})
+    write_tree(tmp_path / "current", {"v2.proto": v2})
+    result = pagemesh(tmp_path, "current", "--against", "previous")
+    assert result.returncode == 100
+    assert 'add a new package "shop.v3" beside it and keep "shop.v1" served unchanged' in result.stderr
+
+
 def test_unstable_package_may_break_when_configured(tmp_path: Path) -> None:
     broken = "message Item {\n  string name = 1;\n}\n"
     pair(tmp_path / "strict", "shop.v1beta1", ITEM, broken)
