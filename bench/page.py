@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,18 +44,12 @@ from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
 from pagemesh.product.v2 import product_pb2, product_pb2_grpc
 from pagemesh.recommendations.v2 import recommendations_pb2, recommendations_pb2_grpc
 from pagemesh.reviews.v2 import reviews_pb2, reviews_pb2_grpc
-from pagemesh.runtime import SERVICES, wait_until_serving
+from pagemesh.runtime import SERVICES, free_port, wait_until_serving
 from pagemesh.sponsored.v2 import sponsored_pb2, sponsored_pb2_grpc
 
 ROOT = Path(__file__).resolve().parent.parent
 USER_ID = "u-alice"
 """A signed-in visitor, so every page calls all six services."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

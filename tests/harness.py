@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,18 +14,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pagemesh.runtime import SERVICES, wait_until_serving
+from pagemesh.runtime import SERVICES, free_port, wait_until_serving
 
 __all__ = ["Mesh", "ServerProcess", "free_port", "start_mesh", "start_server", "start_service"]
 
 START_TIMEOUT = 30.0
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -93,10 +85,16 @@ def wait_serving(servers: Iterable[ServerProcess], timeout: float = START_TIMEOU
     servers = list(servers)
     deadline = time.monotonic() + timeout
     for server in servers:
-        if not wait_until_serving(server.address, deadline, server.running):
+        # A process that failed to bind must not pass because another server answers on its port.
+        if not wait_until_serving(server.address, deadline, server.running) or not _still_up(server):
             for other in servers:
                 other.stop(signal.SIGKILL)
             raise RuntimeError(f"{server.name} on {server.address} did not become SERVING:\n{server.log()}")
+
+
+def _still_up(server: ServerProcess) -> bool:
+    time.sleep(0.05)
+    return server.running()
 
 
 def start_server(

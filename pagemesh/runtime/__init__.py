@@ -16,7 +16,7 @@ from pagemesh.runtime._faults import FaultSpec
 from pagemesh.runtime._interceptors import REQUEST_ID_KEY, CallInterceptor, current_request_id, new_request_id
 from pagemesh.runtime._logging import configure_logging, log_event
 from pagemesh.runtime._pagination import Page, PageSizePolicy, decode_page_token, encode_page_token, paginate
-from pagemesh.runtime._process import die_with_parent, health_status, wait_until_serving
+from pagemesh.runtime._process import die_with_parent, free_port, health_status, wait_until_serving
 from pagemesh.runtime._server import (
     ApiBinding,
     GrpcServer,
@@ -53,6 +53,7 @@ __all__ = [
     "decode_page_token",
     "die_with_parent",
     "encode_page_token",
+    "free_port",
     "health_status",
     "log_event",
     "new_request_id",

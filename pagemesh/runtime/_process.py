@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import os
 import signal
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-__all__ = ["die_with_parent", "health_status", "wait_until_serving"]
+__all__ = ["die_with_parent", "free_port", "health_status", "wait_until_serving"]
 
 _PR_SET_PDEATHSIG = 1
 
@@ -31,6 +32,25 @@ def die_with_parent(parent_pid: int) -> None:
     if os.getppid() != parent_pid:
         # The parent died before the request took effect.
         os.kill(os.getpid(), signal.SIGTERM)
+
+
+_handed_out: set[int] = set()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now and that no earlier call returned.
+
+    For tests and benchmarks that start servers on ports of their own. The probe socket is closed before
+    the caller binds, so the kernel may offer the same port twice in a row: several servers started
+    together would then race for it, which is why ports are never handed out twice.
+    """
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def health_status(address: str, service: str = "", timeout: float = 1.0) -> str:

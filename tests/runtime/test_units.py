@@ -13,6 +13,7 @@ from pagemesh.runtime import (
     Settings,
     decode_page_token,
     encode_page_token,
+    free_port,
     paginate,
 )
 from pagemesh.up import parse_injections
@@ -91,3 +92,8 @@ def test_settings_read_the_environment_once() -> None:
         Settings.from_environment({"PAGEMESH_GRACE_SECONDS": "soon"})
     with pytest.raises(InvalidArgumentError, match="HOST:PORT"):
         Settings.from_environment({"PAGEMESH_PRODUCT_ADDR": "localhost"})
+
+
+def test_free_port_never_hands_out_a_port_twice() -> None:
+    ports = [free_port() for _ in range(200)]
+    assert len(set(ports)) == len(ports)
