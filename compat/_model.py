@@ -154,18 +154,16 @@ class ProtoFile:
         return self.proto.options.features
 
 
-@dataclass(eq=False)
-class Message:
-    proto: descriptor_pb2.DescriptorProto
+class _NestedType:
+    """The naming of messages and enums, which may both nest inside a message."""
+
+    proto: Any
     file: ProtoFile
-    path: tuple[int, ...]
     parent: Message | None
-    fields: list[Field] = field(default_factory=list)
-    oneofs: list[Oneof] = field(default_factory=list)
 
     @property
     def name(self) -> str:
-        return self.proto.name
+        return str(self.proto.name)
 
     @lazy
     def nested_name(self) -> str:
@@ -174,6 +172,16 @@ class Message:
     @lazy
     def full_name(self) -> str:
         return _qualify(self.file.package, self.nested_name)
+
+
+@dataclass(eq=False)
+class Message(_NestedType):
+    proto: descriptor_pb2.DescriptorProto
+    file: ProtoFile
+    path: tuple[int, ...]
+    parent: Message | None
+    fields: list[Field] = field(default_factory=list)
+    oneofs: list[Oneof] = field(default_factory=list)
 
     @property
     def is_map_entry(self) -> bool:
@@ -389,24 +397,12 @@ class EnumValue:
 
 
 @dataclass(eq=False)
-class Enum:
+class Enum(_NestedType):
     proto: descriptor_pb2.EnumDescriptorProto
     file: ProtoFile
     path: tuple[int, ...]
     parent: Message | None
     values: list[EnumValue] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return self.proto.name
-
-    @lazy
-    def nested_name(self) -> str:
-        return f"{self.parent.nested_name}.{self.name}" if self.parent else self.name
-
-    @lazy
-    def full_name(self) -> str:
-        return _qualify(self.file.package, self.nested_name)
 
     @lazy
     def feature_chain(self) -> list[descriptor_pb2.FeatureSet]:
