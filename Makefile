@@ -14,7 +14,7 @@ export PATH := $(TOOLS):$(CURDIR)/$(VENV)/bin:$(PATH)
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-setup: ## virtualenv with pinned Python deps, and buf, grpcurl, grpc-health-probe, ghz in .tools/
+setup: ## .venv with pinned Python deps; pinned buf, grpcurl, grpc-health-probe, ghz and SDK plugins in .tools/; chromium
 	@scripts/setup.sh
 
 generate: setup ## regenerate Python code from proto/ (never edit it by hand)
@@ -23,7 +23,7 @@ generate: setup ## regenerate Python code from proto/ (never edit it by hand)
 run: setup ## start all six services and the aggregator on the default ports (Ctrl-C stops them)
 	$(VENV)/bin/pagemesh up
 
-test: setup ## every test: lint, generated-code drift, then pytest
+test: setup ## every test: lint, generated-code drift, the compat gate, pytest, the SDK end-to-end test
 	$(MAKE) --no-print-directory lint
 	$(PY) scripts/generate.py --check
 	$(MAKE) --no-print-directory compat
