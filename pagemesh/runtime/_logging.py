@@ -17,6 +17,7 @@ from typing import Any, TextIO
 __all__ = ["configure_logging", "log_call", "log_event"]
 
 _FIELDS = "pagemesh_fields"
+_ROOT = logging.getLogger("pagemesh")
 
 
 def _timestamp(created: float) -> str:
@@ -120,10 +121,9 @@ def configure_logging(component: str, level: str = "INFO") -> None:
     global _call_sink  # noqa: PLW0603 - logging is process-wide state by nature
     handler = _BatchingHandler(sys.stderr, component)
     handler.setFormatter(_JsonFormatter(component))
-    root = logging.getLogger("pagemesh")
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    root.propagate = False
+    _ROOT.handlers[:] = [handler]
+    _ROOT.setLevel(level)
+    _ROOT.propagate = False
     _call_sink = handler
 
 
@@ -141,7 +141,7 @@ def log_call(logger: logging.Logger, method: str, code: str, duration_ms: float,
     if not logger.isEnabledFor(logging.INFO):
         return
     sink = _call_sink
-    if sink is None or logger.handlers or logging.getLogger("pagemesh").handlers != [sink]:
+    if sink is None or logger.handlers or _ROOT.handlers != [sink]:
         log_event(
             logger,
             logging.INFO,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -146,7 +146,7 @@ class GrpcServer:
             await self._server.wait_for_termination()
 
 
-async def wait_for_stop_signal(on_signal: Callable[[], Awaitable[None]] | None = None) -> signal.Signals:
+async def wait_for_stop_signal() -> signal.Signals:
     """Waits for SIGTERM or SIGINT and returns which one came."""
     loop = asyncio.get_running_loop()
     received: asyncio.Future[signal.Signals] = loop.create_future()
@@ -160,10 +160,8 @@ async def wait_for_stop_signal(on_signal: Callable[[], Awaitable[None]] | None =
     try:
         signum = await received
     finally:
-        for signum_ in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(signum_)
-    if on_signal is not None:
-        await on_signal()
+        for stop_signal in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(stop_signal)
     return signum
 
 
