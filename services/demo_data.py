@@ -1,8 +1,10 @@
 """The deterministic demo data set: a book shop's catalogue, authors, reviews, ads and browsing history.
 
 Every service seeds its own store from its part of this data set on first start, so all services agree
-on IDs and titles without any service reading another's store. The same seed gives the same data on
-every machine (Python's `random.Random` is stable across platforms for a given seed).
+on IDs and titles without any service reading another's store. Where a service's domain model already
+describes a record (authors, reviews, views), the data set is made of that type rather than a copy of it.
+The same seed gives the same data on every machine (Python's `random.Random` is stable across platforms
+for a given seed).
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from services.authors._model import Author
+from services.history._model import View
+from services.reviews._model import Review
+
 __all__ = [
-    "Author",
     "Book",
     "Catalogue",
     "Listing",
     "Recommendation",
-    "Review",
-    "View",
     "catalogue",
 ]
 
@@ -51,39 +54,6 @@ class Book:
 
 
 @dataclass(frozen=True)
-class Author:
-    """A person who writes books."""
-
-    id: str
-    given_name: str
-    family_name: str
-    biography: str
-    birth_date: date
-    photo_url: str
-    product_ids: tuple[str, ...]
-
-    @property
-    def display_name(self) -> str:
-        """The name as printed on covers."""
-        return f"{self.given_name} {self.family_name}"
-
-
-@dataclass(frozen=True)
-class Review:
-    """One customer review."""
-
-    id: str
-    product_id: str
-    reviewer_name: str
-    rating: int
-    title: str
-    body: str
-    created: datetime
-    verified_purchase: bool
-    helpful_votes: int
-
-
-@dataclass(frozen=True)
 class Recommendation:
     """A book suggested beside another."""
 
@@ -109,16 +79,6 @@ class Listing:
     bid_micros: int
     category: str
     placement: str
-
-
-@dataclass(frozen=True)
-class View:
-    """A user looked at a product."""
-
-    user_id: str
-    product_id: str
-    title: str
-    viewed: datetime
 
 
 @dataclass(frozen=True)

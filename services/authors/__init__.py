@@ -10,7 +10,8 @@ from pagemesh.authors.v2 import authors_pb2 as v2
 from pagemesh.authors.v2 import authors_pb2_grpc as v2_grpc
 from pagemesh.runtime import ServiceInstance, api_binding
 from services.authors._directory import AuthorDirectory
-from services.authors._store import Author, AuthorRepository, SqliteAuthorRepository
+from services.authors._model import Author
+from services.authors._store import AuthorRepository, SqliteAuthorRepository
 from services.authors._v1 import AuthorServiceV1
 from services.authors._v2 import AuthorServiceV2
 

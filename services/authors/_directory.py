@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from pagemesh.runtime import NotFoundError
-from services.authors._store import Author, AuthorRepository
+from services.authors._model import Author
+from services.authors._store import AuthorRepository
 from services.domain import validate_id
 
 __all__ = ["AuthorDirectory"]

@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Protocol
 
 from pagemesh.runtime import open_store
-from services.demo_data import catalogue
+from services import demo_data
+from services.authors._model import Author
 from services.domain import date_from_iso
 
-__all__ = ["Author", "AuthorRepository", "SqliteAuthorRepository"]
-
-
-@dataclass(frozen=True)
-class Author:
-    """A person who writes books: the domain model both API versions adapt."""
-
-    id: str
-    given_name: str
-    family_name: str
-    biography: str
-    birth_date: date
-    photo_url: str
-    product_ids: tuple[str, ...]
-
-    @property
-    def display_name(self) -> str:
-        """The name as printed on covers."""
-        return f"{self.given_name} {self.family_name}"
+__all__ = ["AuthorRepository", "SqliteAuthorRepository"]
 
 
 class AuthorRepository(Protocol):
@@ -59,7 +40,7 @@ CREATE INDEX bylines_by_author ON bylines (author_id, product_id)
 
 
 def _seed(connection: sqlite3.Connection) -> None:
-    data = catalogue()
+    data = demo_data.catalogue()
     connection.executemany(
         "INSERT INTO authors VALUES (?, ?, ?, ?, ?, ?)",
         [

@@ -7,7 +7,7 @@ import grpc.aio
 from pagemesh.authors.v2 import authors_pb2 as pb
 from pagemesh.authors.v2 import authors_pb2_grpc as pb_grpc
 from services.authors._directory import AuthorDirectory
-from services.authors._store import Author
+from services.authors._model import Author
 from services.domain import timestamp_of_date
 
 __all__ = ["AuthorServiceV2"]

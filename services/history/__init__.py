@@ -10,7 +10,8 @@ from pagemesh.history.v2 import history_pb2 as v2
 from pagemesh.history.v2 import history_pb2_grpc as v2_grpc
 from pagemesh.runtime import ServiceInstance, api_binding
 from services.history._journal import ViewJournal
-from services.history._store import SqliteViewRepository, View, ViewRepository
+from services.history._model import View
+from services.history._store import SqliteViewRepository, ViewRepository
 from services.history._v1 import HistoryServiceV1
 from services.history._v2 import HistoryServiceV2
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from pagemesh.runtime import InvalidArgumentError, NotFoundError, Page, PageSizePolicy, paginate
 from services.domain import validate_id
-from services.history._store import View, ViewRepository
+from services.history._model import View
+from services.history._store import ViewRepository
 
 __all__ = ["ViewJournal"]
 

@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 from pagemesh.runtime import open_store
-from services.demo_data import catalogue
+from services import demo_data
 from services.domain import datetime_from_iso
+from services.history._model import View
 
-__all__ = ["SqliteViewRepository", "View", "ViewRepository"]
-
-
-@dataclass(frozen=True)
-class View:
-    """A user looked at a product: the domain model both API versions adapt."""
-
-    user_id: str
-    product_id: str
-    title: str
-    viewed: datetime
+__all__ = ["SqliteViewRepository", "ViewRepository"]
 
 
 class ViewRepository(Protocol):
@@ -49,7 +38,7 @@ CREATE INDEX views_by_recency ON views (user_id, viewed DESC, product_id)
 def _seed(connection: sqlite3.Connection) -> None:
     connection.executemany(
         "INSERT INTO views VALUES (?, ?, ?, ?)",
-        [(v.user_id, v.product_id, v.title, v.viewed.isoformat()) for v in catalogue().views],
+        [(v.user_id, v.product_id, v.title, v.viewed.isoformat()) for v in demo_data.catalogue().views],
     )
 
 

@@ -10,7 +10,7 @@ from pagemesh.history.v2 import history_pb2 as pb
 from pagemesh.history.v2 import history_pb2_grpc as pb_grpc
 from services.domain import timestamp_of
 from services.history._journal import ViewJournal
-from services.history._store import View
+from services.history._model import View
 
 __all__ = ["HistoryServiceV2"]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from pagemesh.runtime import open_store
-from services.demo_data import catalogue
+from services import demo_data
 from services.domain import Money, date_from_iso
 
 __all__ = ["Product", "ProductRepository", "SqliteProductRepository"]
@@ -67,7 +67,7 @@ CREATE INDEX product_categories_by_category ON product_categories (category, pro
 
 
 def _seed(connection: sqlite3.Connection) -> None:
-    books = catalogue().books
+    books = demo_data.catalogue().books
     connection.executemany(
         "INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [

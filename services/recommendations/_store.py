@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from pagemesh.runtime import open_store
-from services.demo_data import catalogue
+from services import demo_data
 
 __all__ = ["Recommendation", "RecommendationRepository", "SqliteRecommendationRepository"]
 
@@ -53,7 +53,7 @@ CREATE TABLE user_interests (user_id TEXT NOT NULL, category TEXT NOT NULL, PRIM
 
 
 def _seed(connection: sqlite3.Connection) -> None:
-    data = catalogue()
+    data = demo_data.catalogue()
     connection.executemany(
         "INSERT INTO indexed_products VALUES (?, ?, ?)",
         [(b.id, b.title, b.categories[-1]) for b in data.books],

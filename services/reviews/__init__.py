@@ -10,7 +10,8 @@ from pagemesh.reviews.v2 import reviews_pb2 as v2
 from pagemesh.reviews.v2 import reviews_pb2_grpc as v2_grpc
 from pagemesh.runtime import ServiceInstance, api_binding
 from services.reviews._board import ReviewBoard
-from services.reviews._store import RatingSummary, Review, ReviewRepository, SqliteReviewRepository
+from services.reviews._model import RatingSummary, Review
+from services.reviews._store import ReviewRepository, SqliteReviewRepository
 from services.reviews._v1 import ReviewServiceV1
 from services.reviews._v2 import ReviewServiceV2
 

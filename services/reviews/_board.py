@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pagemesh.runtime import NotFoundError, Page, PageSizePolicy, paginate
 from services.domain import validate_id
-from services.reviews._store import RatingSummary, Review, ReviewRepository
+from services.reviews._model import RatingSummary, Review
+from services.reviews._store import ReviewRepository
 
 __all__ = ["ReviewBoard"]
 

@@ -3,41 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 from pagemesh.runtime import open_store
-from services.demo_data import catalogue
+from services import demo_data
 from services.domain import datetime_from_iso
+from services.reviews._model import RatingSummary, Review
 
-__all__ = ["RatingSummary", "Review", "ReviewRepository", "SqliteReviewRepository"]
-
-
-@dataclass(frozen=True)
-class Review:
-    """One customer review: the domain model both API versions adapt."""
-
-    id: str
-    product_id: str
-    reviewer_name: str
-    rating: int
-    title: str
-    body: str
-    created: datetime
-    verified_purchase: bool
-    helpful_votes: int
-
-
-@dataclass(frozen=True)
-class RatingSummary:
-    """All of a product's ratings at once."""
-
-    average_rating: float
-    total_count: int
-    star_counts: tuple[int, int, int, int, int]
-    """Reviews per star, 1-star first."""
+__all__ = ["ReviewRepository", "SqliteReviewRepository"]
 
 
 class ReviewRepository(Protocol):
@@ -66,7 +40,7 @@ CREATE INDEX reviews_by_age ON reviews (product_id, created DESC, id)
 
 
 def _seed(connection: sqlite3.Connection) -> None:
-    data = catalogue()
+    data = demo_data.catalogue()
     connection.executemany("INSERT INTO reviewed_products VALUES (?)", [(b.id,) for b in data.books])
     connection.executemany(
         "INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

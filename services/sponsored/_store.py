@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from pagemesh.runtime import open_store
-from services.demo_data import catalogue
+from services import demo_data
 from services.domain import Money
 
 __all__ = ["Listing", "ListingRepository", "SqliteListingRepository"]
@@ -51,7 +51,7 @@ CREATE INDEX listings_by_bid ON listings (category, bid_micros DESC)
 
 
 def _seed(connection: sqlite3.Connection) -> None:
-    data = catalogue()
+    data = demo_data.catalogue()
     connection.executemany("INSERT INTO pages VALUES (?, ?)", [(b.id, b.categories[0]) for b in data.books])
     connection.executemany(
         "INSERT INTO listings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
