@@ -20,9 +20,7 @@ import asyncio
 import json
 import os
 import platform
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,32 +42,12 @@ from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
 from pagemesh.product.v2 import product_pb2, product_pb2_grpc
 from pagemesh.recommendations.v2 import recommendations_pb2, recommendations_pb2_grpc
 from pagemesh.reviews.v2 import reviews_pb2, reviews_pb2_grpc
-from pagemesh.runtime import SERVICES, free_port, wait_until_serving
+from pagemesh.runtime import SERVICES, ChildProcess, free_port, pagemesh_command, spawn, wait_until_serving
 from pagemesh.sponsored.v2 import sponsored_pb2, sponsored_pb2_grpc
 
 ROOT = Path(__file__).resolve().parent.parent
 USER_ID = "u-alice"
 """A signed-in visitor, so every page calls all six services."""
-
-
-@dataclass
-class Process:
-    name: str
-    address: str
-    popen: subprocess.Popen[bytes]
-    http_port: int = 0
-
-    def running(self) -> bool:
-        return self.popen.poll() is None
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGTERM)
-            try:
-                self.popen.wait(10)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
 
 
 class Fleet:
@@ -78,28 +56,33 @@ class Fleet:
     def __init__(self, workdir: Path, log_level: str) -> None:
         self.workdir = workdir
         self.log_level = log_level
-        self.processes: list[Process] = []
+        self.processes: list[ChildProcess] = []
+        self.http_ports: dict[str, int] = {}
+        """The HTTP port of each aggregator, by process name, for `/statz`."""
 
-    def start(self, name: str, args: Sequence[str], env: dict[str, str] | None = None) -> Process:
-        port = free_port()
-        http_port = free_port() if args[:2] == ["serve", "aggregator"] else 0
-        extra = ["--port", str(port)] + (["--http-port", str(http_port)] if http_port else [])
+    def _environment(self, extra: dict[str, str] | None) -> dict[str, str]:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("PAGEMESH_")}
-        environ.update(env or {}, PAGEMESH_PARENT_PID=str(os.getpid()), PAGEMESH_LOG_LEVEL=self.log_level)
-        log = (self.workdir / f"{name}-{port}.log").open("wb")
-        popen = subprocess.Popen(
-            [sys.executable, "-m", "pagemesh.cli", *args, *extra],
-            env=environ,
+        environ.update(extra or {}, PAGEMESH_LOG_LEVEL=self.log_level)
+        return environ
+
+    def start(self, name: str, args: Sequence[str], env: dict[str, str] | None = None) -> ChildProcess:
+        port = free_port()
+        extra = ["--port", str(port)]
+        if args[:2] == ["serve", "aggregator"]:
+            self.http_ports[name] = free_port()
+            extra += ["--http-port", str(self.http_ports[name])]
+        process = spawn(
+            pagemesh_command([*args, *extra]),
+            name=name,
+            address=f"127.0.0.1:{port}",
+            log_path=self.workdir / f"{name}-{port}.log",
+            env=self._environment(env),
             cwd=self.workdir,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
         )
-        process = Process(name, f"127.0.0.1:{port}", popen, http_port)
         self.processes.append(process)
         return process
 
-    def wait(self, processes: Sequence[Process]) -> None:
+    def wait(self, processes: Sequence[ChildProcess]) -> None:
         deadline = time.monotonic() + 60
         for process in processes:
             if not wait_until_serving(process.address, deadline, process.running):
@@ -117,20 +100,20 @@ class Fleet:
         self.wait(started)
         return {f"PAGEMESH_{p.name.split('-')[0].upper()}_ADDR": p.address for p in started}
 
-    def bare(self, backends: dict[str, str]) -> Process:
+    def bare(self, backends: dict[str, str]) -> ChildProcess:
         port = free_port()
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("PAGEMESH_")}
-        environ.update(backends, PAGEMESH_PARENT_PID=str(os.getpid()))
-        log = (self.workdir / f"bare-{port}.log").open("wb")
-        popen = subprocess.Popen(
-            [sys.executable, __file__, "--serve-bare", str(port)], env=environ, stdout=log, stderr=log
+        process = spawn(
+            [sys.executable, __file__, "--serve-bare", str(port)],
+            name="bare",
+            address=f"127.0.0.1:{port}",
+            log_path=self.workdir / f"bare-{port}.log",
+            env={**{k: v for k, v in os.environ.items() if not k.startswith("PAGEMESH_")}, **backends},
         )
-        process = Process("bare", f"127.0.0.1:{port}", popen)
         self.processes.append(process)
         self.wait([process])
         return process
 
-    def aggregator(self, name: str, backends: dict[str, str], args: Sequence[str] = ()) -> Process:
+    def aggregator(self, name: str, backends: dict[str, str], args: Sequence[str] = ()) -> ChildProcess:
         process = self.start(name, ["serve", "aggregator", *args], backends)
         self.wait([process])
         return process
@@ -233,8 +216,8 @@ async def load(address: str, concurrency: int, seconds: float, warmup: float, re
     result.overhead_p50_ms = round(statistics.median(overheads), 2) if overheads else None
 
 
-def statz(process: Process) -> dict[str, Any]:
-    with urllib.request.urlopen(f"http://127.0.0.1:{process.http_port}/statz", timeout=5) as response:
+def statz(http_port: int) -> dict[str, Any]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/statz", timeout=5) as response:
         data: dict[str, Any] = json.loads(response.read())
     return data
 
@@ -368,14 +351,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         backends = running.services(20, "tail", {"reviews": ["--inject", "slow=1000@0.01"]})
         for handler, args in (("no hedging", ["--no-hedging"]), ("hedging (p95 delay)", [])):
             process = running.aggregator(handler.split()[0], backends, args)
-            before = statz(process)
+            before = statz(running.http_ports[process.name])
             result = run(
                 process.address,
                 options.tail_concurrency,
                 options.tail_seconds,
                 Result("20 ms, 1% 1 s", handler, 20, options.tail_concurrency),
             )
-            after = statz(process)
+            after = statz(running.http_ports[process.name])
             hedges = sum(after[n]["hedges"] - before[n]["hedges"] for n in after)
             pages = result.pages + result.errors
             # Each page calls the six services once; hedges are the calls beyond that.

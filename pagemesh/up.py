@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
@@ -21,25 +20,16 @@ from pagemesh.cli import ArgumentParser
 from pagemesh.runtime import (
     AGGREGATOR,
     SERVICES,
+    ChildProcess,
     FaultSpec,
     PagemeshError,
     Settings,
+    pagemesh_command,
+    spawn,
     wait_until_serving,
 )
 
 __all__ = ["main", "parse_injections"]
-
-
-@dataclass
-class _Child:
-    name: str
-    address: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    def running(self) -> bool:
-        """Whether the process has not exited."""
-        return self.process.poll() is None
 
 
 def parse_injections(items: list[str]) -> dict[str, FaultSpec]:
@@ -77,7 +67,7 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
-def _stop_all(children: list[_Child], grace: float) -> None:
+def _stop_all(children: list[ChildProcess], grace: float) -> None:
     for child in children:
         if child.process.poll() is None:
             child.process.send_signal(signal.SIGTERM)
@@ -109,7 +99,6 @@ def main(argv: list[str]) -> int:
     log_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env["PAGEMESH_DATA_DIR"] = str(data_dir)
-    env["PAGEMESH_PARENT_PID"] = str(os.getpid())
     env.update({f"PAGEMESH_{name.upper()}_ADDR": address for name, address in settings.addresses.items()})
     parts = list(SERVICES)
     if importlib.util.find_spec("aggregator.cli") is not None:
@@ -123,22 +112,21 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
 
-    children: list[_Child] = []
+    children: list[ChildProcess] = []
     try:
         for name in parts:
-            log_path = log_dir / f"{name}.log"
-            command = [sys.executable, "-m", "pagemesh.cli", "serve", name]
+            args = ["serve", name]
             for fault in injections.get(name, FaultSpec()).as_arguments():
-                command += ["--inject", fault]
-            with log_path.open("wb") as log:
-                process = subprocess.Popen(
-                    command,
+                args += ["--inject", fault]
+            children.append(
+                spawn(
+                    pagemesh_command(args),
+                    name=name,
+                    address=settings.addresses[name],
+                    log_path=log_dir / f"{name}.log",
                     env=env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=log,
                 )
-            children.append(_Child(name, settings.addresses[name], process, log_path))
+            )
         deadline = time.monotonic() + options.timeout
         for child in children:
             if stop_requested:

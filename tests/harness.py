@@ -1,86 +1,46 @@
 """Real pagemesh processes for tests: free loopback ports, wait until SERVING, always stopped.
 
-Every process is started with `PAGEMESH_PARENT_PID` set, so it also dies if the test run is killed.
+Every process is started by `pagemesh.runtime.spawn`, so it also dies if the test run is killed.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pagemesh.runtime import SERVICES, free_port, wait_until_serving
+from pagemesh.runtime import SERVICES, ChildProcess, free_port, pagemesh_command, spawn, wait_until_serving
 
-__all__ = ["Mesh", "ServerProcess", "free_port", "start_mesh", "start_server", "start_service"]
+__all__ = ["ChildProcess", "Mesh", "free_port", "start_mesh", "start_server", "start_service"]
 
 START_TIMEOUT = 30.0
 
 
-@dataclass
-class ServerProcess:
-    """One running `pagemesh` process."""
-
-    name: str
-    port: int
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    @property
-    def address(self) -> str:
-        """Where it listens for gRPC."""
-        return f"127.0.0.1:{self.port}"
-
-    def running(self) -> bool:
-        """Whether the process has not exited."""
-        return self.process.poll() is None
-
-    def log(self) -> str:
-        """Everything it wrote so far."""
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self, signum: int = signal.SIGTERM, timeout: float = 15.0) -> int:
-        """Sends `signum`, waits for the exit (killing it after `timeout`) and returns the exit code."""
-        if self.process.poll() is None:
-            self.process.send_signal(signum)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
-
-
 def _environment(extra: Mapping[str, str] | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEMESH_")}
-    env["PAGEMESH_PARENT_PID"] = str(os.getpid())
     env.update(extra or {})
     return env
 
 
 def launch(
     args: Sequence[str], *, name: str, port: int, workdir: Path, env: Mapping[str, str] | None = None
-) -> ServerProcess:
+) -> ChildProcess:
     """Starts `pagemesh ARGS...` without waiting for it."""
     workdir.mkdir(parents=True, exist_ok=True)
-    log_path = workdir / f"{name}-{port}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "pagemesh.cli", *args],
-            env=_environment(env),
-            cwd=workdir,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-        )
-    return ServerProcess(name, port, process, log_path)
+    return spawn(
+        pagemesh_command(args),
+        name=name,
+        address=f"127.0.0.1:{port}",
+        log_path=workdir / f"{name}-{port}.log",
+        env=_environment(env),
+        cwd=workdir,
+    )
 
 
-def wait_serving(servers: Iterable[ServerProcess], timeout: float = START_TIMEOUT) -> None:
+def wait_serving(servers: Iterable[ChildProcess], timeout: float = START_TIMEOUT) -> None:
     """Waits until every server's health is SERVING; stops them all and fails if one does not get there."""
     servers = list(servers)
     deadline = time.monotonic() + timeout
@@ -92,14 +52,14 @@ def wait_serving(servers: Iterable[ServerProcess], timeout: float = START_TIMEOU
             raise RuntimeError(f"{server.name} on {server.address} did not become SERVING:\n{server.log()}")
 
 
-def _still_up(server: ServerProcess) -> bool:
+def _still_up(server: ChildProcess) -> bool:
     time.sleep(0.05)
     return server.running()
 
 
 def start_server(
     args: Sequence[str], *, name: str, port: int, workdir: Path, env: Mapping[str, str] | None = None
-) -> ServerProcess:
+) -> ChildProcess:
     """Starts `pagemesh ARGS...` and waits until it is SERVING."""
     server = launch(args, name=name, port=port, workdir=workdir, env=env)
     wait_serving([server])
@@ -125,7 +85,7 @@ def service_args(
 
 def start_service(
     name: str, workdir: Path, *, api: str = "v1,v2", extra: Sequence[str] = (), port: int | None = None
-) -> ServerProcess:
+) -> ChildProcess:
     """Starts one backend service on a free port and waits until it is SERVING."""
     port = port or free_port()
     return start_server(
@@ -137,7 +97,7 @@ def start_service(
 class Mesh:
     """The six backend services, each in its own process."""
 
-    services: dict[str, ServerProcess] = field(default_factory=dict)
+    services: dict[str, ChildProcess] = field(default_factory=dict)
 
     def address(self, name: str) -> str:
         """A service's gRPC address."""

@@ -19,7 +19,7 @@ from pagemesh.product.v1 import product_pb2_grpc as v1_grpc
 from pagemesh.product.v2 import product_pb2 as v2
 from pagemesh.product.v2 import product_pb2_grpc as v2_grpc
 from pagemesh.runtime import SERVICES, health_status
-from tests.harness import Mesh, ServerProcess, free_port, launch, start_service
+from tests.harness import ChildProcess, Mesh, free_port, launch, start_service
 from tests.tools import tool
 
 # One method per service, called through reflection only (no .proto files given to grpcurl).
@@ -146,7 +146,7 @@ def test_injected_errors_and_latency(tmp_path: Path) -> None:
     slow.stop()
 
 
-def _logged_calls(server: ServerProcess, request_id: str) -> list[dict[str, object]]:
+def _logged_calls(server: ChildProcess, request_id: str) -> list[dict[str, object]]:
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         lines = [json.loads(line) for line in server.log().splitlines() if request_id in line]

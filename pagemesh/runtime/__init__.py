@@ -16,7 +16,15 @@ from pagemesh.runtime._faults import FaultSpec
 from pagemesh.runtime._interceptors import REQUEST_ID_KEY, CallInterceptor, current_request_id, new_request_id
 from pagemesh.runtime._logging import configure_logging, log_event
 from pagemesh.runtime._pagination import Page, PageSizePolicy, decode_page_token, encode_page_token, paginate
-from pagemesh.runtime._process import die_with_parent, free_port, health_status, wait_until_serving
+from pagemesh.runtime._process import (
+    ChildProcess,
+    die_with_parent,
+    free_port,
+    health_status,
+    pagemesh_command,
+    spawn,
+    wait_until_serving,
+)
 from pagemesh.runtime._server import (
     ApiBinding,
     GrpcServer,
@@ -35,6 +43,7 @@ __all__ = [
     "SERVICES",
     "ApiBinding",
     "CallInterceptor",
+    "ChildProcess",
     "FaultSpec",
     "GrpcServer",
     "InvalidArgumentError",
@@ -58,9 +67,11 @@ __all__ = [
     "log_event",
     "new_request_id",
     "open_store",
+    "pagemesh_command",
     "paginate",
     "parent_pid",
     "parse_address",
+    "spawn",
     "wait_for_stop_signal",
     "wait_until_serving",
 ]

@@ -7,15 +7,26 @@ import ctypes.util
 import os
 import signal
 import socket
+import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-__all__ = ["die_with_parent", "free_port", "health_status", "wait_until_serving"]
+__all__ = [
+    "ChildProcess",
+    "die_with_parent",
+    "free_port",
+    "health_status",
+    "pagemesh_command",
+    "spawn",
+    "wait_until_serving",
+]
 
 _PR_SET_PDEATHSIG = 1
 
@@ -32,6 +43,64 @@ def die_with_parent(parent_pid: int) -> None:
     if os.getppid() != parent_pid:
         # The parent died before the request took effect.
         os.kill(os.getpid(), signal.SIGTERM)
+
+
+@dataclass
+class ChildProcess:
+    """A process this one started (see `spawn`), with its output in a log file."""
+
+    name: str
+    address: str
+    """Where it listens for gRPC, `host:port`."""
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    @property
+    def port(self) -> int:
+        """The port of its address."""
+        return int(self.address.rpartition(":")[2])
+
+    def running(self) -> bool:
+        """Whether the process has not exited."""
+        return self.process.poll() is None
+
+    def log(self) -> str:
+        """Everything it wrote so far."""
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, signum: int = signal.SIGTERM, timeout: float = 15.0) -> int:
+        """Sends `signum`, waits for the exit (killing it after `timeout`) and returns the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+def pagemesh_command(args: Sequence[str]) -> list[str]:
+    """The command line of `pagemesh ARGS...` run by this interpreter."""
+    return [sys.executable, "-m", "pagemesh.cli", *args]
+
+
+def spawn(
+    command: Sequence[str],
+    *,
+    name: str,
+    address: str,
+    log_path: Path,
+    env: Mapping[str, str],
+    cwd: Path | None = None,
+) -> ChildProcess:
+    """Starts `command` with `env`, output to `log_path`; it stops when this process dies."""
+    environment = {**env, "PAGEMESH_PARENT_PID": str(os.getpid())}
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            list(command), env=environment, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log, stderr=log
+        )
+    return ChildProcess(name, address, process, log_path)
 
 
 _handed_out: set[int] = set()

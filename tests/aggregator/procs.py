@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.harness import ServerProcess, free_port, start_server
+from tests.harness import ChildProcess, free_port, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "aggregator"
@@ -20,9 +20,9 @@ ARTIFACTS = ROOT / "artifacts" / "aggregator"
 class Aggregator:
     """A running `pagemesh serve aggregator` and its HTTP port."""
 
-    server: ServerProcess
+    server: ChildProcess
     http_port: int
-    backends: dict[str, ServerProcess] = field(default_factory=dict)
+    backends: dict[str, ChildProcess] = field(default_factory=dict)
     """Backend processes started for this aggregator alone (e.g. a slow reviews service)."""
 
     @property
