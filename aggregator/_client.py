@@ -17,7 +17,7 @@ import grpc
 from google.protobuf.message import Message
 
 from aggregator._config import AggregatorConfig
-from aggregator._downstream import BackendError, Downstream, Metadata
+from aggregator._downstream import BackendError, Downstream, Metadata, Pending
 from aggregator._hedging import Hedger
 from pagemesh.runtime import log_event
 
@@ -91,7 +91,7 @@ class BackendClient:
 
     async def write(self, method: str, request: Message, *, time_limit: float, metadata: Metadata) -> Message:
         """One unhedged, unretried call in the negotiated version (writes are never sent twice)."""
-        return await self.downstream.call(
+        return await self.downstream.start(
             self.version, method, request, time_limit=time_limit, metadata=metadata
         )
 
@@ -106,12 +106,12 @@ class BackendClient:
                 self.name, grpc.StatusCode.DEADLINE_EXCEEDED, "no time left before the deadline"
             )
 
-        def attempt() -> Any:
-            return self.downstream.call(
+        def start() -> Pending[Message]:
+            return self.downstream.start(
                 version, method, request, time_limit=max(deadline - loop.time(), 0.001), metadata=metadata
             )
 
         if not hedge:
             self.hedger.stats.calls += 1
-            return await attempt(), False
-        return await self.hedger.run(attempt, remaining)
+            return await start(), False
+        return await self.hedger.run(start, remaining)

@@ -1,17 +1,18 @@
 """The small interface behind which the aggregator calls a backend, its gRPC form and an in-memory double.
 
-A `Downstream` answers `call(version, method, request, time_limit=..., metadata=...)` with the response
-message, or raises `BackendError` carrying the gRPC status code. `GrpcDownstream` does it over one
-long-lived channel per backend; `FunctionDownstream` runs a plain request -> response function, so the
-page logic can be tested without sockets beside the real end-to-end tests.
+A `Downstream` starts `start(version, method, request, time_limit=..., metadata=...)` and hands back the
+call in flight, a `Pending`: awaiting it gives the response message or raises `BackendError` carrying the
+gRPC status code. `GrpcDownstream` does it over one long-lived channel per backend; `FunctionDownstream`
+runs a plain request -> response function, so the page logic can be tested without sockets beside the
+real end-to-end tests.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import grpc
 import grpc.aio
@@ -51,6 +52,7 @@ __all__ = [
     "FunctionDownstream",
     "GrpcDownstream",
     "Metadata",
+    "Pending",
 ]
 
 Metadata = Sequence[tuple[str, str]]
@@ -97,6 +99,31 @@ class BackendError(Exception):
         self.message = message
 
 
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Pending(Protocol[T_co]):
+    """A call in flight, as cheap to hold as the RPC itself: awaited for its answer, cancellable.
+
+    Both a `grpc.aio` call (wrapped to raise `BackendError`) and an `asyncio.Task` are one, so hedging
+    and deadlines need no extra task per call.
+    """
+
+    def done(self) -> bool:
+        """Whether the call has finished, one way or another."""
+        ...
+
+    def cancel(self) -> bool:
+        """Cancels the call (and its RPC on the wire); False when it had already finished."""
+        ...
+
+    def add_done_callback(self, callback: Callable[[Any], object], /) -> None:
+        """Calls `callback(self)` once the call has finished."""
+        ...
+
+    def __await__(self) -> Generator[Any, None, T_co]: ...
+
+
 class Downstream(Protocol):
     """One backend service, called by API version and method name."""
 
@@ -105,10 +132,13 @@ class Downstream(Protocol):
         """The service's name, e.g. `reviews`."""
         ...
 
-    async def call(
+    def start(
         self, version: str, method: str, request: Message, *, time_limit: float, metadata: Metadata
-    ) -> Message:
-        """The response of `method` in `version`, or `BackendError`; `time_limit` is in seconds."""
+    ) -> Pending[Message]:
+        """Sends `method` in `version`; the call answers its response or `BackendError`.
+
+        `time_limit` is in seconds.
+        """
         ...
 
     async def close(self) -> None:
@@ -140,18 +170,43 @@ class GrpcDownstream:
     def name(self) -> str:
         return self._name
 
-    async def call(
+    def start(
         self, version: str, method: str, request: Message, *, time_limit: float, metadata: Metadata
-    ) -> Message:
+    ) -> Pending[Message]:
         multicallable = getattr(self._stubs[version], method)
-        try:
-            response: Message = await multicallable(request, timeout=time_limit, metadata=metadata)
-        except grpc.aio.AioRpcError as error:
-            raise BackendError(self._name, error.code(), error.details() or "") from None
-        return response
+        return _GrpcCall(self._name, multicallable(request, timeout=time_limit, metadata=metadata))
 
     async def close(self) -> None:
         await self._channel.close()
+
+
+class _GrpcCall:
+    """A `grpc.aio` call as a `Pending`, its `AioRpcError` turned into `BackendError`."""
+
+    __slots__ = ("_call", "_service")
+
+    def __init__(self, service: str, call: grpc.aio.UnaryUnaryCall[Any, Message]) -> None:
+        self._service = service
+        self._call = call
+
+    def done(self) -> bool:
+        return self._call.done()
+
+    def cancel(self) -> bool:
+        return self._call.cancel()
+
+    def add_done_callback(self, callback: Callable[[Any], object], /) -> None:
+        def forward(_: object) -> None:
+            callback(self)
+
+        self._call.add_done_callback(forward)
+
+    def __await__(self) -> Generator[Any, None, Message]:
+        try:
+            response: Message = yield from self._call.__await__()
+        except grpc.aio.AioRpcError as error:
+            raise BackendError(self._service, error.code(), error.details() or "") from None
+        return response
 
 
 Handler = Callable[[str, str, Message], Awaitable[Message]]
@@ -161,7 +216,8 @@ Handler = Callable[[str, str, Message], Awaitable[Message]]
 class FunctionDownstream:
     """An in-memory backend: `handler(version, method, request)` answers, or raises `BackendError`.
 
-    The time limit is enforced as a real channel would (DEADLINE_EXCEEDED), and every call is recorded.
+    The time limit is enforced as a real channel would (DEADLINE_EXCEEDED), and every call is recorded
+    when it is started. `call` is the coroutine each started call runs, for tests to wrap.
     """
 
     service: str
@@ -172,10 +228,18 @@ class FunctionDownstream:
     def name(self) -> str:
         return self.service
 
+    def start(
+        self, version: str, method: str, request: Message, *, time_limit: float, metadata: Metadata
+    ) -> Pending[Message]:
+        self.calls.append((version, method, request, dict(metadata)))
+        return asyncio.ensure_future(
+            self.call(version, method, request, time_limit=time_limit, metadata=metadata)
+        )
+
     async def call(
         self, version: str, method: str, request: Message, *, time_limit: float, metadata: Metadata
     ) -> Message:
-        self.calls.append((version, method, request, dict(metadata)))
+        """Runs the handler within the time limit."""
         try:
             async with asyncio.timeout(time_limit):
                 return await self.handler(version, method, request)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import math
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
+
+from aggregator._downstream import Pending
 
 __all__ = ["HedgeStats", "Hedger", "LatencyWindow"]
 
@@ -91,8 +93,8 @@ class Hedger:
         delay = self.fixed_delay if self.fixed_delay is not None else self.latency.value()
         return None if delay is None else max(delay, self.min_delay)
 
-    async def run(self, attempt: Callable[[], Awaitable[T]], remaining: float) -> tuple[T, bool]:
-        """The first successful answer of `attempt()` and whether a hedge was sent.
+    async def run(self, start: Callable[[], Pending[T]], remaining: float) -> tuple[T, bool]:
+        """The first successful answer of the calls `start()` sends, and whether a hedge was sent.
 
         `remaining` is the time left before the deadline: a hedge that could not answer in time is not sent.
         """
@@ -101,14 +103,14 @@ class Hedger:
         delay = self.delay()
         started = loop.time()
         if delay is None or delay >= remaining:
-            result = await attempt()
+            result = await start()
             self.latency.record(loop.time() - started)
             return result, False
-        first = asyncio.ensure_future(attempt())
-        pending: set[asyncio.Future[T]] = {first}
+        first = start()
+        pending = [first]
         try:
-            # A bare future and one timer: what asyncio.wait(timeout=...) does, for less work per call,
-            # since nearly every call takes this path and answers before the timer.
+            # The call itself, one future and one timer: nearly every call answers before the timer, so
+            # this path makes no task of its own.
             woken: asyncio.Future[None] = loop.create_future()
 
             def wake(_: object = None) -> None:
@@ -127,21 +129,40 @@ class Hedger:
                 self.latency.record(loop.time() - started)
                 return result, False
             self.stats.hedges += 1
-            second = asyncio.ensure_future(attempt())
-            pending.add(second)
+            second = start()
+            pending.append(second)
             error: BaseException | None = None
             while pending:
-                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    failure = task.exception()
-                    if failure is None:
-                        self.latency.record(loop.time() - started)
-                        if task is second:
-                            self.stats.hedge_wins += 1
-                        return task.result(), True
+                finished = await _first_finished(pending)
+                pending.remove(finished)
+                try:
+                    result = await finished
+                except Exception as failure:  # the other call may still answer
                     error = error or failure
+                    continue
+                self.latency.record(loop.time() - started)
+                if finished is second:
+                    self.stats.hedge_wins += 1
+                return result, True
             assert error is not None
             raise error
         finally:
-            for task in pending:
-                task.cancel()
+            for call in pending:
+                if not call.done():
+                    call.cancel()
+
+
+async def _first_finished(calls: list[Pending[T]]) -> Pending[T]:
+    """Whichever of `calls` finishes first (success or failure)."""
+    for call in calls:
+        if call.done():
+            return call
+    finished: asyncio.Future[Pending[T]] = asyncio.get_running_loop().create_future()
+
+    def settle(call: Pending[T]) -> None:
+        if not finished.done():
+            finished.set_result(call)
+
+    for call in calls:
+        call.add_done_callback(settle)
+    return await finished

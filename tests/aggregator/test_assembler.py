@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import grpc
 import pytest
@@ -26,6 +28,8 @@ from aggregator import (
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.runtime import REQUEST_ID_KEY, InvalidArgumentError
 from tests.aggregator import doubles
+
+T = TypeVar("T")
 
 
 def test_public_names_are_pinned() -> None:
@@ -244,6 +248,11 @@ async def test_page_from_a_v1_only_backend_is_complete() -> None:
     assert result.versions["authors"] == "v1"
 
 
+def sent(attempt: Callable[[], Awaitable[T]]) -> Callable[[], asyncio.Task[T]]:
+    """What `Hedger.run` takes: a function that sends one call and hands it back in flight."""
+    return lambda: asyncio.ensure_future(attempt())
+
+
 async def test_hedge_answers_when_the_first_call_is_slow_and_the_slow_one_is_cancelled() -> None:
     hedger = Hedger(fixed_delay=0.02)
     cancelled: list[int] = []
@@ -260,7 +269,7 @@ async def test_hedge_answers_when_the_first_call_is_slow_and_the_slow_one_is_can
         return f"answer {number}"
 
     started = time.perf_counter()
-    result, hedged = await hedger.run(attempt, remaining=1.0)
+    result, hedged = await hedger.run(sent(attempt), remaining=1.0)
     assert (result, hedged) == ("answer 2", True)
     assert time.perf_counter() - started < 1.0
     await asyncio.sleep(0)
@@ -274,7 +283,7 @@ async def test_no_hedge_when_the_first_call_answers_in_time() -> None:
     async def attempt() -> str:
         return "fast"
 
-    assert await hedger.run(attempt, remaining=1.0) == ("fast", False)
+    assert await hedger.run(sent(attempt), remaining=1.0) == ("fast", False)
     assert hedger.stats.hedges == 0
 
 
@@ -289,7 +298,7 @@ async def test_a_failed_hedge_waits_for_the_original() -> None:
         await asyncio.sleep(0.05)
         return "original"
 
-    assert await hedger.run(attempt, remaining=1.0) == ("original", True)
+    assert await hedger.run(sent(attempt), remaining=1.0) == ("original", True)
 
 
 async def test_hedges_stay_within_the_budget() -> None:
@@ -300,7 +309,7 @@ async def test_hedges_stay_within_the_budget() -> None:
         return "slow-ish"
 
     for _ in range(300):
-        await hedger.run(attempt, remaining=1.0)
+        await hedger.run(sent(attempt), remaining=1.0)
     assert hedger.stats.calls == 300
     assert hedger.stats.hedges <= 0.05 * 300 + 10
 
@@ -354,6 +363,6 @@ async def test_concurrent_calls_cannot_overspend_the_hedge_budget() -> None:
 
     for batch in range(1, 11):
         # Twenty calls start together, all before any of them is due to hedge.
-        await asyncio.gather(*(hedger.run(attempt, remaining=1.0) for _ in range(20)))
+        await asyncio.gather(*(hedger.run(sent(attempt), remaining=1.0) for _ in range(20)))
         assert hedger.stats.calls == 20 * batch
         assert hedger.stats.hedges <= 0.05 * hedger.stats.calls + 10
