@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pagemesh.runtime._cache import ResponseCache
 from pagemesh.runtime._config import (
     AGGREGATOR,
     DEFAULT_ADDRESSES,
@@ -51,6 +52,7 @@ __all__ = [
     "Page",
     "PageSizePolicy",
     "PagemeshError",
+    "ResponseCache",
     "ServerStartError",
     "ServiceInstance",
     "Settings",

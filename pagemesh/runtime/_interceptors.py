@@ -26,6 +26,7 @@ import grpc
 import grpc.aio
 from google.protobuf.descriptor import ServiceDescriptor
 
+from pagemesh.runtime._cache import ResponseCache
 from pagemesh.runtime._errors import PagemeshError
 from pagemesh.runtime._faults import FaultSpec
 from pagemesh.runtime._logging import log_call, log_event
@@ -67,13 +68,20 @@ class CallInterceptor:
         self._faults = faults if faults and faults.active else None
         self._rng = random.Random()
 
-    def wrap(self, service: ServiceDescriptor, servicer: S) -> S:
-        """A stand-in for `servicer` whose unary methods are observed; pass it to `add_*_to_server`."""
+    def wrap(self, service: ServiceDescriptor, servicer: S, cache: ResponseCache | None = None) -> S:
+        """A stand-in for `servicer` whose unary methods are observed; pass it to `add_*_to_server`.
+
+        With a `cache`, repeated requests are answered from it, inside the observation: they are still
+        logged, given a request id and subject to injected faults.
+        """
         methods: dict[str, Any] = {}
         for method in service.methods:
             behaviour = getattr(servicer, method.name)
             if not (method.client_streaming or method.server_streaming):
-                behaviour = self._observe(f"/{service.full_name}/{method.name}", behaviour, self._faults)
+                name = f"/{service.full_name}/{method.name}"
+                if cache is not None:
+                    behaviour = cache.wrap(name, behaviour)
+                behaviour = self._observe(name, behaviour, self._faults)
             methods[method.name] = behaviour
         return cast(S, SimpleNamespace(**methods))
 

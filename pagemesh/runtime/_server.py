@@ -20,6 +20,7 @@ from google.protobuf.descriptor import FileDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from pagemesh.runtime._cache import ResponseCache
 from pagemesh.runtime._errors import PagemeshError
 from pagemesh.runtime._faults import FaultSpec
 from pagemesh.runtime._interceptors import CallInterceptor
@@ -63,14 +64,25 @@ class ApiBinding:
 
 
 def api_binding(
-    file: FileDescriptor, add_to_server: Callable[[S, grpc.aio.Server], None], servicer: S
+    file: FileDescriptor,
+    add_to_server: Callable[[S, grpc.aio.Server], None],
+    servicer: S,
+    *,
+    read_only: bool = False,
 ) -> ApiBinding:
-    """The binding of a servicer for the one service that the proto `file` declares."""
+    """The binding of a servicer for the one service that the proto `file` declares.
+
+    `read_only` says the servicer's answers depend on nothing but the request (its data does not change
+    while it serves), so repeated requests are answered from a `ResponseCache`.
+    """
     (service,) = file.services_by_name.values()
+
+    def register(server: grpc.aio.Server, interceptor: CallInterceptor) -> None:
+        cache = ResponseCache() if read_only else None
+        add_to_server(interceptor.wrap(service, servicer, cache), server)
+
     return ApiBinding(
-        service_name=service.full_name,
-        version=file.package.rpartition(".")[2],
-        register=lambda server, interceptor: add_to_server(interceptor.wrap(service, servicer), server),
+        service_name=service.full_name, version=file.package.rpartition(".")[2], register=register
     )
 
 

@@ -25,10 +25,16 @@ def open_service(db_path: Path) -> ServiceInstance:
     return ServiceInstance(
         bindings=(
             api_binding(
-                v1.DESCRIPTOR, v1_grpc.add_AuthorServiceServicer_to_server, AuthorServiceV1(directory)
+                v1.DESCRIPTOR,
+                v1_grpc.add_AuthorServiceServicer_to_server,
+                AuthorServiceV1(directory),
+                read_only=True,
             ),
             api_binding(
-                v2.DESCRIPTOR, v2_grpc.add_AuthorServiceServicer_to_server, AuthorServiceV2(directory)
+                v2.DESCRIPTOR,
+                v2_grpc.add_AuthorServiceServicer_to_server,
+                AuthorServiceV2(directory),
+                read_only=True,
             ),
         ),
         close=repository.close,

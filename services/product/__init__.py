@@ -24,10 +24,16 @@ def open_service(db_path: Path) -> ServiceInstance:
     return ServiceInstance(
         bindings=(
             api_binding(
-                v1.DESCRIPTOR, v1_grpc.add_ProductServiceServicer_to_server, ProductServiceV1(catalogue)
+                v1.DESCRIPTOR,
+                v1_grpc.add_ProductServiceServicer_to_server,
+                ProductServiceV1(catalogue),
+                read_only=True,
             ),
             api_binding(
-                v2.DESCRIPTOR, v2_grpc.add_ProductServiceServicer_to_server, ProductServiceV2(catalogue)
+                v2.DESCRIPTOR,
+                v2_grpc.add_ProductServiceServicer_to_server,
+                ProductServiceV2(catalogue),
+                read_only=True,
             ),
         ),
         close=repository.close,

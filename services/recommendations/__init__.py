@@ -31,11 +31,13 @@ def open_service(db_path: Path) -> ServiceInstance:
                 v1.DESCRIPTOR,
                 v1_grpc.add_RecommendationServiceServicer_to_server,
                 RecommendationServiceV1(engine),
+                read_only=True,
             ),
             api_binding(
                 v2.DESCRIPTOR,
                 v2_grpc.add_RecommendationServiceServicer_to_server,
                 RecommendationServiceV2(engine),
+                read_only=True,
             ),
         ),
         close=repository.close,

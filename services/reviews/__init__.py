@@ -24,8 +24,18 @@ def open_service(db_path: Path) -> ServiceInstance:
     board = ReviewBoard(repository)
     return ServiceInstance(
         bindings=(
-            api_binding(v1.DESCRIPTOR, v1_grpc.add_ReviewServiceServicer_to_server, ReviewServiceV1(board)),
-            api_binding(v2.DESCRIPTOR, v2_grpc.add_ReviewServiceServicer_to_server, ReviewServiceV2(board)),
+            api_binding(
+                v1.DESCRIPTOR,
+                v1_grpc.add_ReviewServiceServicer_to_server,
+                ReviewServiceV1(board),
+                read_only=True,
+            ),
+            api_binding(
+                v2.DESCRIPTOR,
+                v2_grpc.add_ReviewServiceServicer_to_server,
+                ReviewServiceV2(board),
+                read_only=True,
+            ),
         ),
         close=repository.close,
     )

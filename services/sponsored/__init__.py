@@ -24,10 +24,16 @@ def open_service(db_path: Path) -> ServiceInstance:
     return ServiceInstance(
         bindings=(
             api_binding(
-                v1.DESCRIPTOR, v1_grpc.add_SponsoredServiceServicer_to_server, SponsoredServiceV1(auction)
+                v1.DESCRIPTOR,
+                v1_grpc.add_SponsoredServiceServicer_to_server,
+                SponsoredServiceV1(auction),
+                read_only=True,
             ),
             api_binding(
-                v2.DESCRIPTOR, v2_grpc.add_SponsoredServiceServicer_to_server, SponsoredServiceV2(auction)
+                v2.DESCRIPTOR,
+                v2_grpc.add_SponsoredServiceServicer_to_server,
+                SponsoredServiceV2(auction),
+                read_only=True,
             ),
         ),
         close=repository.close,
