@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 from dataclasses import replace
@@ -27,6 +26,7 @@ from pagemesh.runtime import (
     log_event,
     parent_pid,
     parse_address,
+    run_event_loop,
     wait_for_stop_signal,
 )
 
@@ -143,7 +143,7 @@ def main(argv: list[str]) -> int:
             sequential=options.sequential,
         )
         configure_logging(AGGREGATOR, settings.log_level)
-        asyncio.run(
+        run_event_loop(
             _serve(
                 address,
                 http_host,

@@ -42,7 +42,15 @@ from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
 from pagemesh.product.v2 import product_pb2, product_pb2_grpc
 from pagemesh.recommendations.v2 import recommendations_pb2, recommendations_pb2_grpc
 from pagemesh.reviews.v2 import reviews_pb2, reviews_pb2_grpc
-from pagemesh.runtime import SERVICES, ChildProcess, free_port, pagemesh_command, spawn, wait_until_serving
+from pagemesh.runtime import (
+    SERVICES,
+    ChildProcess,
+    free_port,
+    pagemesh_command,
+    run_event_loop,
+    spawn,
+    wait_until_serving,
+)
 from pagemesh.sponsored.v2 import sponsored_pb2, sponsored_pb2_grpc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,7 +231,7 @@ def statz(http_port: int) -> dict[str, Any]:
 
 
 def run(address: str, concurrency: int, seconds: float, result: Result) -> Result:
-    asyncio.run(load(address, concurrency, seconds, min(1.0, seconds / 4), result))
+    run_event_loop(load(address, concurrency, seconds, min(1.0, seconds / 4), result))
     print(
         f"  {result.scenario:<10} {result.handler:<22} c={concurrency:<3} {result.pages_per_s:>8.1f} pages/s "
         f"p50 {result.p50_ms:>7.2f} ms  p99 {result.p99_ms:>8.2f} ms  "
@@ -319,7 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.serve_bare:
-        asyncio.run(serve_bare(options.serve_bare))
+        run_event_loop(serve_bare(options.serve_bare))
         return 0
     results: list[Result] = []
     print(f"pagemesh page benchmark on {machine()}", flush=True)

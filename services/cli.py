@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import sys
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from pagemesh.runtime import (
     Settings,
     configure_logging,
     parse_address,
+    run_event_loop,
     wait_for_stop_signal,
 )
 from services import open_service
@@ -102,7 +102,7 @@ def main(argv: list[str]) -> int:
     try:
         bindings = [b for b in instance.bindings if b.version in versions]
         server = GrpcServer(options.service, address, bindings, faults=faults)
-        asyncio.run(
+        run_event_loop(
             _serve(server, settings.grace_seconds if options.grace is None else options.grace, options.drain)
         )
     except PagemeshError as error:

@@ -32,6 +32,7 @@ from pagemesh.runtime._server import (
     ServerStartError,
     ServiceInstance,
     api_binding,
+    run_event_loop,
     wait_for_stop_signal,
 )
 from pagemesh.runtime._sqlite import StoreError, open_store
@@ -73,6 +74,7 @@ __all__ = [
     "paginate",
     "parent_pid",
     "parse_address",
+    "run_event_loop",
     "spawn",
     "wait_for_stop_signal",
     "wait_until_serving",

@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import grpc
 import grpc.aio
+import uvloop
 from google.protobuf.descriptor import FileDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
@@ -32,11 +33,13 @@ __all__ = [
     "ServerStartError",
     "ServiceInstance",
     "api_binding",
+    "run_event_loop",
     "wait_for_stop_signal",
 ]
 
 _logger = logging.getLogger("pagemesh.server")
 S = TypeVar("S")
+T = TypeVar("T")
 
 SERVER_OPTIONS: Sequence[tuple[str, int]] = (
     # grpcio binds a taken port silently when SO_REUSEPORT is on (its default): make it an error.
@@ -45,6 +48,16 @@ SERVER_OPTIONS: Sequence[tuple[str, int]] = (
     ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
     ("grpc.keepalive_permit_without_calls", 1),
 )
+
+
+def run_event_loop(main: Coroutine[Any, Any, T]) -> T:
+    """Runs `main` to completion on a new uvloop event loop, as `asyncio.run` does on the default one.
+
+    Every pagemesh server runs on uvloop: grpc.aio and aiohttp both support it, and with six services and
+    the aggregator sharing a machine, its cheaper event-loop turns measured about 5% less CPU per page.
+    """
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(main)
 
 
 class ServerStartError(PagemeshError):

@@ -1,10 +1,12 @@
-"""Pagination, fault specs and settings: the pure parts of the runtime."""
+"""Pagination, fault specs, settings and the event loop: the pure parts of the runtime."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
+import uvloop
 
 from pagemesh.runtime import (
     FaultSpec,
@@ -15,6 +17,7 @@ from pagemesh.runtime import (
     encode_page_token,
     free_port,
     paginate,
+    run_event_loop,
 )
 from pagemesh.up import parse_injections
 
@@ -97,3 +100,10 @@ def test_settings_read_the_environment_once() -> None:
 def test_free_port_never_hands_out_a_port_twice() -> None:
     ports = [free_port() for _ in range(200)]
     assert len(set(ports)) == len(ports)
+
+
+def test_servers_run_on_uvloop() -> None:
+    async def loop_type() -> type:
+        return type(asyncio.get_running_loop())
+
+    assert run_event_loop(loop_type()) is uvloop.Loop
