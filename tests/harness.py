@@ -5,12 +5,14 @@ Every process is started by `pagemesh.runtime.spawn`, so it also dies if the tes
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pagemesh.runtime import SERVICES, ChildProcess, free_port, pagemesh_command, spawn, wait_until_serving
 
@@ -38,6 +40,27 @@ def launch(
         env=_environment(env),
         cwd=workdir,
     )
+
+
+LogEntry = dict[str, Any]
+
+
+def log_entries(server: ChildProcess, event: str, timeout: float = 5.0, **fields: str) -> list[LogEntry]:
+    """The JSON log lines of `server` for `event` whose fields contain `fields` (each as a substring).
+
+    Lines are written in batches (every quarter second), so this waits up to `timeout` for a first one.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        entries = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+        found = [
+            entry
+            for entry in entries
+            if entry.get("event") == event and all(v in str(entry.get(k)) for k, v in fields.items())
+        ]
+        if found or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.05)
 
 
 def wait_serving(servers: Iterable[ChildProcess], timeout: float = START_TIMEOUT) -> None:

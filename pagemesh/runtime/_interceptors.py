@@ -29,7 +29,7 @@ from google.protobuf.descriptor import ServiceDescriptor
 from pagemesh.runtime._cache import ResponseCache
 from pagemesh.runtime._errors import PagemeshError
 from pagemesh.runtime._faults import FaultSpec
-from pagemesh.runtime._logging import log_call, log_event
+from pagemesh.runtime._logging import log_event
 
 __all__ = ["REQUEST_ID_KEY", "CallInterceptor", "current_request_id", "new_request_id"]
 
@@ -125,8 +125,14 @@ class CallInterceptor:
                     f"internal error in {method}; the server log has details under request id {request_id}",
                 )
             finally:
-                log_call(
-                    _logger, method, code.name, round((time.perf_counter() - started) * 1000, 3), request_id
+                log_event(
+                    _logger,
+                    logging.INFO,
+                    "call",
+                    method=method,
+                    code=code.name,
+                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                    request_id=request_id,
                 )
                 current_request_id.reset(token)
 

@@ -14,7 +14,7 @@ import threading
 import time
 from typing import Any, TextIO
 
-__all__ = ["configure_logging", "log_call", "log_event"]
+__all__ = ["configure_logging", "log_event"]
 
 _FIELDS = "pagemesh_fields"
 _ROOT = logging.getLogger("pagemesh")
@@ -42,16 +42,17 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-_CallFields = tuple[float, str, str, float, str]
-"""A call line not formatted yet: time, method, status code, duration in ms, request id."""
+_Entry = tuple[float, str, str, dict[str, Any]]
+"""A line not formatted yet: time, level name, event and fields."""
 
 
 class _BatchingHandler(logging.Handler):
     """Keeps lines in memory and writes them to the stream in batches.
 
-    Call lines are queued as bare tuples and turned into JSON only when the batch is written, in one
+    `log_event` queues its lines as bare tuples, turned into JSON only when the batch is written, in one
     tight loop: formatted one by one between gRPC's own work, the same formatting measured ten times
-    the CPU (the event loop thread runs it with cold caches).
+    the CPU (the event loop thread runs it with cold caches). Lines that come through `logging`
+    (warnings, errors, tracebacks, other libraries) are formatted as they come.
     """
 
     FLUSH_INTERVAL = 0.25
@@ -61,7 +62,7 @@ class _BatchingHandler(logging.Handler):
         super().__init__()
         self._stream = stream
         self._component = component
-        self._pending: list[str | _CallFields] = []
+        self._pending: list[str | _Entry] = []
         self._pending_lock = threading.Lock()
         self._closed = threading.Event()
         threading.Thread(target=self._flush_periodically, name="pagemesh-log-flush", daemon=True).start()
@@ -74,8 +75,8 @@ class _BatchingHandler(logging.Handler):
             return
         self.append(line, urgent=record.levelno >= logging.WARNING)
 
-    def append(self, line: str | _CallFields, *, urgent: bool = False) -> None:
-        """Queues one line (formatted, or a call's fields); `urgent` writes everything queued at once."""
+    def append(self, line: str | _Entry, *, urgent: bool = False) -> None:
+        """Queues one line (formatted, or its parts); `urgent` writes everything queued at once."""
         with self._pending_lock:
             self._pending.append(line)
             urgent = urgent or len(self._pending) >= self.MAX_PENDING
@@ -86,25 +87,21 @@ class _BatchingHandler(logging.Handler):
         with self._pending_lock:
             pending, self._pending = self._pending, []
         if pending:
-            self._stream.write("\n".join(map(self._call_line, pending)) + "\n")
+            self._stream.write("\n".join(map(self._line, pending)) + "\n")
             self._stream.flush()
 
-    def _call_line(self, item: str | _CallFields) -> str:
+    def _line(self, item: str | _Entry) -> str:
         if isinstance(item, str):
             return item
-        created, method, code, duration_ms, request_id = item
-        return json.dumps(
-            {
-                "time": _timestamp(created),
-                "level": "info",
-                "component": self._component,
-                "event": "call",
-                "method": method,
-                "code": code,
-                "duration_ms": duration_ms,
-                "request_id": request_id,
-            }
-        )
+        created, level, event, fields = item
+        entry: dict[str, Any] = {
+            "time": _timestamp(created),
+            "level": level,
+            "component": self._component,
+            "event": event,
+        }
+        entry.update(fields)
+        return json.dumps(entry, default=str)
 
     def close(self) -> None:
         self._closed.set()
@@ -118,46 +115,33 @@ class _BatchingHandler(logging.Handler):
 
 def configure_logging(component: str, level: str = "INFO") -> None:
     """Sends every `pagemesh` log line to stderr as JSON, tagged with the component's name."""
-    global _call_sink  # noqa: PLW0603 - logging is process-wide state by nature
+    global _sink  # noqa: PLW0603 - logging is process-wide state by nature
     handler = _BatchingHandler(sys.stderr, component)
     handler.setFormatter(_JsonFormatter(component))
     _ROOT.handlers[:] = [handler]
     _ROOT.setLevel(level)
     _ROOT.propagate = False
-    _call_sink = handler
+    _sink = handler
 
 
-_call_sink: _BatchingHandler | None = None
-"""The handler and component that `configure_logging` installed, for `log_call`'s direct path."""
-
-
-def log_call(logger: logging.Logger, method: str, code: str, duration_ms: float, request_id: str) -> None:
-    """Writes the one line per RPC.
-
-    It is on every call's path, so with the handler of `configure_logging` in place it only queues the
-    fields, and the handler writes the same JSON as the formatter later; anywhere else (e.g. under
-    pytest's log capture) it goes through logging.
-    """
-    if not logger.isEnabledFor(logging.INFO):
-        return
-    sink = _call_sink
-    if sink is None or logger.handlers or _ROOT.handlers != [sink]:
-        log_event(
-            logger,
-            logging.INFO,
-            "call",
-            method=method,
-            code=code,
-            duration_ms=duration_ms,
-            request_id=request_id,
-        )
-        return
-    sink.append((time.time(), method, code, duration_ms, request_id))
+_sink: _BatchingHandler | None = None
+"""The handler that `configure_logging` installed, for `log_event`'s direct path."""
 
 
 def log_event(
     logger: logging.Logger, level: int, event: str, *, exc_info: bool = False, **fields: Any
 ) -> None:
-    """Writes one log line with structured fields (cheaply skipped when the level is off)."""
-    if logger.isEnabledFor(level):
-        logger.log(level, event, extra={_FIELDS: fields}, exc_info=exc_info)
+    """Writes one log line with structured fields (cheaply skipped when the level is off).
+
+    Lines below WARNING are on the per-call and per-page paths, so with the handler of
+    `configure_logging` in place they are only queued, and written later as the formatter would have
+    written them: `fields` must not be changed after the call. Anywhere else (e.g. under pytest's log
+    capture), and for warnings, errors and tracebacks, they go through `logging`.
+    """
+    if not logger.isEnabledFor(level):
+        return
+    sink = _sink
+    if level < logging.WARNING and sink is not None and not logger.handlers and _ROOT.handlers == [sink]:
+        sink.append((time.time(), logging.getLevelName(level).lower(), event, fields))
+        return
+    logger.log(level, event, extra={_FIELDS: fields}, exc_info=exc_info)

@@ -19,7 +19,7 @@ from pagemesh.page.v1 import page_pb2_grpc as page_v1_grpc
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
 from tests.aggregator.procs import Aggregator
-from tests.harness import Mesh
+from tests.harness import Mesh, log_entries
 from tests.tools import tool
 
 
@@ -29,7 +29,7 @@ def channel(aggregator: Aggregator) -> Iterator[grpc.Channel]:
         yield opened
 
 
-def test_complete_v2_page(channel: grpc.Channel, mesh: Mesh) -> None:
+def test_complete_v2_page(channel: grpc.Channel, mesh: Mesh, aggregator: Aggregator) -> None:
     stub = page_v2_grpc.PageServiceStub(channel)
     page, call = stub.GetProductPage.with_call(
         page_v2.GetProductPageRequest(product_id="P00001", user_id="u-alice"),
@@ -67,6 +67,25 @@ def test_complete_v2_page(channel: grpc.Channel, mesh: Mesh) -> None:
         time.sleep(0.1)
     missing = [name for name, server in mesh.services.items() if "e2e-page-v2-0001" not in server.log()]
     assert missing == []
+    # One structured line for the page: each section's time, what was degraded or hedged.
+    (logged,) = log_entries(aggregator.server, "page", request_id="e2e-page-v2-0001")
+    assert logged["level"] == "info"
+    assert logged["component"] == "aggregator"
+    assert logged["product_id"] == "P00001"
+    assert logged["code"] == "OK"
+    sections = logged["sections_ms"]
+    assert isinstance(sections, dict)
+    assert set(sections) == {
+        "product",
+        "authors",
+        "reviews",
+        "recommendations",
+        "sponsored",
+        "recently_viewed",
+    }
+    assert all(isinstance(ms, float | int) and ms >= 0 for ms in sections.values())
+    assert logged["degraded"] == []
+    assert isinstance(logged["hedged"], list)
 
 
 def test_complete_v1_page_matches_v2(channel: grpc.Channel) -> None:
