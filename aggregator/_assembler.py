@@ -422,7 +422,7 @@ class PageAssembler:
             )
 
     def stats(self) -> dict[str, dict[str, Any]]:
-        """Per backend: calls, hedges, hedge wins, the current hedge delay and API version."""
+        """Per backend: calls, hedges, hedge wins and withheld hedges, the hedge delay and API version."""
         report: dict[str, dict[str, Any]] = {}
         for name, client in self.clients.items():
             hedger = client.hedger
@@ -431,6 +431,7 @@ class PageAssembler:
                 "calls": hedger.stats.calls,
                 "hedges": hedger.stats.hedges,
                 "hedge_wins": hedger.stats.hedge_wins,
+                "hedges_withheld": hedger.stats.hedges_withheld,
                 "hedge_delay_ms": None if delay is None else round(delay * 1000, 3),
                 "version": client.version,
                 "fallbacks": client.fallbacks,

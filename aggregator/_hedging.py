@@ -4,6 +4,10 @@ When a call has not answered after the hedge delay (by default the running p95 o
 latency), one more identical call is sent; the first success wins and the other is cancelled, which
 cancels its RPC on the wire too. A budget caps hedges at a fraction of calls, so a backend that is slow
 for everyone is not sent twice the load exactly when it can least take it.
+
+A hedge is only worth its load when it answers first. Under overload every call is late for the same
+reason (a busy CPU, a long queue), the hedge is just as late, and it only adds load: so when few of the
+recent hedges won, most hedges are withheld, and the few still sent notice when hedging pays again.
 """
 
 from __future__ import annotations
@@ -23,6 +27,12 @@ T = TypeVar("T")
 
 _BURST = 10
 """Hedges allowed beyond the budget's fraction, so a cold start can still hedge."""
+_OUTCOMES = 40
+"""How many recent hedges the win rate is judged over."""
+_MIN_WIN_RATE = 0.05
+"""Below this share of recent hedges answering first, hedges are withheld..."""
+_PROBE_EVERY = 10
+"""...except one in this many, to notice when they would win again."""
 
 
 class LatencyWindow:
@@ -62,6 +72,8 @@ class HedgeStats:
     """Extra calls sent as hedges."""
     hedge_wins: int = 0
     """Hedges that answered before the original call."""
+    hedges_withheld: int = 0
+    """Hedges not sent, although due and within budget, because recent hedges rarely won."""
 
 
 class Hedger:
@@ -82,9 +94,18 @@ class Hedger:
         self.budget = budget
         self.latency = LatencyWindow(window)
         self.stats = HedgeStats()
+        self._won: deque[bool] = deque(maxlen=_OUTCOMES)
+        """Whether each recent hedge answered first."""
 
     def _within_budget(self) -> bool:
         return self.stats.hedges < self.budget * self.stats.calls + _BURST
+
+    def _worth_sending(self) -> bool:
+        won = self._won
+        if len(won) < _OUTCOMES // 2 or sum(won) >= _MIN_WIN_RATE * len(won):
+            return True
+        self.stats.hedges_withheld += 1
+        return self.stats.hedges_withheld % _PROBE_EVERY == 0
 
     def delay(self) -> float | None:
         """How long to wait before hedging, or None when this call must not be hedged."""
@@ -123,8 +144,8 @@ class Hedger:
                 await woken
             finally:
                 timer.cancel()
-            if first.done() or not self._within_budget():
-                # Checked again now: concurrent calls may have spent the budget while this one waited.
+            # The budget is checked again now: concurrent calls may have spent it while this one waited.
+            if first.done() or not self._within_budget() or not self._worth_sending():
                 result = await first
                 self.latency.record(loop.time() - started)
                 return result, False
@@ -141,9 +162,11 @@ class Hedger:
                     error = error or failure
                     continue
                 self.latency.record(loop.time() - started)
+                self._won.append(finished is second)
                 if finished is second:
                     self.stats.hedge_wins += 1
                 return result, True
+            self._won.append(False)
             assert error is not None
             raise error
         finally:

@@ -372,7 +372,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Each page calls the six services once; hedges are the calls beyond that.
             result.extra_backend_calls = round(hedges / max(1, pages * len(SERVICES)), 4)
             result.extra = {
-                n: {k: after[n][k] for k in ("hedges", "hedge_wins", "hedge_delay_ms")} for n in after
+                n: {k: after[n][k] for k in ("hedges", "hedge_wins", "hedges_withheld", "hedge_delay_ms")}
+                for n in after
             }
             results.append(result)
             print(f"    extra backend calls {result.extra_backend_calls:.2%}", flush=True)

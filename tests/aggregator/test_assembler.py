@@ -366,3 +366,36 @@ async def test_concurrent_calls_cannot_overspend_the_hedge_budget() -> None:
         await asyncio.gather(*(hedger.run(sent(attempt), remaining=1.0) for _ in range(20)))
         assert hedger.stats.calls == 20 * batch
         assert hedger.stats.hedges <= 0.05 * hedger.stats.calls + 10
+
+
+async def test_hedges_that_never_win_are_mostly_withheld() -> None:
+    # Every call is equally late (an overloaded machine): a hedge never answers first.
+    hedger = Hedger(fixed_delay=0.001, budget=1.0)
+
+    async def attempt() -> str:
+        await asyncio.sleep(0.004)
+        return "late"
+
+    for _ in range(200):
+        await hedger.run(sent(attempt), remaining=1.0)
+    stats = hedger.stats
+    assert stats.hedge_wins == 0
+    # 20 hedges to learn that they do not pay, then one in ten of the rest as probes.
+    assert 20 <= stats.hedges <= 20 + 200 // 10 + 1
+    assert stats.hedges_withheld >= 150
+
+
+async def test_hedges_that_win_keep_being_sent() -> None:
+    hedger = Hedger(fixed_delay=0.002, budget=1.0)
+    attempts = [0]
+
+    async def attempt() -> str:
+        # Every other call is slow; its hedge answers first.
+        attempts[0] += 1
+        await asyncio.sleep(0.05 if attempts[0] % 2 else 0.0)
+        return "answer"
+
+    for _ in range(100):
+        await hedger.run(sent(attempt), remaining=1.0)
+    assert hedger.stats.hedges_withheld == 0
+    assert hedger.stats.hedge_wins >= 30
