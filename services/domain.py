@@ -46,11 +46,15 @@ def money_v2(money: Money) -> product_pb2.Money:
     return product_pb2.Money(currency_code=money.currency_code, units=money.units, nanos=money.nanos)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def timestamp_of(moment: datetime) -> Timestamp:
     """A protobuf Timestamp of an aware datetime."""
-    stamp = Timestamp()
-    stamp.FromDatetime(moment.astimezone(UTC))
-    return stamp
+    # Exact integer arithmetic on the timedelta: a fifth of the CPU of Timestamp.FromDatetime, which
+    # goes through calendar.timegm, and it is on every history call's path (six times per page).
+    since = moment - _EPOCH
+    return Timestamp(seconds=since.days * 86_400 + since.seconds, nanos=since.microseconds * 1000)
 
 
 def timestamp_of_date(day: date) -> Timestamp:
