@@ -27,8 +27,12 @@ class AggregatorConfig:
     """A fixed hedge delay in seconds; None means the running p95 of each backend's latency."""
     hedge_min_delay: float = 0.003
     """The hedge delay never goes below this, so an idle, fast backend is not hedged on noise."""
-    hedge_budget: float = 0.05
-    """At most this fraction of a backend's calls may be hedged (plus a small burst)."""
+    hedge_budget: float = 0.10
+    """At most this fraction of a backend's calls may be hedged (plus a small burst).
+
+    Twice the share a p95 trigger hedges on average, so a burst of slow calls does not run it out just when
+    hedges are winning; hedges that do not win are withheld anyway (see `aggregator._hedging`).
+    """
     latency_window: int = 512
     """How many recent latencies per backend the running p95 is computed over."""
     version_memory: float = 30.0

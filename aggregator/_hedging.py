@@ -85,7 +85,7 @@ class Hedger:
         enabled: bool = True,
         fixed_delay: float | None = None,
         min_delay: float = 0.003,
-        budget: float = 0.05,
+        budget: float = 0.10,
         window: int = 512,
     ) -> None:
         self.enabled = enabled
