@@ -20,6 +20,7 @@ import asyncio
 import json
 import os
 import platform
+import resource
 import statistics
 import sys
 import tempfile
@@ -163,6 +164,8 @@ class Result:
     errors: int = 0
     extra_backend_calls: float | None = None
     """Hedges sent / backend calls of the pages, when measured."""
+    cpu_us_per_page: dict[str, float] = field(default_factory=dict)
+    """Microseconds of CPU per page while measuring, per process ("total" for all of them)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -181,7 +184,33 @@ def _slowest_section_ms(trailers: Any) -> float | None:
     return None
 
 
-async def load(address: str, concurrency: int, seconds: float, warmup: float, result: Result) -> None:
+LOAD_GENERATOR = "load generator"
+
+
+def cpu_seconds(processes: Sequence[ChildProcess]) -> dict[str, float]:
+    """CPU seconds (user + system, all threads) used so far by each running process and by this one."""
+    used: dict[str, float] = {}
+    for process in processes:
+        try:
+            with open(f"/proc/{process.process.pid}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        used[process.name] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    used[LOAD_GENERATOR] = own.ru_utime + own.ru_stime
+    return used
+
+
+async def load(
+    address: str,
+    concurrency: int,
+    seconds: float,
+    warmup: float,
+    result: Result,
+    *,
+    processes: Sequence[ChildProcess] = (),
+) -> None:
     latencies: list[float] = []
     overheads: list[float] = []
     async with grpc.aio.insecure_channel(address) as channel:
@@ -189,6 +218,10 @@ async def load(address: str, concurrency: int, seconds: float, warmup: float, re
         loop = asyncio.get_running_loop()
         measure_from = loop.time() + warmup
         until = measure_from + seconds
+        # CPU is read when measuring starts and ends, so it covers the same pages as the latencies.
+        cpu: list[dict[str, float]] = []
+        loop.call_at(measure_from, lambda: cpu.append(cpu_seconds(processes)))
+        loop.call_at(until, lambda: cpu.append(cpu_seconds(processes)))
 
         async def worker(k: int) -> None:
             i = k
@@ -222,6 +255,14 @@ async def load(address: str, concurrency: int, seconds: float, warmup: float, re
     result.p999_ms = round(_percentile(latencies, 0.999), 2)
     # The bare reference sends no timing trailer, so it has no overhead figure.
     result.overhead_p50_ms = round(statistics.median(overheads), 2) if overheads else None
+    if len(cpu) == 2 and latencies:
+        before, after = cpu
+        per_page = {
+            name: round((after[name] - before[name]) / len(latencies) * 1e6)
+            for name in after
+            if name in before and after[name] > before[name]
+        }
+        result.cpu_us_per_page = {**per_page, "total": sum(per_page.values())}
 
 
 def statz(http_port: int) -> dict[str, Any]:
@@ -230,12 +271,18 @@ def statz(http_port: int) -> dict[str, Any]:
     return data
 
 
-def run(address: str, concurrency: int, seconds: float, result: Result) -> Result:
-    run_event_loop(load(address, concurrency, seconds, min(1.0, seconds / 4), result))
+def run(running: Fleet, target: ChildProcess, concurrency: int, seconds: float, result: Result) -> Result:
+    run_event_loop(
+        load(target.address, concurrency, seconds, min(1.0, seconds / 4), result, processes=running.processes)
+    )
+    cpu = result.cpu_us_per_page
+    services = sum(us for name, us in cpu.items() if name.split("-")[0] in SERVICES)
     print(
         f"  {result.scenario:<10} {result.handler:<22} c={concurrency:<3} {result.pages_per_s:>8.1f} pages/s "
         f"p50 {result.p50_ms:>7.2f} ms  p99 {result.p99_ms:>8.2f} ms  "
-        f"overhead {_ms(result.overhead_p50_ms):>6} ms",
+        f"overhead {_ms(result.overhead_p50_ms):>6} ms  "
+        f"CPU/page {cpu.get('total', 0)} us (services {services}, page server {cpu.get(target.name, 0)}, "
+        f"load generator {cpu.get(LOAD_GENERATOR, 0)})",
         flush=True,
     )
     return result
@@ -346,7 +393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for handler, process in handlers:
                     results.append(
                         run(
-                            process.address,
+                            running,
+                            process,
                             concurrency,
                             options.seconds,
                             Result(f"{latency} ms", handler, latency, concurrency),
@@ -361,7 +409,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             process = running.aggregator(handler.split()[0], backends, args)
             before = statz(running.http_ports[process.name])
             result = run(
-                process.address,
+                running,
+                process,
                 options.tail_concurrency,
                 options.tail_seconds,
                 Result("20 ms, 1% 1 s", handler, 20, options.tail_concurrency),
@@ -397,15 +446,15 @@ def _ms(value: float | None) -> str:
 def table(results: list[Result]) -> str:
     lines = [
         "| backends | handler | concurrency | pages/s | p50 ms | p99 ms | p99.9 ms | overhead p50 ms "
-        "| > 100 ms | degraded | extra calls |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| > 100 ms | degraded | extra calls | CPU us/page |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         extra = "" if r.extra_backend_calls is None else f"{r.extra_backend_calls:.2%}"
         lines.append(
             f"| {r.scenario} | {r.handler} | {r.concurrency} | {r.pages_per_s:.1f} | {r.p50_ms:.2f} | "
             f"{r.p99_ms:.2f} | {r.p999_ms:.2f} | {_ms(r.overhead_p50_ms)} | {r.slow_pages} | "
-            f"{r.degraded_pages} | {extra} |"
+            f"{r.degraded_pages} | {extra} | {r.cpu_us_per_page.get('total', '-')} |"
         )
     return "\n".join(lines)
 
