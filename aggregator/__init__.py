@@ -2,8 +2,9 @@
 
 `pagemesh serve aggregator` runs it (see `aggregator.cli`). Inside, `PageAssembler` fans a page out to
 the backends concurrently under one deadline, through `BackendClient`s that negotiate the API version
-and hedge slow calls, over `Downstream`s: `GrpcDownstream` (one long-lived channel per backend) or
-`FunctionDownstream` (an in-memory double for tests).
+and hedge slow calls, over `Downstream`s, which hand back each call in flight as a `Pending`:
+`GrpcDownstream` (one long-lived channel per backend) or `FunctionDownstream` (an in-memory double for
+tests).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from aggregator._adapters import page_v1_from_v2
 from aggregator._assembler import SECTIONS, PageAssembler, PageError, PageResult, SectionSpec
 from aggregator._client import BackendClient
 from aggregator._config import AggregatorConfig, ChannelConfig
-from aggregator._downstream import BackendError, Downstream, FunctionDownstream, GrpcDownstream
+from aggregator._downstream import BackendError, Downstream, FunctionDownstream, GrpcDownstream, Pending
 from aggregator._hedging import Hedger, HedgeStats, LatencyWindow
 from aggregator._http import make_app, render_page
 from aggregator._service import TIMING_KEY, PageServiceV1, PageServiceV2, page_bindings, page_budget
@@ -35,6 +36,7 @@ __all__ = [
     "PageResult",
     "PageServiceV1",
     "PageServiceV2",
+    "Pending",
     "SectionSpec",
     "make_app",
     "page_bindings",

@@ -52,6 +52,7 @@ def test_public_names_are_pinned() -> None:
             "PageResult",
             "PageServiceV1",
             "PageServiceV2",
+            "Pending",
             "SectionSpec",
             "make_app",
             "page_bindings",
