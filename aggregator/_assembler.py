@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -243,8 +244,7 @@ class PageAssembler:
         """
         if not product_id.strip():
             raise InvalidArgumentError('product_id is required, e.g. product_id: "P00001"')
-        loop = asyncio.get_running_loop()
-        started = loop.time()
+        started = time.monotonic()
         budget = self.config.deadline if budget is None else budget
         deadline = started + budget
         request = _Request(product_id, user_id, self.config)
@@ -265,7 +265,7 @@ class PageAssembler:
             code = error.code.name
             raise
         finally:
-            result.duration_ms = round((loop.time() - started) * 1000, 3)
+            result.duration_ms = round((time.monotonic() - started) * 1000, 3)
             log_event(
                 _logger,
                 logging.INFO,
@@ -291,7 +291,6 @@ class PageAssembler:
         metadata: Metadata,
         budget: float,
     ) -> list[_Outcome]:
-        loop = asyncio.get_running_loop()
         product = asyncio.ensure_future(self._fetch(PRODUCT, request, deadline, metadata))
         others = {
             spec: asyncio.ensure_future(self._fetch(spec, request, deadline, metadata)) for spec in specs
@@ -299,10 +298,10 @@ class PageAssembler:
         try:
             # The calls time out on their own (their gRPC timeout is the deadline); the wait's timeout
             # is the backstop that keeps the page on time even if one did not.
-            await asyncio.wait((product,), timeout=max(deadline - loop.time(), 0))
+            await asyncio.wait((product,), timeout=max(deadline - time.monotonic(), 0))
             first = self._late(PRODUCT, budget) if not product.done() else product.result()
             self._require_product(first, budget)
-            await asyncio.wait(others.values(), timeout=max(deadline - loop.time(), 0))
+            await asyncio.wait(others.values(), timeout=max(deadline - time.monotonic(), 0))
             return [
                 first,
                 *(
@@ -326,8 +325,7 @@ class PageAssembler:
     async def _fetch(
         self, spec: SectionSpec, request: _Request, deadline: float, metadata: Metadata
     ) -> _Outcome:
-        loop = asyncio.get_running_loop()
-        started = loop.time()
+        started = time.monotonic()
         client = self.clients[spec.backend]
         outcome = _Outcome(spec)
         try:
@@ -346,7 +344,7 @@ class PageAssembler:
             else:
                 outcome.error = error
             outcome.version = client.version
-        outcome.elapsed_ms = round((loop.time() - started) * 1000, 3)
+        outcome.elapsed_ms = round((time.monotonic() - started) * 1000, 3)
         return outcome
 
     def _require_product(self, outcome: _Outcome, budget: float) -> None:

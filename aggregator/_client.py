@@ -7,7 +7,6 @@ for `version_memory` seconds before v2 is tried again, so an upgrade is noticed 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -66,8 +65,8 @@ class BackendClient:
     ) -> tuple[str, Any, bool]:
         """(version answered, response, hedged) of a read, or `BackendError`.
 
-        `deadline` is in event-loop time; each attempt gets what remains of it as its gRPC timeout, which
-        grpcio sends to the backend as `grpc-timeout` (deadline propagation).
+        `deadline` is in `time.monotonic()` seconds; each attempt gets what remains of it as its gRPC
+        timeout, which grpcio sends to the backend as `grpc-timeout` (deadline propagation).
         """
         if self.version == "v2":
             try:
@@ -98,9 +97,8 @@ class BackendClient:
     async def _call(
         self, version: str, read: Read, deadline: float, metadata: Metadata, hedge: bool
     ) -> tuple[Any, bool]:
-        loop = asyncio.get_running_loop()
         method, request = read
-        remaining = deadline - loop.time()
+        remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise BackendError(
                 self.name, grpc.StatusCode.DEADLINE_EXCEEDED, "no time left before the deadline"
@@ -108,7 +106,11 @@ class BackendClient:
 
         def start() -> Pending[Message]:
             return self.downstream.start(
-                version, method, request, time_limit=max(deadline - loop.time(), 0.001), metadata=metadata
+                version,
+                method,
+                request,
+                time_limit=max(deadline - time.monotonic(), 0.001),
+                metadata=metadata,
             )
 
         if not hedge:

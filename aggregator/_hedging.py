@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -122,10 +123,11 @@ class Hedger:
         loop = asyncio.get_running_loop()
         self.stats.calls += 1
         delay = self.delay()
-        started = loop.time()
+        # Latencies by time.monotonic(): uvloop's loop.time() counts whole milliseconds.
+        started = time.monotonic()
         if delay is None or delay >= remaining:
             result = await start()
-            self.latency.record(loop.time() - started)
+            self.latency.record(time.monotonic() - started)
             return result, False
         first = start()
         pending = [first]
@@ -147,7 +149,7 @@ class Hedger:
             # The budget is checked again now: concurrent calls may have spent it while this one waited.
             if first.done() or not self._within_budget() or not self._worth_sending():
                 result = await first
-                self.latency.record(loop.time() - started)
+                self.latency.record(time.monotonic() - started)
                 return result, False
             self.stats.hedges += 1
             second = start()
@@ -161,7 +163,7 @@ class Hedger:
                 except Exception as failure:  # the other call may still answer
                     error = error or failure
                     continue
-                self.latency.record(loop.time() - started)
+                self.latency.record(time.monotonic() - started)
                 self._won.append(finished is second)
                 if finished is second:
                     self.stats.hedge_wins += 1

@@ -10,6 +10,7 @@ in the background, so it never delays or fails the page.
 from __future__ import annotations
 
 import json
+import time
 from html import escape
 from typing import Any
 
@@ -237,7 +238,7 @@ async def _catalogue(request: web.Request) -> web.Response:
     assembler = request.app[ASSEMBLER_KEY]
     client = assembler.clients["product"]
     token = request.query.get("page", "")
-    loop_deadline = request.loop.time() + assembler.config.deadline
+    deadline = time.monotonic() + assembler.config.deadline
     try:
         version, response, _ = await client.read(
             (
@@ -248,7 +249,7 @@ async def _catalogue(request: web.Request) -> web.Response:
                 "ListProducts",
                 product_v1.ListProductsRequest(page_size=_CATALOGUE_PAGE_SIZE, page_token=token),
             ),
-            deadline=loop_deadline,
+            deadline=deadline,
             metadata=((("x-request-id", _request_id(request)),)),
             hedge=False,
         )

@@ -218,8 +218,7 @@ async def test_a_v1_only_backend_is_adapted_and_remembered() -> None:
     now = [0.0]
     downstream = FunctionDownstream("authors", doubles.v1_only("authors", doubles.authors))
     client = BackendClient(downstream, AggregatorConfig(version_memory=30.0), clock=lambda: now[0])
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + 1.0
+    deadline = time.monotonic() + 1.0
     assembler_specs = {spec.name: spec for spec in aggregator.SECTIONS}
     spec = assembler_specs["authors"]
 

@@ -88,6 +88,21 @@ def test_complete_v2_page(channel: grpc.Channel, mesh: Mesh, aggregator: Aggrega
     assert isinstance(logged["hedged"], list)
 
 
+def test_section_timings_are_finer_than_a_millisecond(channel: grpc.Channel) -> None:
+    # They feed the timing trailer, the page log line and the hedge delay (a p95 of a few ms): the
+    # clock behind them must not count whole milliseconds, as uvloop's loop.time() does.
+    stub = page_v2_grpc.PageServiceStub(channel)
+    durations: list[float] = []
+    for number in range(1, 6):
+        _, call = stub.GetProductPage.with_call(
+            page_v2.GetProductPageRequest(product_id=f"P{number:05d}", user_id="u-alice"), timeout=5
+        )
+        timing = str(dict(call.trailing_metadata() or ())["x-pagemesh-timing"])
+        durations += [float(part.split("dur=")[1]) for part in timing.split(", ")]
+    assert len(durations) == 5 * 7
+    assert any(duration != round(duration) for duration in durations), durations
+
+
 def test_complete_v1_page_matches_v2(channel: grpc.Channel) -> None:
     v1 = page_v1_grpc.PageServiceStub(channel).GetProductPage(
         page_v1.GetProductPageRequest(product_id="P00002", user_id="u-alice"), timeout=5
