@@ -19,7 +19,7 @@ from pagemesh.product.v1 import product_pb2_grpc as v1_grpc
 from pagemesh.product.v2 import product_pb2 as v2
 from pagemesh.product.v2 import product_pb2_grpc as v2_grpc
 from pagemesh.runtime import SERVICES, health_status
-from tests.harness import ChildProcess, Mesh, free_port, launch, start_service
+from tests.harness import Mesh, free_port, launch, log_entries, start_service
 from tests.tools import tool
 
 # One method per service, called through reflection only (no .proto files given to grpcurl).
@@ -146,16 +146,6 @@ def test_injected_errors_and_latency(tmp_path: Path) -> None:
     slow.stop()
 
 
-def _logged_calls(server: ChildProcess, request_id: str) -> list[dict[str, object]]:
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        lines = [json.loads(line) for line in server.log().splitlines() if request_id in line]
-        if lines:
-            return lines
-        time.sleep(0.05)
-    return []
-
-
 def test_request_ids_are_logged_and_a_generated_one_comes_back(mesh: Mesh) -> None:
     product = mesh.services["product"]
     with grpc.insecure_channel(mesh.address("product")) as channel:
@@ -169,7 +159,7 @@ def test_request_ids_are_logged_and_a_generated_one_comes_back(mesh: Mesh) -> No
     generated = str(dict(anonymous.trailing_metadata() or ())["x-request-id"])
     assert len(generated) == 16
     for request_id in ("test-req-4711", generated):
-        lines = _logged_calls(product, request_id)
+        lines = log_entries(product, "call", request_id=request_id)
         assert lines, f"no log line for {request_id}"
         assert lines[0]["method"] == "/pagemesh.product.v2.ProductService/GetProduct"
         assert lines[0]["code"] == "OK"

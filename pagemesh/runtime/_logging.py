@@ -24,22 +24,29 @@ def _timestamp(created: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created)) + f".{int(created % 1 * 1000):03d}Z"
 
 
+def _json_line(created: float, level: str, component: str, event: str, fields: dict[str, Any]) -> str:
+    entry: dict[str, Any] = {
+        "time": _timestamp(created),
+        "level": level,
+        "component": component,
+        "event": event,
+    }
+    entry.update(fields)
+    return json.dumps(entry, default=str)
+
+
 class _JsonFormatter(logging.Formatter):
     def __init__(self, component: str) -> None:
         super().__init__()
         self._component = component
 
     def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "time": _timestamp(record.created),
-            "level": record.levelname.lower(),
-            "component": self._component,
-            "event": record.getMessage(),
-        }
-        entry.update(getattr(record, _FIELDS, {}))
+        fields: dict[str, Any] = getattr(record, _FIELDS, {})
         if record.exc_info:
-            entry["traceback"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+            fields = {**fields, "traceback": self.formatException(record.exc_info)}
+        return _json_line(
+            record.created, record.levelname.lower(), self._component, record.getMessage(), fields
+        )
 
 
 _Entry = tuple[float, str, str, dict[str, Any]]
@@ -94,14 +101,7 @@ class _BatchingHandler(logging.Handler):
         if isinstance(item, str):
             return item
         created, level, event, fields = item
-        entry: dict[str, Any] = {
-            "time": _timestamp(created),
-            "level": level,
-            "component": self._component,
-            "event": event,
-        }
-        entry.update(fields)
-        return json.dumps(entry, default=str)
+        return _json_line(created, level, self._component, event, fields)
 
     def close(self) -> None:
         self._closed.set()
