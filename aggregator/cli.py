@@ -22,9 +22,8 @@ from pagemesh.runtime import (
     ServerStartError,
     Settings,
     configure_logging,
-    die_with_parent,
     log_event,
-    parent_pid,
+    override_address,
     parse_address,
     run_event_loop,
     wait_for_stop_signal,
@@ -64,14 +63,9 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
-def _join(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
 async def _serve(
     address: str,
-    http_host: str,
-    http_port: int,
+    http_address: str,
     *,
     config: AggregatorConfig,
     settings: Settings,
@@ -90,10 +84,10 @@ async def _serve(
         # HTTP binds first, so a taken port fails before gRPC health ever says SERVING.
         await runner.setup()
         try:
-            await web.TCPSite(runner, http_host, http_port).start()
+            await web.TCPSite(runner, *parse_address(http_address)).start()
         except OSError as error:
             raise ServerStartError(
-                f"aggregator: cannot listen for HTTP on {_join(http_host, http_port)}: {error.strerror}"
+                f"aggregator: cannot listen for HTTP on {http_address}: {error.strerror}"
             ) from None
         await server.start()
         serving = True
@@ -102,7 +96,7 @@ async def _serve(
             logging.INFO,
             "aggregator ready",
             grpc=address,
-            http=_join(http_host, http_port),
+            http=http_address,
             deadline_ms=config.deadline * 1000,
             hedging=config.hedging,
             backends={name: settings.addresses[name] for name in SERVICES},
@@ -123,18 +117,10 @@ def main(argv: list[str]) -> int:
         parser.error(f"--deadline-ms must be more than 0, got {options.deadline_ms:g}")
     if options.hedge_delay_ms is not None and options.hedge_delay_ms < 0:
         parser.error(f"--hedge-delay-ms must not be negative, got {options.hedge_delay_ms:g}")
-    parent = parent_pid()
-    if parent is not None:
-        die_with_parent(parent)
     try:
         settings = Settings.from_environment()
-        host, port = parse_address(settings.addresses[AGGREGATOR])
-        address = _join(options.host or host, port if options.port is None else options.port)
-        http_host, http_port = parse_address(settings.http_address)
-        http_host = options.http_host or http_host
-        http_port = http_port if options.http_port is None else options.http_port
-        parse_address(address)
-        parse_address(_join(http_host, http_port))
+        address = override_address(settings.addresses[AGGREGATOR], options.host, options.port)
+        http_address = override_address(settings.http_address, options.http_host, options.http_port)
         config = replace(
             AggregatorConfig(),
             deadline=options.deadline_ms / 1000,
@@ -146,8 +132,7 @@ def main(argv: list[str]) -> int:
         run_event_loop(
             _serve(
                 address,
-                http_host,
-                http_port,
+                http_address,
                 config=config,
                 settings=settings,
                 grace=settings.grace_seconds if options.grace is None else options.grace,

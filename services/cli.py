@@ -15,7 +15,7 @@ from pagemesh.runtime import (
     PagemeshError,
     Settings,
     configure_logging,
-    parse_address,
+    override_address,
     run_event_loop,
     wait_for_stop_signal,
 )
@@ -88,11 +88,7 @@ def main(argv: list[str]) -> int:
         parser.error(f"--api {options.api!r} must be v1, v2 or v1,v2")
     try:
         settings = Settings.from_environment()
-        host, port = parse_address(settings.addresses[options.service])
-        host = options.host or host
-        port = port if options.port is None else options.port
-        address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        parse_address(address)
+        address = override_address(settings.addresses[options.service], options.host, options.port)
         faults = FaultSpec.parse(options.inject)
         configure_logging(options.service, settings.log_level)
         instance = open_service(options.service, options.db or settings.db_path(options.service))

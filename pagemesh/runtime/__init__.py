@@ -9,6 +9,7 @@ from pagemesh.runtime._config import (
     DEFAULT_HTTP_ADDRESS,
     SERVICES,
     Settings,
+    override_address,
     parent_pid,
     parse_address,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "log_event",
     "new_request_id",
     "open_store",
+    "override_address",
     "pagemesh_command",
     "paginate",
     "parent_pid",

@@ -57,6 +57,17 @@ def parse_address(address: str) -> tuple[str, int]:
     return host.strip("[]"), int(port_text)
 
 
+def override_address(address: str, host: str | None = None, port: int | None = None) -> str:
+    """`address` with its host and/or port replaced (as flags do), checked like `parse_address`."""
+    old_host, old_port = parse_address(address)
+    host = host or old_host
+    port = old_port if port is None else port
+    # An IPv6 host needs brackets, or its colons would read as the port's.
+    joined = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    parse_address(joined)
+    return joined
+
+
 def parent_pid(environ: Mapping[str, str] | None = None) -> int | None:
     """The PID in `PAGEMESH_PARENT_PID`: the parent this process must not outlive."""
     value = (os.environ if environ is None else environ).get("PAGEMESH_PARENT_PID", "")

@@ -16,6 +16,7 @@ from pagemesh.runtime import (
     decode_page_token,
     encode_page_token,
     free_port,
+    override_address,
     paginate,
     run_event_loop,
 )
@@ -107,3 +108,13 @@ def test_servers_run_on_uvloop() -> None:
         return type(asyncio.get_running_loop())
 
     assert run_event_loop(loop_type()) is uvloop.Loop
+
+
+def test_override_address_replaces_host_or_port_and_checks_the_result() -> None:
+    assert override_address("127.0.0.1:50051") == "127.0.0.1:50051"
+    assert override_address("127.0.0.1:50051", port=6000) == "127.0.0.1:6000"
+    assert override_address("127.0.0.1:50051", host="0.0.0.0") == "0.0.0.0:50051"
+    assert override_address("[::1]:50051", port=0) == "[::1]:0"
+    assert override_address("127.0.0.1:50051", host="::1") == "[::1]:50051"
+    with pytest.raises(InvalidArgumentError, match="65535"):
+        override_address("127.0.0.1:50051", port=70000)
