@@ -69,7 +69,7 @@ def build_parser() -> ArgumentParser:
 
 def _stop_all(children: list[ChildProcess], grace: float) -> None:
     for child in children:
-        if child.process.poll() is None:
+        if child.running():
             child.process.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + grace + 5
     for child in children:
@@ -80,8 +80,8 @@ def _stop_all(children: list[ChildProcess], grace: float) -> None:
             child.process.wait()
 
 
-def _last_line(path: Path) -> str:
-    lines = [line for line in path.read_text(errors="replace").splitlines() if line.strip()]
+def _last_line(child: ChildProcess) -> str:
+    lines = [line for line in child.log().splitlines() if line.strip()]
     return lines[-1] if lines else "(no output)"
 
 
@@ -133,8 +133,8 @@ def main(argv: list[str]) -> int:
                 return 0
             if not wait_until_serving(child.address, deadline, child.running):
                 reason = (
-                    f"exited with code {child.process.returncode}: {_last_line(child.log_path)}"
-                    if child.process.poll() is not None
+                    f"exited with code {child.process.returncode}: {_last_line(child)}"
+                    if not child.running()
                     else f"was not SERVING within {options.timeout:g} s (log: {child.log_path})"
                 )
                 print(f"pagemesh up: {child.name} on {child.address} {reason}", file=sys.stderr)
@@ -148,10 +148,10 @@ def main(argv: list[str]) -> int:
         print(f"all {len(children)} parts SERVING; logs in {log_dir}/; Ctrl-C stops the mesh", flush=True)
         while not stop_requested:
             for child in children:
-                if child.process.poll() is not None:
+                if not child.running():
                     print(
                         f"pagemesh up: {child.name} exited with code {child.process.returncode}: "
-                        f"{_last_line(child.log_path)}; stopping the mesh",
+                        f"{_last_line(child)}; stopping the mesh",
                         file=sys.stderr,
                     )
                     return 1

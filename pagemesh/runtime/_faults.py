@@ -45,7 +45,14 @@ class FaultSpec:
         return bool(self.latency_ms or self.error_rate or (self.slow_ms and self.slow_rate))
 
     def merged(self, text: str) -> FaultSpec:
-        """This spec with one more `key=value` item applied."""
+        """This spec with more `key=value` items applied (one, or several comma-separated)."""
+        spec = self
+        for part in text.split(","):
+            if part.strip():
+                spec = spec._with_item(part.strip())
+        return spec
+
+    def _with_item(self, text: str) -> FaultSpec:
         key, sep, value = text.partition("=")
         if not sep:
             raise InvalidArgumentError(
@@ -67,9 +74,7 @@ class FaultSpec:
         """A spec from `key=value` items (comma-separated or one per item)."""
         spec = cls()
         for item in items:
-            for part in item.split(","):
-                if part.strip():
-                    spec = spec.merged(part.strip())
+            spec = spec.merged(item)
         return spec
 
     def as_arguments(self) -> list[str]:

@@ -118,3 +118,9 @@ def test_override_address_replaces_host_or_port_and_checks_the_result() -> None:
     assert override_address("127.0.0.1:50051", host="::1") == "[::1]:50051"
     with pytest.raises(InvalidArgumentError, match="65535"):
         override_address("127.0.0.1:50051", port=70000)
+
+
+def test_up_takes_several_faults_per_service_as_serve_does() -> None:
+    both = parse_injections(["reviews:latency=5,error_rate=0.1"])
+    assert both["reviews"] == FaultSpec.parse(["latency=5,error_rate=0.1"])
+    assert both["reviews"].as_arguments() == ["latency=5", "error_rate=0.1"]
