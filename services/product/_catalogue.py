@@ -17,9 +17,9 @@ class ProductCatalogue:
     def __init__(self, repository: ProductRepository) -> None:
         self._repository = repository
 
-    async def get(self, product_id: str, field: str = "id") -> Product:
+    async def get(self, product_id: str) -> Product:
         """The product, or NOT_FOUND naming the ID."""
-        validate_id(product_id, field)
+        validate_id(product_id, "id")
         product = await self._repository.get(product_id)
         if product is None:
             raise NotFoundError(f"product {product_id!r} does not exist")
