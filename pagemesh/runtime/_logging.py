@@ -141,7 +141,14 @@ def log_event(
     if not logger.isEnabledFor(level):
         return
     sink = _sink
-    if level < logging.WARNING and sink is not None and not logger.handlers and _ROOT.handlers == [sink]:
+    handlers = _ROOT.handlers
+    if (
+        level < logging.WARNING
+        and sink is not None
+        and len(handlers) == 1
+        and handlers[0] is sink
+        and not logger.handlers
+    ):
         sink.append((time.time(), logging.getLevelName(level).lower(), event, fields))
         return
     logger.log(level, event, extra={_FIELDS: fields}, exc_info=exc_info)
