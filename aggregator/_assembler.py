@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,7 @@ from google.protobuf.message import Message
 from aggregator import _adapters as adapt
 from aggregator._client import BackendClient, Read
 from aggregator._config import AggregatorConfig
-from aggregator._downstream import BackendError, Downstream, Metadata
+from aggregator._downstream import BackendError, Downstream, Metadata, request_metadata
 from pagemesh.authors.v1 import authors_pb2 as authors_v1
 from pagemesh.authors.v2 import authors_pb2 as authors_v2
 from pagemesh.history.v1 import history_pb2 as history_v1
@@ -33,7 +33,7 @@ from pagemesh.recommendations.v1 import recommendations_pb2 as recommendations_v
 from pagemesh.recommendations.v2 import recommendations_pb2 as recommendations_v2
 from pagemesh.reviews.v1 import reviews_pb2 as reviews_v1
 from pagemesh.reviews.v2 import reviews_pb2 as reviews_v2
-from pagemesh.runtime import REQUEST_ID_KEY, InvalidArgumentError, PagemeshError, log_event
+from pagemesh.runtime import InvalidArgumentError, PagemeshError, log_event
 from pagemesh.sponsored.v1 import sponsored_pb2 as sponsored_v1
 from pagemesh.sponsored.v2 import sponsored_pb2 as sponsored_v2
 
@@ -75,6 +75,8 @@ class SectionSpec:
     """Puts the adapted answer into the page."""
     empty_on_not_found: bool = False
     """NOT_FOUND means an empty section (history: the user has viewed nothing yet), not a failure."""
+    needs_user: bool = False
+    """Only fetched for a signed-in visitor (an anonymous one has no history)."""
 
 
 def _set_product(page: page_v2.GetProductPageResponse, value: page_v2.ProductDetails) -> None:
@@ -187,9 +189,13 @@ SECTIONS: tuple[SectionSpec, ...] = (
         from_v1=adapt.recently_viewed_from_v1,
         apply=lambda page, value: page.recently_viewed.extend(value),
         empty_on_not_found=True,
+        needs_user=True,
     ),
 )
 """The optional sections, in the order the page shows them."""
+
+_SECTION_NAMES = {spec.section: spec.name for spec in SECTIONS}
+_ANONYMOUS_SECTIONS = tuple(spec for spec in SECTIONS if not spec.needs_user)
 
 
 @dataclass
@@ -220,8 +226,7 @@ class PageResult:
     @property
     def degraded(self) -> list[str]:
         """The names of the missing optional sections."""
-        names = {spec.section: spec.name for spec in SECTIONS}
-        return [names[d.section] for d in self.page.degraded_sections]
+        return [_SECTION_NAMES[d.section] for d in self.page.degraded_sections]
 
 
 class PageAssembler:
@@ -248,8 +253,8 @@ class PageAssembler:
         budget = self.config.deadline if budget is None else budget
         deadline = started + budget
         request = _Request(product_id, user_id, self.config)
-        metadata: Metadata = ((REQUEST_ID_KEY, request_id),) if request_id else ()
-        specs = [s for s in SECTIONS if user_id or s.backend != "history"]
+        metadata = request_metadata(request_id)
+        specs = SECTIONS if user_id else _ANONYMOUS_SECTIONS
         code = "OK"
         result = PageResult(page_v2.GetProductPageResponse())
         try:
@@ -285,7 +290,7 @@ class PageAssembler:
 
     async def _fetch_concurrently(
         self,
-        specs: list[SectionSpec],
+        specs: Sequence[SectionSpec],
         request: _Request,
         deadline: float,
         metadata: Metadata,
@@ -404,7 +409,7 @@ class PageAssembler:
             if client.version == "v2"
             else history_v1.RecordViewRequest(user_id=user_id, product_id=product_id, title=title)
         )
-        metadata: Metadata = ((REQUEST_ID_KEY, request_id),) if request_id else ()
+        metadata = request_metadata(request_id)
         try:
             await client.write("RecordView", request, time_limit=self.config.deadline, metadata=metadata)
         except BackendError as error:

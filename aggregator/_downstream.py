@@ -40,6 +40,7 @@ from pagemesh.reviews.v1 import reviews_pb2 as reviews_v1
 from pagemesh.reviews.v1 import reviews_pb2_grpc as reviews_v1_grpc
 from pagemesh.reviews.v2 import reviews_pb2 as reviews_v2
 from pagemesh.reviews.v2 import reviews_pb2_grpc as reviews_v2_grpc
+from pagemesh.runtime import REQUEST_ID_KEY
 from pagemesh.sponsored.v1 import sponsored_pb2 as sponsored_v1
 from pagemesh.sponsored.v1 import sponsored_pb2_grpc as sponsored_v1_grpc
 from pagemesh.sponsored.v2 import sponsored_pb2 as sponsored_v2
@@ -53,9 +54,16 @@ __all__ = [
     "GrpcDownstream",
     "Metadata",
     "Pending",
+    "request_metadata",
 ]
 
 Metadata = Sequence[tuple[str, str]]
+
+
+def request_metadata(request_id: str) -> Metadata:
+    """The metadata that carries a request id to a backend (none for an empty id)."""
+    return ((REQUEST_ID_KEY, request_id),) if request_id else ()
+
 
 # Per backend and API version: the proto file (for the service's full name) and the generated stub class.
 _CONTRACTS: Mapping[str, Mapping[str, tuple[FileDescriptor, Callable[[grpc.aio.Channel], Any]]]] = {
@@ -164,7 +172,13 @@ class GrpcDownstream:
         self.address = address
         config = config or ChannelConfig()
         self._channel = grpc.aio.insecure_channel(address, options=config.options(_read_methods(name)))
-        self._stubs = {version: stub(self._channel) for version, (_, stub) in _CONTRACTS[name].items()}
+        # Each method's callable, looked up once: a page makes six calls, each would look it up again.
+        self._methods: dict[tuple[str, str], Any] = {}
+        for version, (file, make_stub) in _CONTRACTS[name].items():
+            stub = make_stub(self._channel)
+            (service,) = file.services_by_name.values()
+            for method in service.methods:
+                self._methods[version, method.name] = getattr(stub, method.name)
 
     @property
     def name(self) -> str:
@@ -173,7 +187,7 @@ class GrpcDownstream:
     def start(
         self, version: str, method: str, request: Message, *, time_limit: float, metadata: Metadata
     ) -> Pending[Message]:
-        multicallable = getattr(self._stubs[version], method)
+        multicallable = self._methods[version, method]
         return _GrpcCall(self._name, multicallable(request, timeout=time_limit, metadata=metadata))
 
     async def close(self) -> None:

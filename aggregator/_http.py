@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Container
 from html import escape
 from typing import Any
 
@@ -18,14 +19,13 @@ import grpc
 from aiohttp import web
 from google.protobuf.json_format import MessageToJson
 
-from aggregator._adapters import FORMAT_NAMES
-from aggregator._assembler import SECTIONS, PageAssembler, PageResult
-from aggregator._downstream import BackendError
+from aggregator._adapters import FORMAT_NAMES, money_as_float
+from aggregator._assembler import PageAssembler, PageResult
+from aggregator._downstream import BackendError, request_metadata
 from aggregator._service import server_timing
-from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.product.v1 import product_pb2 as product_v1
 from pagemesh.product.v2 import product_pb2 as product_v2
-from pagemesh.runtime import PagemeshError, new_request_id
+from pagemesh.runtime import REQUEST_ID_KEY, PagemeshError, new_request_id
 
 __all__ = ["ASSEMBLER_KEY", "make_app", "render_page"]
 
@@ -54,7 +54,7 @@ ul.cards li{border:1px solid #e3e5ea;border-radius:6px;padding:.5rem .7rem}
 
 def _money(money: product_v2.Money) -> str:
     decimals = 0 if money.currency_code in _NO_MINOR_UNITS else 2
-    amount = f"{money.units + money.nanos / 1e9:,.{decimals}f}"
+    amount = f"{money_as_float(money):,.{decimals}f}"
     symbol = _SYMBOLS.get(money.currency_code)
     return f"{symbol}{amount}" if symbol else f"{amount} {money.currency_code}"
 
@@ -76,7 +76,7 @@ def _document(title: str, body: str) -> str:
     )
 
 
-def _section(name: str, heading: str, content: str, degraded: dict[str, page_v2.DegradedSection]) -> str:
+def _section(name: str, heading: str, content: str, degraded: Container[str]) -> str:
     if name in degraded:
         content = (
             f'<p class="unavailable">{escape(heading)} are temporarily unavailable. '
@@ -107,8 +107,7 @@ def render_page(result: PageResult, user: str) -> str:
     """The HTML product page of an assembled page."""
     page = result.page
     product = page.product
-    names = {spec.section: spec.name for spec in SECTIONS}
-    degraded = {names[d.section]: d for d in page.degraded_sections}
+    degraded = set(result.degraded)
     authors = ", ".join(escape(a.display_name) for a in page.authors)
     byline = (
         '<p class="unavailable">Author details are temporarily unavailable.</p>'
@@ -194,7 +193,7 @@ def _error_page(status: int, title: str, message: str) -> web.Response:
 
 
 def _request_id(request: web.Request) -> str:
-    given = request.headers.get("X-Request-Id", "")
+    given = request.headers.get(REQUEST_ID_KEY, "")
     return given[:64] if given else new_request_id()
 
 
@@ -250,7 +249,7 @@ async def _catalogue(request: web.Request) -> web.Response:
                 product_v1.ListProductsRequest(page_size=_CATALOGUE_PAGE_SIZE, page_token=token),
             ),
             deadline=deadline,
-            metadata=((("x-request-id", _request_id(request)),)),
+            metadata=request_metadata(_request_id(request)),
             hedge=False,
         )
     except BackendError as error:
