@@ -466,8 +466,8 @@ class Image:
         self.files = [f for f in files if not f.is_import]
         self.message_by_full_name: dict[str, Message] = {}
         self.enum_by_full_name: dict[str, Enum] = {}
-        # Element pairs against another image, computed once and shared by every rule (see _pairs.py).
-        self.pair_cache: dict[tuple[int, str], list[tuple[Any, Any]]] = {}
+        # Element pairs by kind against one previous image, shared by every rule (see _pairs.py).
+        self.pair_cache: tuple[Image, dict[str, list[tuple[Any, Any]]]] | None = None
         for proto_file in files:
             self._index_file(proto_file)
 

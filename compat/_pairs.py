@@ -39,11 +39,17 @@ _T = TypeVar("_T")
 def _pairs(
     current: Image, previous: Image, kind: str, compute: Callable[[], list[tuple[_T, _T]]]
 ) -> list[tuple[_T, _T]]:
-    """(current, previous) element pairs of one kind, computed once per image pair and shared by all rules."""
-    key = (id(previous), kind)
-    if key not in current.pair_cache:
-        current.pair_cache[key] = compute()
-    return current.pair_cache[key]
+    """(current, previous) element pairs of one kind, computed once per image pair and shared by all rules.
+
+    The cache holds the previous image itself, not its id(): checking against another image (one per tag
+    with --against-tags) replaces the cache, so it never grows and never answers for a different image.
+    """
+    if current.pair_cache is None or current.pair_cache[0] is not previous:
+        current.pair_cache = (previous, {})
+    by_kind = current.pair_cache[1]
+    if kind not in by_kind:
+        by_kind[kind] = compute()
+    return by_kind[kind]
 
 
 def _file_pairs(current: Image, previous: Image) -> list[tuple[ProtoFile, ProtoFile]]:

@@ -6,10 +6,15 @@ pinned so a regression in one rule fails one named test, without needing buf.
 
 from __future__ import annotations
 
+import gc
+import weakref
+from pathlib import Path
+
 import pytest
 
-from compat import RULES, BreakingConfig, check_images, load_image, parse_input, run_check
+from compat import RULES, BreakingConfig, Image, check_images, load_image, parse_input, run_check
 from tests.compat.build_corpus import CORPUS
+from tests.compat.conftest import write_tree
 
 Row = tuple[str | None, int, int, int, int, str]
 
@@ -155,3 +160,23 @@ def test_messages_are_full_sentences_with_quoted_names() -> None:
     assert [(f.path, f.message) for f in result.findings] == [
         (None, 'Previously present file "b.proto" was deleted.')
     ]
+
+
+def test_one_current_image_against_several_previous_images(tmp_path: Path) -> None:
+    """As with --against-tags: each previous image gets its own findings, and the pairs cached on the current
+    image hold on to no earlier previous image, so memory does not grow with tags nor an id() get reused."""
+    header = 'syntax = "proto3";\n\npackage shop.v1;\n\n'
+    write_tree(tmp_path / "current", {"a.proto": header + "message Item {\n  int32 size = 1;\n}\n"})
+    write_tree(tmp_path / "type", {"a.proto": header + "message Item {\n  int64 size = 1;\n}\n"})
+    write_tree(tmp_path / "name", {"a.proto": header + "message Item {\n  int32 count = 1;\n}\n"})
+    current, _ = load_image(parse_input("current"), tmp_path)
+    expected = {"type": ["FIELD_SAME_TYPE"], "name": ["FIELD_SAME_JSON_NAME", "FIELD_SAME_NAME"]}
+    earlier: list[weakref.ref[Image]] = []
+    for baseline in ["type", "name"] * 2:
+        previous, _ = load_image(parse_input(baseline), tmp_path)
+        result = check_images(current, previous, BreakingConfig())
+        assert [f.rule for f in result.findings] == expected[baseline]
+        earlier.append(weakref.ref(previous))
+        del previous, result
+    gc.collect()  # images are reference cycles (a field knows its image)
+    assert [ref() is None for ref in earlier] == [True, True, True, False]
