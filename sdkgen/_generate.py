@@ -17,14 +17,17 @@ from pathlib import Path
 
 from pagemesh import __version__
 from sdkgen._errors import SdkError
-from sdkgen._languages import LANGUAGES, TEMPLATES, Language
+from sdkgen._languages import LANGUAGES, PY_HEADER, SLASH_HEADER, TEMPLATES, Language
 from sdkgen._toolchain import ROOT, require, tool_environment
 
-__all__ = ["BUILD_OUTPUTS", "check", "generate", "parse_languages", "write"]
+__all__ = ["BUILD_OUTPUTS", "BUILD_PATTERNS", "check", "generate", "parse_languages", "write"]
 
 #: Folders and files that building an SDK creates; never generated, never compared, never deleted.
 BUILD_OUTPUTS = ("node_modules", "dist", "target", "build", "__pycache__", ".venv")
-_BUILD_SUFFIXES = (".egg-info", ".tgz")
+#: The same for names by their ending (a setuptools `.egg-info/` folder, an `npm pack` tarball), as .gitignore
+#: patterns.
+BUILD_PATTERNS = ("*.egg-info/", "*.tgz")
+_BUILD_SUFFIXES = tuple(pattern.strip("*/") for pattern in BUILD_PATTERNS)
 
 _TOP_README = """\
 <!-- Generated file. DO NOT EDIT: run `pagemesh sdk` after changing proto/. -->
@@ -42,10 +45,10 @@ a test fails when this folder is stale. See `docs/sdks.md`.
 | `java/` | `com.pagemesh:pagemesh-client` (Maven) | `mvn -q package` |
 """
 _TOP_GITIGNORE = (
-    "# Generated file. DO NOT EDIT: run `pagemesh sdk` after changing proto/.\n"
-    "# What building the SDKs leaves behind.\n"
+    PY_HEADER
+    + "# What building the SDKs leaves behind.\n"
     + "".join(f"{name}/\n" for name in BUILD_OUTPUTS)
-    + "*.egg-info/\n*.tgz\n"
+    + "".join(f"{pattern}\n" for pattern in BUILD_PATTERNS)
 )
 
 
@@ -87,9 +90,6 @@ def _generate_one(language: Language, dest: Path) -> None:
     language.finish(dest)
 
 
-_SLASH_HEADER = "// Generated file. DO NOT EDIT: run `pagemesh sdk` after changing proto/.\n"
-
-
 def _mark_generated(root: Path) -> None:
     """Gives the plugins' TypeScript, Go and Java files that do not say so at the top a DO NOT EDIT header.
 
@@ -100,7 +100,7 @@ def _mark_generated(root: Path) -> None:
         if path.suffix in (".ts", ".go", ".java") and path.is_file():
             text = path.read_text()
             if "DO NOT EDIT" not in "".join(text.splitlines(keepends=True)[:3]):
-                path.write_text(_SLASH_HEADER + text)
+                path.write_text(SLASH_HEADER + text)
 
 
 def generate(languages: Sequence[Language], dest: Path) -> None:

@@ -18,7 +18,8 @@ __all__ = ["LANGUAGES", "TEMPLATES", "Language"]
 
 TEMPLATES = ROOT / "sdkgen" / "templates"
 PY_HEADER = "# Generated file. DO NOT EDIT: run `pagemesh sdk` after changing proto/.\n"
-TS_HEADER = "// Generated file. DO NOT EDIT: run `pagemesh sdk` after changing proto/.\n"
+#: The same header for the languages with `//` comments (TypeScript, Go, Java).
+SLASH_HEADER = "// Generated file. DO NOT EDIT: run `pagemesh sdk` after changing proto/.\n"
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def _finish_python(root: Path) -> None:
 def _finish_typescript(root: Path) -> None:
     """`src/index.ts`: every proto package as a namespace, `pagemesh.page.v2` as `pageV2`."""
     gen = root / "src" / "gen"
-    lines = [TS_HEADER, "// Every pagemesh proto package as a namespace: pagemesh.page.v2 is pageV2.\n"]
+    lines = [SLASH_HEADER, "// Every pagemesh proto package as a namespace: pagemesh.page.v2 is pageV2.\n"]
     for module in sorted(gen.rglob("*_pb.ts")):
         relative = module.relative_to(gen).with_suffix(".js").as_posix()
         _, area, version = module.relative_to(gen).parent.parts

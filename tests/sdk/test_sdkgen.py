@@ -58,7 +58,8 @@ def test_committed_sdk_is_fresh() -> None:
 
 def test_check_catches_an_edit_and_an_extra_file_and_sdk_repairs_them(tmp_path: Path) -> None:
     out = tmp_path / "sdk"
-    shutil.copytree(SDK, out, ignore=shutil.ignore_patterns(*_generate.BUILD_OUTPUTS, "*.egg-info", "*.tgz"))
+    build_outputs = (*_generate.BUILD_OUTPUTS, *(p.rstrip("/") for p in _generate.BUILD_PATTERNS))
+    shutil.copytree(SDK, out, ignore=shutil.ignore_patterns(*build_outputs))
     edited = out / "go" / "pagemesh" / "page" / "v2" / "page.pb.go"
     edited.write_text(edited.read_text() + "\n// a hand edit\n")
     extra = out / "python" / "src" / "pagemesh" / "page" / "v2" / "handwritten.py"
