@@ -36,6 +36,7 @@ import grpc
 import grpc.aio
 from grpc_health.v1 import health, health_pb2_grpc
 
+from aggregator import TIMING_KEY
 from pagemesh.authors.v2 import authors_pb2, authors_pb2_grpc
 from pagemesh.history.v2 import history_pb2, history_pb2_grpc
 from pagemesh.page.v2 import page_pb2 as page_v2
@@ -74,14 +75,9 @@ class Fleet:
         environ.update(extra or {}, PAGEMESH_LOG_LEVEL=self.log_level)
         return environ
 
-    def start(self, name: str, args: Sequence[str], env: dict[str, str] | None = None) -> ChildProcess:
-        port = free_port()
-        extra = ["--port", str(port)]
-        if args[:2] == ["serve", "aggregator"]:
-            self.http_ports[name] = free_port()
-            extra += ["--http-port", str(self.http_ports[name])]
+    def _spawn(self, name: str, command: list[str], port: int, env: dict[str, str] | None) -> ChildProcess:
         process = spawn(
-            pagemesh_command([*args, *extra]),
+            command,
             name=name,
             address=f"127.0.0.1:{port}",
             log_path=self.workdir / f"{name}-{port}.log",
@@ -90,6 +86,14 @@ class Fleet:
         )
         self.processes.append(process)
         return process
+
+    def start(self, name: str, args: Sequence[str], env: dict[str, str] | None = None) -> ChildProcess:
+        port = free_port()
+        extra = ["--port", str(port)]
+        if args[:2] == ["serve", "aggregator"]:
+            self.http_ports[name] = free_port()
+            extra += ["--http-port", str(self.http_ports[name])]
+        return self._spawn(name, pagemesh_command([*args, *extra]), port, env)
 
     def wait(self, processes: Sequence[ChildProcess]) -> None:
         deadline = time.monotonic() + 60
@@ -107,18 +111,12 @@ class Fleet:
             db = self.workdir / f"{name}.sqlite3"
             started.append(self.start(f"{name}-{tag}", ["serve", name, "--db", str(db), *inject]))
         self.wait(started)
-        return {f"PAGEMESH_{p.name.split('-')[0].upper()}_ADDR": p.address for p in started}
+        return {f"PAGEMESH_{name.upper()}_ADDR": p.address for name, p in zip(SERVICES, started, strict=True)}
 
     def bare(self, backends: dict[str, str]) -> ChildProcess:
         port = free_port()
-        process = spawn(
-            [sys.executable, __file__, "--serve-bare", str(port)],
-            name="bare",
-            address=f"127.0.0.1:{port}",
-            log_path=self.workdir / f"bare-{port}.log",
-            env={**{k: v for k, v in os.environ.items() if not k.startswith("PAGEMESH_")}, **backends},
-        )
-        self.processes.append(process)
+        command = [sys.executable, str(Path(__file__).resolve()), "--serve-bare", str(port)]
+        process = self._spawn("bare", command, port, backends)
         self.wait([process])
         return process
 
@@ -176,7 +174,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 def _slowest_section_ms(trailers: Any) -> float | None:
     for key, value in trailers or ():
-        if key == "x-pagemesh-timing":
+        if key == TIMING_KEY:
             durations = [
                 float(part.split("dur=")[1]) for part in value.split(", ") if not part.startswith("page;")
             ]
@@ -400,10 +398,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                             Result(f"{latency} ms", handler, latency, concurrency),
                         )
                     )
+    if options.only == "fanout":
+        return finish(results, options.out)
     with fleet(options.log_level) as running:
-        if options.only == "fanout":
-            running.stop()
-            return finish(results, options.out)
         backends = running.services(20, "tail", {"reviews": ["--inject", "slow=1000@0.01"]})
         for handler, args in (("no hedging", ["--no-hedging"]), ("hedging (p95 delay)", [])):
             process = running.aggregator(handler.split()[0], backends, args)
