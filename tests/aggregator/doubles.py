@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 
 import grpc
 from google.protobuf.message import Message
 
 from aggregator import BackendError, FunctionDownstream
+from aggregator._downstream import Handler
 from pagemesh.authors.v1 import authors_pb2 as authors_v1
 from pagemesh.authors.v2 import authors_pb2 as authors_v2
 from pagemesh.history.v2 import history_pb2 as history_v2
@@ -17,8 +17,6 @@ from pagemesh.product.v2 import product_pb2 as product_v2
 from pagemesh.recommendations.v2 import recommendations_pb2 as recommendations_v2
 from pagemesh.reviews.v2 import reviews_pb2 as reviews_v2
 from pagemesh.sponsored.v2 import sponsored_pb2 as sponsored_v2
-
-Handler = Callable[[str, str, Message], Awaitable[Message]]
 
 
 def product_v2_message(product_id: str = "P00001") -> product_v2.Product:

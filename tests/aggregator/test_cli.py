@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from pagemesh.runtime import pagemesh_command
 from tests.harness import free_port
 
 
 def pagemesh(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pagemesh.cli", *args],
+        pagemesh_command(args),
         capture_output=True,
         text=True,
         timeout=60,

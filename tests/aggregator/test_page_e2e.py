@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
@@ -18,6 +17,7 @@ from pagemesh.page.v1 import page_pb2 as page_v1
 from pagemesh.page.v1 import page_pb2_grpc as page_v1_grpc
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
+from pagemesh.runtime import pagemesh_command
 from tests.aggregator.procs import Aggregator
 from tests.harness import Mesh, log_entries
 from tests.tools import tool
@@ -200,7 +200,7 @@ def test_a_page_view_is_recorded_in_history(aggregator: Aggregator, mesh: Mesh) 
 
 
 def test_pagemesh_page_command(aggregator: Aggregator) -> None:
-    command = [sys.executable, "-m", "pagemesh.cli", "page", "--address", aggregator.address]
+    command = pagemesh_command(["page", "--address", aggregator.address])
     shown = subprocess.run([*command, "P00001"], capture_output=True, text=True, timeout=30, check=False)
     assert shown.returncode == 0, shown.stderr
     assert "(P00001)" in shown.stdout
