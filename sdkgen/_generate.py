@@ -7,8 +7,6 @@ and compare byte for byte: a committed `sdk/` that differs is stale. Build outpu
 
 from __future__ import annotations
 
-import filecmp
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -16,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pagemesh import __version__
+from sdkgen import _sync
 from sdkgen._errors import SdkError
 from sdkgen._languages import LANGUAGES, PY_HEADER, SLASH_HEADER, TEMPLATES, Language
 from sdkgen._toolchain import ROOT, require, tool_environment
@@ -132,41 +131,24 @@ def _files(root: Path) -> Iterator[Path]:
                 yield relative
 
 
-def _roots(languages: Sequence[Language]) -> list[Path]:
-    return [Path(lang.name) for lang in languages]
+def _fresh_and_existing(languages: Sequence[Language], out: Path) -> tuple[dict[Path, bytes], set[Path]]:
+    """A fresh generation's files (relative, with their bytes) and the generated files now under out."""
+    with tempfile.TemporaryDirectory(prefix="pagemesh-sdk-") as scratch:
+        fresh_root = Path(scratch)
+        generate(languages, fresh_root)
+        fresh = {relative: (fresh_root / relative).read_bytes() for relative in _files(fresh_root)}
+    existing = {Path(lang.name) / p for lang in languages for p in _files(out / lang.name)}
+    existing |= {Path(n) for n in ("README.md", ".gitignore") if (out / n).is_file()}
+    return fresh, existing
 
 
 def write(languages: Sequence[Language], out: Path) -> list[Path]:
     """Generates into out/, removing files that are no longer generated; returns the files written."""
-    with tempfile.TemporaryDirectory(prefix="pagemesh-sdk-") as scratch:
-        fresh_root = Path(scratch)
-        generate(languages, fresh_root)
-        fresh = sorted(_files(fresh_root))
-        for root in _roots(languages):
-            for old in _files(out / root):
-                if not (fresh_root / root / old).exists():
-                    (out / root / old).unlink()
-        written = []
-        for relative in fresh:
-            target = out / relative
-            if not target.exists() or not filecmp.cmp(fresh_root / relative, target, shallow=False):
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(fresh_root / relative, target)
-                written.append(relative)
-    return written
+    fresh, existing = _fresh_and_existing(languages, out)
+    return _sync.write(fresh, out, existing)
 
 
 def check(languages: Sequence[Language], out: Path) -> list[Path]:
     """The files under out/ that differ from a fresh generation (missing, changed or extra)."""
-    with tempfile.TemporaryDirectory(prefix="pagemesh-sdk-") as scratch:
-        fresh_root = Path(scratch)
-        generate(languages, fresh_root)
-        fresh = set(_files(fresh_root))
-        existing = {root / p for root in _roots(languages) for p in _files(out / root)}
-        existing |= {Path(n) for n in ("README.md", ".gitignore") if (out / n).is_file()}
-        stale = {
-            p
-            for p in fresh
-            if not (out / p).is_file() or not filecmp.cmp(fresh_root / p, out / p, shallow=False)
-        }
-        return sorted(stale | (existing - fresh))
+    fresh, existing = _fresh_and_existing(languages, out)
+    return _sync.stale(fresh, out, existing)

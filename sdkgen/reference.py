@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from sdkgen import _sync
 from sdkgen._errors import SdkError
 from sdkgen._reference import HEADER, compile_protos, render_reference
 from sdkgen._toolchain import ROOT
@@ -25,25 +26,21 @@ def _generated(out: Path) -> set[str]:
     return {p.name for p in out.glob("*.md") if p.read_text().startswith(HEADER)}
 
 
+def _pages_and_existing(out: Path) -> tuple[dict[Path, str], set[Path]]:
+    pages = render_reference(compile_protos())
+    return {Path(name): text for name, text in pages.items()}, {Path(name) for name in _generated(out)}
+
+
 def stale_pages(out: Path) -> list[str]:
     """The pages in out that are missing, different or no longer generated."""
-    pages = render_reference(compile_protos())
-    stale = {n for n, text in pages.items() if not (out / n).is_file() or (out / n).read_text() != text}
-    return sorted(stale | (_generated(out) - set(pages)))
+    pages, existing = _pages_and_existing(out)
+    return [str(page) for page in _sync.stale(pages, out, existing)]
 
 
 def write_pages(out: Path) -> list[str]:
     """Writes every page into out, deleting generated pages that no longer exist; returns the changed ones."""
-    pages = render_reference(compile_protos())
-    out.mkdir(parents=True, exist_ok=True)
-    for gone in _generated(out) - set(pages):
-        (out / gone).unlink()
-    changed = []
-    for name, text in sorted(pages.items()):
-        if not (out / name).is_file() or (out / name).read_text() != text:
-            (out / name).write_text(text)
-            changed.append(name)
-    return changed
+    pages, existing = _pages_and_existing(out)
+    return [str(page) for page in _sync.write(pages, out, existing)]
 
 
 def main(argv: list[str] | None = None) -> int:
