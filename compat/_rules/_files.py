@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from google.protobuf import descriptor_pb2
 
 from compat._findings import Report
-from compat._model import Image, ProtoFile
+from compat._model import Enum, Field, Image, Message, ProtoFile
 from compat._pairs import Handler, for_each_file_pair, whole_image
 from compat._rules._common import (
     FILE_EDITION,
@@ -29,47 +31,29 @@ __all__ = [
 ]
 
 
-@for_each_file_pair
-def enum_no_delete(report: Report, file: ProtoFile, previous_file: ProtoFile) -> None:
-    names = {e.nested_name for e in file.enums}
-    for previous_enum in previous_file.enums:
-        if previous_enum.nested_name not in names:
-            report(
-                deleted_element_location(file, previous_enum.nested_name),
-                previous_enum.location,
-                f"Previously present enum {quote(previous_enum.nested_name)} was deleted from file.",
-                file=file,
-                deleted=previous_enum.location,
-            )
+def _file_deletions(
+    kind: str, elements: Callable[[ProtoFile], list[Message] | list[Enum] | list[Field]]
+) -> Handler:
+    """Elements a file no longer declares, matched by nested name (a move to another file counts too)."""
+
+    def rule(report: Report, file: ProtoFile, previous_file: ProtoFile) -> None:
+        names = {e.nested_name for e in elements(file)}
+        for previous_element in elements(previous_file):
+            if previous_element.nested_name not in names:
+                report(
+                    deleted_element_location(file, previous_element.nested_name),
+                    previous_element.location,
+                    f"Previously present {kind} {quote(previous_element.nested_name)} was deleted from file.",
+                    file=file,
+                    deleted=previous_element.location,
+                )
+
+    return for_each_file_pair(rule)
 
 
-@for_each_file_pair
-def extension_no_delete(report: Report, file: ProtoFile, previous_file: ProtoFile) -> None:
-    names = {e.nested_name for e in file.extensions}
-    for previous_extension in previous_file.extensions:
-        if previous_extension.nested_name not in names:
-            report(
-                deleted_element_location(file, previous_extension.nested_name),
-                previous_extension.location,
-                f"Previously present extension {quote(previous_extension.nested_name)} "
-                "was deleted from file.",
-                file=file,
-                deleted=previous_extension.location,
-            )
-
-
-@for_each_file_pair
-def message_no_delete(report: Report, file: ProtoFile, previous_file: ProtoFile) -> None:
-    names = {m.nested_name for m in file.messages}
-    for previous_message in previous_file.messages:
-        if previous_message.nested_name not in names:
-            report(
-                deleted_element_location(file, previous_message.nested_name),
-                previous_message.location,
-                f"Previously present message {quote(previous_message.nested_name)} was deleted from file.",
-                file=file,
-                deleted=previous_message.location,
-            )
+enum_no_delete = _file_deletions("enum", lambda pf: pf.enums)
+extension_no_delete = _file_deletions("extension", lambda pf: pf.extensions)
+message_no_delete = _file_deletions("message", lambda pf: pf.messages)
 
 
 @for_each_file_pair

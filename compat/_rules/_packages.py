@@ -72,6 +72,8 @@ def package_no_delete(report: Report, current: Image, previous: Image) -> None:
 
 @whole_image
 def package_service_no_delete(report: Report, current: Image, previous: Image) -> None:
+    # Unlike _package_deletions, a package counts here even when it no longer declares any service
+    # (docs/compat.md keeps buf's quirk for enums, messages and extensions only); as in buf, there is no span.
     current_packages: dict[str, set[str]] = {}
     for pf in current.files:
         current_packages.setdefault(pf.package, set()).update(s.name for s in pf.services)
@@ -86,11 +88,7 @@ def package_service_no_delete(report: Report, current: Image, previous: Image) -
                     f"Previously present service {quote(service.name)} "
                     f"was deleted from package {quote(pf.package)}."
                 )
-                current_file = current_files.get(pf.name)
-                if current_file is None:
-                    report(None, service.location, message)
-                else:
-                    report(None, service.location, message, file=current_file)
+                report(None, service.location, message, file=current_files.get(pf.name))
 
 
 package_enum_no_delete = _package_deletions("enum", lambda pf: pf.enums)
