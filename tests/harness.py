@@ -21,7 +21,8 @@ __all__ = ["ChildProcess", "Mesh", "free_port", "start_mesh", "start_server", "s
 START_TIMEOUT = 30.0
 
 
-def _environment(extra: Mapping[str, str] | None) -> dict[str, str]:
+def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without PAGEMESH_ settings, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEMESH_")}
     env.update(extra or {})
     return env
@@ -37,7 +38,7 @@ def launch(
         name=name,
         address=f"127.0.0.1:{port}",
         log_path=workdir / f"{name}-{port}.log",
-        env=_environment(env),
+        env=clean_environment(env),
         cwd=workdir,
     )
 

@@ -18,8 +18,8 @@ from pagemesh.product.v1 import product_pb2 as v1
 from pagemesh.product.v1 import product_pb2_grpc as v1_grpc
 from pagemesh.product.v2 import product_pb2 as v2
 from pagemesh.product.v2 import product_pb2_grpc as v2_grpc
-from pagemesh.runtime import SERVICES, health_status
-from tests.harness import Mesh, free_port, launch, log_entries, start_service
+from pagemesh.runtime import SERVICES, health_status, pagemesh_command
+from tests.harness import Mesh, clean_environment, free_port, launch, log_entries, start_service
 from tests.tools import tool
 
 # One method per service, called through reflection only (no .proto files given to grpcurl).
@@ -205,21 +205,12 @@ def _alive(pid: int) -> bool:
 
 
 def test_pagemesh_up_starts_everything_and_stops_cleanly(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEMESH_")}
+    env = clean_environment()
     ports = {name: free_port() for name in (*SERVICES, "aggregator")}
     env.update({f"PAGEMESH_{name.upper()}_ADDR": f"127.0.0.1:{port}" for name, port in ports.items()})
     env["PAGEMESH_AGGREGATOR_HTTP_ADDR"] = f"127.0.0.1:{free_port()}"
     with subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pagemesh.cli",
-            "up",
-            "--data-dir",
-            str(tmp_path),
-            "--inject",
-            "all:latency=1",
-        ],
+        pagemesh_command(["up", "--data-dir", str(tmp_path), "--inject", "all:latency=1"]),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
