@@ -23,9 +23,8 @@ generate: setup ## regenerate Python code from proto/ (never edit it by hand)
 run: setup ## start all six services and the aggregator on the default ports (Ctrl-C stops them)
 	$(VENV)/bin/pagemesh up
 
-test: setup ## every test: lint, generated-code drift, the compat gate, pytest, the SDK end-to-end test
+test: setup ## every test: lint, the compat gate, pytest (generated-code drift included), the SDK end-to-end test
 	$(MAKE) --no-print-directory lint
-	$(PY) scripts/generate.py --check
 	$(MAKE) --no-print-directory compat
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory sdk-test
