@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from compat._config import BreakingConfig, config_from_buf_yaml, read_config_option
-from compat._findings import Finding, Reporter
-from compat._loader import load_images, parse_input
+from compat._findings import Finding, Reporter, SortKey
+from compat._loader import InputSpec, load_images, parse_input
 from compat._model import Image
 from compat._registry import RULES_BY_ID
 
-__all__ = ["CheckResult", "IgnoredFinding", "check_images", "run_check"]
+__all__ = ["CheckResult", "IgnoredFinding", "check_images", "is_first", "load_inputs", "run_check"]
 
 _IGNORE_COMMENT = re.compile(r"pagemesh:compat:ignore\s+([A-Z0-9_]+)[ \t]*([^\n]*)")
 
@@ -54,6 +54,15 @@ def _comment_ignore(finding: Finding) -> tuple[str | None, str | None]:
     return None, None
 
 
+def is_first(finding: Finding, seen: set[SortKey]) -> bool:
+    """Whether no finding with the same place, rule and message is in `seen` yet; records this one if so."""
+    key = finding.sort_key()
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
 def check_images(current: Image, previous: Image, config: BreakingConfig) -> CheckResult:
     """Compares `current` against `previous` with the rules `config` selects."""
     reporter = Reporter()
@@ -61,13 +70,12 @@ def check_images(current: Image, previous: Image, config: BreakingConfig) -> Che
         reporter.rule = rule_id
         RULES_BY_ID[rule_id].handler(reporter, current, previous)
     result = CheckResult(current_packages=frozenset(f.package for f in current.files))
-    seen: set[tuple[str, int, int, int, int, str, str]] = set()
+    seen: set[SortKey] = set()
     for finding in sorted(reporter.findings, key=Finding.sort_key):
-        if finding.sort_key() in seen or config.is_ignored(
-            finding.rule, finding.config_paths, finding.packages
+        if config.is_ignored(finding.rule, finding.config_paths, finding.packages) or not is_first(
+            finding, seen
         ):
             continue
-        seen.add(finding.sort_key())
         reason, problem = _comment_ignore(finding)
         if problem and problem not in result.comment_problems:
             result.comment_problems.append(problem)
@@ -78,18 +86,20 @@ def check_images(current: Image, previous: Image, config: BreakingConfig) -> Che
     return result
 
 
+def load_inputs(
+    specs: list[InputSpec], config_text: str | None, cwd: Path
+) -> tuple[list[Image], BreakingConfig]:
+    """Loads the inputs and the configuration: `--config` if given, else the first input's buf.yaml."""
+    loaded = load_images(specs, cwd)
+    buf_yaml = loaded[0][1]
+    config = config_from_buf_yaml(read_config_option(config_text, cwd) if config_text else buf_yaml)
+    return [image for image, _ in loaded], config
+
+
 def run_check(
-    input_text: str,
-    against: str,
-    config_text: str | None = None,
-    cwd: Path | None = None,
-    baseline: str = "",
+    input_text: str, against: str, config_text: str | None = None, cwd: Path | None = None
 ) -> CheckResult:
     """Loads both inputs, reads the configuration (`--config`, else the input's buf.yaml) and checks."""
-    cwd = cwd or Path.cwd()
-    (current, buf_yaml), (previous, _) = load_images([parse_input(input_text), parse_input(against)], cwd)
-    config = config_from_buf_yaml(read_config_option(config_text, cwd) if config_text else buf_yaml)
-    result = check_images(current, previous, config)
-    if baseline:
-        result.findings = [replace(f, baseline=baseline) for f in result.findings]
-    return result
+    specs = [parse_input(input_text), parse_input(against)]
+    (current, previous), config = load_inputs(specs, config_text, cwd or Path.cwd())
+    return check_images(current, previous, config)

@@ -7,7 +7,9 @@ from typing import Protocol
 
 from compat._model import Location, ProtoFile
 
-__all__ = ["Finding", "Report", "Reporter"]
+__all__ = ["Finding", "Report", "Reporter", "SortKey"]
+
+SortKey = tuple[str, int, int, int, int, str, str]
 
 
 @dataclass(frozen=True, order=True)
@@ -30,7 +32,7 @@ class Finding:
     anchors: tuple[tuple[ProtoFile, tuple[int, ...]], ...] = field(default=(), compare=False, repr=False)
     baseline: str = field(default="", compare=False)
 
-    def sort_key(self) -> tuple[str, int, int, int, int, str, str]:
+    def sort_key(self) -> SortKey:
         return (
             self.path or "",
             self.start_line,

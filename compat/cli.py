@@ -14,12 +14,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
-from compat._check import CheckResult, check_images
-from compat._config import BreakingConfig, config_from_buf_yaml, is_unstable_package, read_config_option
+from compat._check import CheckResult, check_images, is_first, load_inputs
+from compat._config import BreakingConfig, is_unstable_package
 from compat._errors import CompatError, ConfigError
-from compat._findings import Finding
+from compat._findings import Finding, SortKey
 from compat._gate import gate_baseline
-from compat._loader import load_image, load_images, parse_input
+from compat._loader import load_image, parse_input
 from compat._printers import FORMATS, render
 from compat._registry import RULES
 
@@ -117,13 +117,11 @@ def _run(args: argparse.Namespace, cwd: Path) -> tuple[CheckResult, BreakingConf
         args.against = baseline.against
     if bool(args.against) == bool(args.against_tags):
         raise ConfigError("give exactly one of --against or --against-tags (run `pagemesh compat --help`)")
+    input_spec = parse_input(args.input)
     if args.against:
-        loaded = load_images([parse_input(args.input), parse_input(args.against)], cwd)
-        (current, buf_yaml), (previous, _) = loaded
-        config = config_from_buf_yaml(read_config_option(args.config, cwd) if args.config else buf_yaml)
+        (current, previous), config = load_inputs([input_spec, parse_input(args.against)], args.config, cwd)
         return check_images(current, previous, config), config
-    current, buf_yaml = load_image(parse_input(args.input), cwd)
-    config = config_from_buf_yaml(read_config_option(args.config, cwd) if args.config else buf_yaml)
+    (current,), config = load_inputs([input_spec], args.config, cwd)
     tags = _matching_tags(args.against_tags, cwd)
     if not tags:
         print(
@@ -132,16 +130,17 @@ def _run(args: argparse.Namespace, cwd: Path) -> tuple[CheckResult, BreakingConf
         )
         return CheckResult(), config
     merged = CheckResult(current_packages=frozenset(f.package for f in current.files))
-    seen: set[tuple[str, int, int, int, int, str, str]] = set()
+    seen: set[SortKey] = set()
+    subdir = input_spec.path if input_spec.kind == "dir" else ""
     for tag in tags:
-        subdir = parse_input(args.input).path if parse_input(args.input).kind == "dir" else ""
         spec = f".git#tag={tag}" + (f",subdir={subdir}" if subdir not in ("", ".") else "")
         previous, _ = load_image(parse_input(spec), cwd)
         result = check_images(current, previous, config)
-        for finding in result.findings:
-            if finding.sort_key() not in seen:
-                seen.add(finding.sort_key())
-                merged.findings.append(replace(finding, baseline=f'tag "{tag}"'))
+        merged.findings += [
+            replace(finding, baseline=f'tag "{tag}"')
+            for finding in result.findings
+            if is_first(finding, seen)
+        ]
         merged.ignored += result.ignored
         merged.comment_problems += [p for p in result.comment_problems if p not in merged.comment_problems]
     merged.findings.sort(key=Finding.sort_key)
