@@ -13,7 +13,6 @@ from google.protobuf import descriptor_pb2
 __all__ = [
     "CPP_STRING",
     "CPP_STRING_TYPE_NAMES",
-    "EDITION_2023",
     "EDITION_2024",
     "EDITION_PROTO2",
     "EDITION_PROTO3",
@@ -25,7 +24,6 @@ __all__ = [
 
 EDITION_PROTO2 = descriptor_pb2.EDITION_PROTO2
 EDITION_PROTO3 = descriptor_pb2.EDITION_PROTO3
-EDITION_2023 = descriptor_pb2.EDITION_2023
 EDITION_2024 = descriptor_pb2.EDITION_2024
 
 _FS = descriptor_pb2.FeatureSet

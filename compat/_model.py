@@ -6,7 +6,7 @@ know their file, source path, full name and resolved features, so rules read lik
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 
@@ -154,8 +154,18 @@ class ProtoFile:
         return self.proto.options.features
 
 
-class _NestedType:
-    """The naming of messages and enums, which may both nest inside a message."""
+class _Featured:
+    """An element whose features resolve along `feature_chain`: the file's FeatureSet first, its own last."""
+
+    file: ProtoFile
+    feature_chain: list[descriptor_pb2.FeatureSet]
+
+    def feature(self, name: str) -> int:
+        return feat.resolve_feature(self.file.edition, self.feature_chain, name)
+
+
+class _NestedType(_Featured):
+    """The naming and features of messages and enums, which may both nest inside a message."""
 
     proto: Any
     file: ProtoFile
@@ -173,6 +183,11 @@ class _NestedType:
     def full_name(self) -> str:
         return _qualify(self.file.package, self.nested_name)
 
+    @lazy
+    def feature_chain(self) -> list[descriptor_pb2.FeatureSet]:
+        outer = self.parent.feature_chain if self.parent else [self.file.features]
+        return [*outer, self.proto.options.features]
+
 
 @dataclass(eq=False)
 class Message(_NestedType):
@@ -186,11 +201,6 @@ class Message(_NestedType):
     @property
     def is_map_entry(self) -> bool:
         return self.proto.options.map_entry
-
-    @lazy
-    def feature_chain(self) -> list[descriptor_pb2.FeatureSet]:
-        outer = self.parent.feature_chain if self.parent else [self.file.features]
-        return [*outer, self.proto.options.features]
 
     @lazy
     def location(self) -> Location | None:
@@ -221,7 +231,7 @@ class Oneof:
 
 
 @dataclass(eq=False)
-class Field:
+class Field(_Featured):
     """A message field or an extension (`extendee` set); `scope` is the message it is declared in, if any."""
 
     proto: descriptor_pb2.FieldDescriptorProto
@@ -269,9 +279,6 @@ class Field:
         if self.oneof is not None:
             outer = [*outer, self.oneof.proto.options.features]
         return [*outer, self.proto.options.features]
-
-    def feature(self, name: str) -> int:
-        return feat.resolve_feature(self.file.edition, self.feature_chain, name)
 
     @lazy
     def explicit_presence_feature(self) -> bool:
@@ -404,14 +411,6 @@ class Enum(_NestedType):
     parent: Message | None
     values: list[EnumValue] = field(default_factory=list)
 
-    @lazy
-    def feature_chain(self) -> list[descriptor_pb2.FeatureSet]:
-        outer = self.parent.feature_chain if self.parent else [self.file.features]
-        return [*outer, self.proto.options.features]
-
-    def feature(self, name: str) -> int:
-        return feat.resolve_feature(self.file.edition, self.feature_chain, name)
-
     @property
     def is_closed(self) -> bool:
         return self.feature("enum_type") == _FS.CLOSED
@@ -462,7 +461,6 @@ class Image:
     """All files of one input; `files` are the ones being checked (imports excluded), indexes span all."""
 
     def __init__(self, files: list[ProtoFile]) -> None:
-        self.all_files = files
         self.files = [f for f in files if not f.is_import]
         self.message_by_full_name: dict[str, Message] = {}
         self.enum_by_full_name: dict[str, Enum] = {}
@@ -518,10 +516,6 @@ class Image:
         enum.values = [EnumValue(v, enum, (*path, 2, i)) for i, v in enumerate(proto.value)]
         pf.enums.append(enum)
         self.enum_by_full_name[enum.full_name] = enum
-
-    def iter_messages(self) -> Iterator[Message]:
-        for pf in self.files:
-            yield from pf.messages
 
 
 def _qualify(package: str, name: str) -> str:

@@ -68,8 +68,6 @@ from compat._rules._services import (
     rpc_same_server_streaming,
 )
 
-__all__ = []
-
 __all__ = [
     "enum_no_delete",
     "enum_same_json_format",

@@ -104,7 +104,7 @@ def _file_same_value(
         )
 
 
-def _file_option_rule(option: str) -> Handler:
+def file_option_rule(option: str) -> Handler:
     """A rule that a file option keeps its value; booleans and enums print as buf prints them."""
     field = descriptor_pb2.FileOptions.DESCRIPTOR.fields_by_name[option]
 
@@ -148,6 +148,3 @@ def file_same_package(report: Report, file: ProtoFile, previous_file: ProtoFile)
     _file_same_value(
         report, (file, previous_file), (file.package, previous_file.package), (FILE_PACKAGE,), "package"
     )
-
-
-file_option_rule = _file_option_rule

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from compat import _features as feat
 from compat._findings import Report
 from compat._model import Message
 from compat._pairs import Handler, for_each_message_pair
@@ -105,10 +104,7 @@ def oneof_no_delete(report: Report, message: Message, previous_message: Message)
 
 @for_each_message_pair
 def message_same_json_format(report: Report, message: Message, previous_message: Message) -> None:
-    previous = feat.resolve_feature(
-        previous_message.file.edition, previous_message.feature_chain, "json_format"
-    )
-    current = feat.resolve_feature(message.file.edition, message.feature_chain, "json_format")
+    previous, current = previous_message.feature("json_format"), message.feature("json_format")
     if previous == FS.ALLOW and current != FS.ALLOW:
         path = (MESSAGE_OPTIONS, MESSAGE_OPTION_FEATURES, FEATURE_JSON_FORMAT)
         report(
