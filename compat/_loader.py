@@ -26,12 +26,13 @@ from google.protobuf.message import DecodeError
 
 from compat._errors import InputError
 from compat._features import read_message_field, read_varint_field
+from compat._git import git, resolve_commit, tree_files
 from compat._model import Image, ProtoFile
 
-__all__ = ["InputSpec", "load_image", "load_images", "parse_input", "read_buf_yaml"]
+__all__ = ["IMAGE_SUFFIXES", "InputSpec", "load_image", "load_images", "parse_input", "read_buf_yaml"]
 
 _BUF_IMAGE_EXTENSION = 8042  # ImageFile.buf_extension; its field 1 is is_import
-_IMAGE_SUFFIXES = (".binpb", ".bin", ".pb")
+IMAGE_SUFFIXES = (".binpb", ".bin", ".pb")
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def parse_input(text: str) -> InputSpec:
         if unknown:
             raise InputError(f'Invalid git input "{text}": unknown option "{sorted(unknown)[0]}".')
         return InputSpec("git", base or ".git", refs[0][1], refs[0][0], options.get("subdir", "").strip("/"))
-    if options.get("format") in ("binpb", "bin") or base.endswith(_IMAGE_SUFFIXES):
+    if options.get("format") in ("binpb", "bin") or base.endswith(IMAGE_SUFFIXES):
         return InputSpec("image", base)
     if options:
         raise InputError(f'Invalid input "{text}": options are only understood for git inputs and images.')
@@ -278,10 +279,6 @@ def _load_binary_image(path: Path, display: str) -> Image:
     return Image(files)
 
 
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
-
-
 @contextlib.contextmanager
 def _git_checkout(spec: InputSpec, cwd: Path) -> Iterator[Path]:
     repo_path = cwd / spec.path
@@ -290,18 +287,12 @@ def _git_checkout(spec: InputSpec, cwd: Path) -> Iterator[Path]:
         raise InputError(f'Git repository "{spec.path}" does not exist.')
     candidates = {"ref": [spec.ref], "branch": [f"refs/heads/{spec.ref}", f"refs/remotes/origin/{spec.ref}"]}
     candidates["tag"] = [f"refs/tags/{spec.ref}"]
-    commit = ""
-    for candidate in candidates[spec.ref_kind]:
-        result = _git(repo, "rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}")
-        if result.returncode == 0:
-            commit = result.stdout.decode().strip()
-            break
-    if not commit:
+    commit = next(filter(None, (resolve_commit(repo, c) for c in candidates[spec.ref_kind])), None)
+    if commit is None:
         raise InputError(f'Unknown git {spec.ref_kind} "{spec.ref}" in repository "{spec.path}".')
-    listing = _git(repo, "ls-tree", "-r", "-z", "--name-only", commit).stdout.decode("utf-8", "replace")
-    wanted = [name for name in listing.split("\0") if name.endswith((".proto", "buf.yaml", "buf.yml"))]
+    wanted = [name for name in tree_files(repo, commit) if name.endswith((".proto", "buf.yaml", "buf.yml"))]
     # Only what a module is made of, named explicitly: git archive fails on a pathspec that matches nothing.
-    archive = _git(repo, "archive", "--format=tar", commit, "--", *wanted)
+    archive = git(repo, "archive", "--format=tar", commit, "--", *wanted)
     if archive.returncode != 0:
         raise InputError(f"git archive of {spec.label} failed: {_one_line(archive.stderr.decode())}")
     with tempfile.TemporaryDirectory(prefix="pagemesh-compat-git-") as tmp:

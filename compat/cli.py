@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import re
-import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from compat._config import BreakingConfig, is_unstable_package
 from compat._errors import CompatError, ConfigError
 from compat._findings import Finding, SortKey
 from compat._gate import gate_baseline
+from compat._git import git
 from compat._loader import load_image, parse_input
 from compat._printers import FORMATS, render
 from compat._registry import RULES
@@ -69,15 +69,12 @@ def _list_rules() -> str:
 
 
 def _matching_tags(pattern: str, cwd: Path) -> list[str]:
-    result = subprocess.run(
-        ["git", "-C", str(cwd), "tag", "--list", "--sort=v:refname"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = git(cwd, "tag", "--list", "--sort=v:refname")
     if result.returncode != 0:
-        raise CompatError(f"--against-tags needs a git repository: {' '.join(result.stderr.split())}")
-    return [tag for tag in result.stdout.split() if fnmatch.fnmatchcase(tag, pattern)]
+        raise CompatError(
+            f"--against-tags needs a git repository: {' '.join(result.stderr.decode().split())}"
+        )
+    return [tag for tag in result.stdout.decode().split() if fnmatch.fnmatchcase(tag, pattern)]
 
 
 def _version_hints(result: CheckResult, config: BreakingConfig) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from compat._gate import GateBaseline, gate_baseline
 from tests.compat.conftest import REPO, commit, git, pagemesh
 
 BUF_YAML = "version: v2\nmodules:\n  - path: proto\nbreaking:\n  use: [FILE]\n"
@@ -90,3 +91,10 @@ def test_make_compat_passes_on_this_repository() -> None:
         ["make", "--no-print-directory", "compat"], cwd=REPO, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_gate_takes_every_image_suffix_the_loader_takes(repo: Path) -> None:
+    commit(repo, {"buf.yaml": BUF_YAML, PROTO: V1}, "v1")
+    for image in ("old.binpb", "old.bin", "old.pb"):
+        assert gate_baseline(image, repo) == GateBaseline(image, image)
+    assert gate_baseline("HEAD", repo).against == f".git#ref={git(repo, 'rev-parse', 'HEAD')}"
