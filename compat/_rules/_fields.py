@@ -88,9 +88,7 @@ _CARDINALITY_WIRE_GROUP = {
 }
 _CARDINALITY_WIRE_JSON_GROUP = {**_CARDINALITY_WIRE_GROUP, "map": 4}  # maps and lists differ in JSON
 _SIXTY_FOUR_BIT = (FDP.TYPE_INT64, FDP.TYPE_SINT64, FDP.TYPE_UINT64, FDP.TYPE_FIXED64, FDP.TYPE_SFIXED64)
-_WIRE_RULES_URL = (
-    "See https://developers.google.com/protocol-buffers/docs/proto3#updating for wire compatibility rules."
-)
+_WIRE_RULES_URL = "https://developers.google.com/protocol-buffers/docs/proto3#updating"
 _JSON_RULES_URL = "https://developers.google.com/protocol-buffers/docs/proto3#json"
 
 
@@ -260,23 +258,34 @@ def _enum_compatible(report: Report, field: Field, previous_field: Field) -> Non
         _changed_type_name(report, field, previous_field)
 
 
+def _same_named_type(report: Report, field: Field, previous_field: Field) -> None:
+    """In a compatible wire group, an enum must keep the previous values and a message (or group) its name.
+
+    Asked of the declared type: the wire kind differs from it only for a delimited message, a group, which
+    counts as a message either way.
+    """
+    if previous_field.type_name == field.type_name:
+        return
+    if field.type == FDP.TYPE_ENUM:
+        _enum_compatible(report, field, previous_field)
+    elif field.type in (FDP.TYPE_GROUP, FDP.TYPE_MESSAGE):
+        _changed_type_name(report, field, previous_field)
+
+
 @for_each_field_pair
 def field_wire_compatible_type(report: Report, field: Field, previous_field: Field) -> None:
     if _WIRE_GROUP[previous_field.kind] != _WIRE_GROUP[field.kind]:
         if previous_field.kind == FDP.TYPE_STRING and field.kind == FDP.TYPE_BYTES:
             return  # string -> bytes is safe
-        extra = _WIRE_RULES_URL
+        extra = f"See {_WIRE_RULES_URL} for wire compatibility rules."
         if previous_field.kind == FDP.TYPE_BYTES and field.kind == FDP.TYPE_STRING:
             extra += (
                 " Note that while string and bytes are compatible if the data is valid UTF-8, "
                 "there is no way to enforce that a bytes field is UTF-8, so these fields may be incompatible."
             )
         _changed_type(report, field, previous_field, extra)
-    elif previous_field.type_name != field.type_name:
-        if field.type == FDP.TYPE_ENUM:
-            _enum_compatible(report, field, previous_field)
-        elif field.type in (FDP.TYPE_GROUP, FDP.TYPE_MESSAGE):
-            _changed_type_name(report, field, previous_field)
+    else:
+        _same_named_type(report, field, previous_field)
 
 
 @for_each_field_pair
@@ -286,14 +295,11 @@ def field_wire_json_compatible_type(report: Report, field: Field, previous_field
             report,
             field,
             previous_field,
-            "See https://developers.google.com/protocol-buffers/docs/proto3#updating "
-            f"for wire compatibility rules and {_JSON_RULES_URL} for JSON compatibility rules.",
+            f"See {_WIRE_RULES_URL} for wire compatibility rules "
+            f"and {_JSON_RULES_URL} for JSON compatibility rules.",
         )
-    elif previous_field.type_name != field.type_name:
-        if field.kind == FDP.TYPE_ENUM:
-            _enum_compatible(report, field, previous_field)
-        elif field.kind in (FDP.TYPE_GROUP, FDP.TYPE_MESSAGE):
-            _changed_type_name(report, field, previous_field)
+    else:
+        _same_named_type(report, field, previous_field)
 
 
 @for_each_field_pair
