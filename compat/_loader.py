@@ -33,6 +33,7 @@ __all__ = ["IMAGE_SUFFIXES", "InputSpec", "load_image", "load_images", "parse_in
 
 _BUF_IMAGE_EXTENSION = 8042  # ImageFile.buf_extension; its field 1 is is_import
 IMAGE_SUFFIXES = (".binpb", ".bin", ".pb")
+_MODULE_FILE_SUFFIXES = (".proto", "buf.yaml", "buf.yml")  # what a git input's checkout is made of
 
 
 @dataclass(frozen=True)
@@ -290,20 +291,18 @@ def _git_checkout(spec: InputSpec, cwd: Path) -> Iterator[Path]:
     commit = next(filter(None, (resolve_commit(repo, c) for c in candidates[spec.ref_kind])), None)
     if commit is None:
         raise InputError(f'Unknown git {spec.ref_kind} "{spec.ref}" in repository "{spec.path}".')
-    wanted = [name for name in tree_files(repo, commit) if name.endswith((".proto", "buf.yaml", "buf.yml"))]
-    # Only what a module is made of, named explicitly: git archive fails on a pathspec that matches nothing.
-    archive = git(repo, "archive", "--format=tar", commit, "--", *wanted)
-    if archive.returncode != 0:
+    wanted = [name for name in tree_files(repo, commit) if name.endswith(_MODULE_FILE_SUFFIXES)]
+    # Only what a module is made of, named explicitly (git archive fails on a pathspec that matches nothing,
+    # and archives the whole tree given none), so the archive holds nothing else.
+    archive = git(repo, "archive", "--format=tar", commit, "--", *wanted) if wanted else None
+    if archive is not None and archive.returncode != 0:
         raise InputError(f"git archive of {spec.label} failed: {_one_line(archive.stderr.decode())}")
     with tempfile.TemporaryDirectory(prefix="pagemesh-compat-git-") as tmp:
         root = Path(tmp)
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout), mode="r:") as tar:
-            members = [
-                m
-                for m in tar.getmembers()
-                if m.isfile() and m.name.endswith((".proto", "buf.yaml", "buf.yml"))
-            ]
-            tar.extractall(root, members=members, filter="data")
+        if archive is not None:
+            with tarfile.open(fileobj=io.BytesIO(archive.stdout), mode="r:") as tar:
+                members = [m for m in tar.getmembers() if m.isfile()]  # not directories, nor links
+                tar.extractall(root, members=members, filter="data")
         if spec.subdir and not (root / spec.subdir).is_dir():
             raise InputError(f'Directory "{spec.subdir}" does not exist at {spec.ref_kind} "{spec.ref}".')
         yield root

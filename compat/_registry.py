@@ -7,7 +7,10 @@ Confluent Schema Registry compatibility.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from compat import _rules as r
 from compat._pairs import Handler
@@ -336,7 +339,8 @@ _V1BETA1_CATEGORIES = {
 }
 
 
-def rules_for_version(version: str) -> dict[str, tuple[str, ...]]:
+@functools.cache  # asked per finding (ignores) and per configured name: built once per version
+def rules_for_version(version: str) -> Mapping[str, tuple[str, ...]]:
     """Rule ID -> categories, for the rules a buf.yaml of this version ("v2", "v1", "v1beta1") knows."""
     absent = _ABSENT.get(version, set())
     table = {}
@@ -348,7 +352,7 @@ def rules_for_version(version: str) -> dict[str, tuple[str, ...]]:
             categories = _V1BETA1_CATEGORIES.get(rule.id, categories) if version == "v1beta1" else categories
             categories = tuple(c for c in categories if c != C)
         table[rule.id] = categories
-    return table
+    return MappingProxyType(table)  # shared by every caller, so read-only
 
 
 def categories_for_version(version: str) -> tuple[str, ...]:
