@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-BUF = REPO / ".tools" / "bin" / "buf"
-PAGEMESH = REPO / ".venv" / "bin" / "pagemesh"
+from tests.tools import ROOT, tool
+
+PAGEMESH = ROOT / ".venv" / "bin" / "pagemesh"
 
 WriteTree = Callable[[Path, dict[str, str]], Path]
 
@@ -34,8 +34,9 @@ def pagemesh(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def buf(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BUF), *args], cwd=cwd, capture_output=True, text=True, check=False)
+def buf(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The pinned buf; `env` replaces the environment (None: inherit it)."""
+    return subprocess.run([tool("buf"), *args], cwd=cwd, capture_output=True, text=True, check=False, env=env)
 
 
 @pytest.fixture

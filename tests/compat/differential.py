@@ -11,16 +11,14 @@ from __future__ import annotations
 import copy
 import json
 import random
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from compat import render, run_check
+from tests.compat.conftest import buf
 
-REPO = Path(__file__).resolve().parents[2]
-BUF = REPO / ".tools" / "bin" / "buf"
 SCALARS = [
     "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64",
     "sfixed32", "sfixed64", "bool", "string", "bytes", "double", "float",
@@ -340,12 +338,8 @@ def write_pair(root: Path, seed: int) -> None:
 
 def _buf(root: Path, seed: int) -> list[str] | None:
     """buf's findings as JSON lines, or None when buf rejects the pair (compile errors come as findings)."""
-    result = subprocess.run(
-        [str(BUF), "breaking", f"current/{seed}", "--against", f"previous/{seed}", "--error-format", "json"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = buf(
+        root, "breaking", f"current/{seed}", "--against", f"previous/{seed}", "--error-format", "json"
     )
     lines = sorted(result.stdout.splitlines())
     if result.returncode not in (0, 100) or any('"type":"COMPILE"' in line for line in lines):

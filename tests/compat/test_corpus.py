@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from compat import RULES, Finding, render, run_check
 from tests.compat.build_corpus import CORPUS, expected_files
+from tests.compat.conftest import buf, pagemesh
 from tests.compat.corpus_cases import CASES, Case
+from tests.tools import ROOT
 
-REPO = Path(__file__).resolve().parents[2]
-BUF = REPO / ".tools" / "bin" / "buf"
-PAGEMESH = REPO / ".venv" / "bin" / "pagemesh"
+BUF_ENV = {**os.environ, "BUF_CACHE_DIR": str(ROOT / ".tools" / "buf-cache")}
 CLI_SUBSET = (
     "category_file",
     "category_package",
@@ -39,21 +37,15 @@ Record = tuple[str, int, str]  # (path, start line, rule ID)
 
 
 def _buf_records(case: Case) -> list[dict[str, object]]:
-    result = subprocess.run(
-        [
-            str(BUF),
-            "breaking",
-            f"current/{case.name}",
-            "--against",
-            f"previous/{case.name}",
-            "--error-format",
-            "json",
-        ],
-        cwd=CORPUS,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "BUF_CACHE_DIR": str(REPO / ".tools" / "buf-cache")},
+    result = buf(
+        CORPUS,
+        "breaking",
+        f"current/{case.name}",
+        "--against",
+        f"previous/{case.name}",
+        "--error-format",
+        "json",
+        env=BUF_ENV,
     )
     assert result.returncode in (0, 100), f"buf failed on {case.name}: {result.stderr}"
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
@@ -145,13 +137,7 @@ def test_full_records_match_buf(
 
 @pytest.mark.parametrize("name", CLI_SUBSET)
 def test_cli_output_is_buf_output(name: str, buf_results: dict[str, list[dict[str, object]]]) -> None:
-    result = subprocess.run(
-        [str(PAGEMESH), "compat", f"current/{name}", "--against", f"previous/{name}", "--format", "json"],
-        cwd=CORPUS,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = pagemesh(CORPUS, f"current/{name}", "--against", f"previous/{name}", "--format", "json")
     expected_code = 100 if buf_results[name] else 0
     assert result.returncode == expected_code, result.stderr
     assert [json.loads(line) for line in result.stdout.splitlines()] == buf_results[name]

@@ -6,7 +6,8 @@ import subprocess
 from pathlib import Path
 
 from compat._gate import GateBaseline, gate_baseline
-from tests.compat.conftest import REPO, commit, git, pagemesh
+from tests.compat.conftest import commit, git, pagemesh
+from tests.tools import ROOT
 
 BUF_YAML = "version: v2\nmodules:\n  - path: proto\nbreaking:\n  use: [FILE]\n"
 PROTO = "proto/shop/v1/shop.proto"
@@ -88,7 +89,7 @@ def test_gate_on_a_branch_uses_the_merge_base_with_main(repo: Path) -> None:
 
 def test_make_compat_passes_on_this_repository() -> None:
     result = subprocess.run(
-        ["make", "--no-print-directory", "compat"], cwd=REPO, capture_output=True, text=True, check=False
+        ["make", "--no-print-directory", "compat"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
