@@ -111,13 +111,13 @@ def load_images(specs: list[InputSpec], cwd: Path | None = None) -> list[tuple[I
                 jobs.append(_load_binary_image(cwd / spec.path, spec.path))
             elif spec.kind == "git":
                 root = stack.enter_context(_git_checkout(spec, cwd))
-                jobs.append(_prepare(root / spec.subdir if spec.subdir else root, spec.subdir))
+                jobs.append(_prepare(root / spec.subdir if spec.subdir else root, spec.subdir, spec.label))
             else:
                 directory = cwd / spec.path
                 if not directory.is_dir():
                     what = "does not exist" if not directory.exists() else "is not a directory"
                     raise InputError(f'Input "{spec.path}" {what}.')
-                jobs.append(_prepare(directory, os.path.normpath(spec.path)))
+                jobs.append(_prepare(directory, os.path.normpath(spec.path), os.path.normpath(spec.path)))
         compile_jobs = [job for job in jobs if isinstance(job, _CompileJob)]
         file_sets = _compile_all(compile_jobs)
         results: list[tuple[Image, dict[str, Any] | None]] = []
@@ -159,7 +159,7 @@ class _CompileJob:
         return Image(files)
 
 
-def _prepare(directory: Path, display_prefix: str) -> _CompileJob:
+def _prepare(directory: Path, display_prefix: str, label: str) -> _CompileJob:
     buf_yaml = read_buf_yaml(directory)
     job = _CompileJob([], {}, {}, buf_yaml)
     for module in _module_roots(buf_yaml):
@@ -178,7 +178,8 @@ def _prepare(directory: Path, display_prefix: str) -> _CompileJob:
             job.targets[name] = (display, config_path)
             job.sources[name] = proto_path
     if not job.targets:
-        raise InputError(f'Input "{display_prefix or directory}" contains no .proto files.')
+        # The input as the user wrote it: a git input's directory is a temporary checkout.
+        raise InputError(f'Input "{label}" contains no .proto files.')
     return job
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from compat import RULES
 from tests.compat.build_corpus import CORPUS
-from tests.compat.conftest import buf, pagemesh, write_tree
+from tests.compat.conftest import buf, commit, pagemesh, write_tree
 
 PAIR = ("current/category_file", "--against", "previous/category_file")
 HEADER = 'syntax = "proto3";\n\npackage shop.v1;\n\n'
@@ -119,6 +119,14 @@ def test_bad_input_or_usage_is_one_line_and_exit_1(
     write_tree(tmp_path / "good", MODULE)
     (tmp_path / "image.binpb").write_bytes(b"\xff\xff\xff not protobuf")
     _one_line_error(pagemesh(tmp_path, *args), pattern)
+
+
+def test_a_git_input_without_protos_is_named_as_given(repo: Path) -> None:
+    commit(repo, {"README.md": "no contracts here\n"}, "docs only")
+    write_tree(repo / "good", MODULE)
+    result = pagemesh(repo, "good", "--against", ".git#branch=main")
+    _one_line_error(result, r'Input "\.git#branch=main" contains no \.proto files')
+    assert "pagemesh-compat-git" not in result.stderr
 
 
 def test_images_from_buf_and_protoc_are_inputs(tmp_path: Path) -> None:
