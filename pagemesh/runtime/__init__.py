@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pagemesh.runtime._cache import ResponseCache
 from pagemesh.runtime._config import (
+    ADMIN_PORT_OFFSET,
     AGGREGATOR,
     DEFAULT_ADDRESSES,
     DEFAULT_HTTP_ADDRESS,
     SERVICES,
+    TLS_MODES,
     Settings,
+    admin_address_for,
     override_address,
     parent_pid,
     parse_address,
@@ -39,11 +42,13 @@ from pagemesh.runtime._server import (
 from pagemesh.runtime._sqlite import StoreError, open_store
 
 __all__ = [
+    "ADMIN_PORT_OFFSET",
     "AGGREGATOR",
     "DEFAULT_ADDRESSES",
     "DEFAULT_HTTP_ADDRESS",
     "REQUEST_ID_KEY",
     "SERVICES",
+    "TLS_MODES",
     "ApiBinding",
     "CallInterceptor",
     "ChildProcess",
@@ -60,6 +65,7 @@ __all__ = [
     "Settings",
     "StoreError",
     "UnavailableError",
+    "admin_address_for",
     "api_binding",
     "configure_logging",
     "current_request_id",

@@ -10,6 +10,14 @@ This is the only module that reads the process environment. Variables:
 - `PAGEMESH_GRACE_SECONDS`: how long in-flight calls may run on shutdown (default 5).
 - `PAGEMESH_PARENT_PID`: set by `pagemesh up` and the tests for their children, which then stop when
   that parent dies.
+- `PAGEMESH_<PART>_ADMIN_ADDR`: a part's admin address (plain HTTP `/healthz`, `/readyz`, `/metrics`);
+  default: its gRPC port + 1000 on the same host.
+- `PAGEMESH_BUS`: the event bus, `sqlite:///path` (default `<data dir>/bus.sqlite3`), `redis://host:port/db`
+  or `kafka://host:port`.
+- `PAGEMESH_TLS`: `mtls` or `plaintext`, how every gRPC hop is secured.
+- `PAGEMESH_PKI_DIR`: the CA and each identity's certificate and key (default `<data dir>/pki`).
+- `PAGEMESH_AUTHZ_POLICY`: the authorization policy file (gRFC A43 format); unset means no policy.
+- `PAGEMESH_NAMESPACE`: the namespace in every identity `spiffe://pagemesh.local/ns/<namespace>/sa/<part>`.
 """
 
 from __future__ import annotations
@@ -22,11 +30,14 @@ from pathlib import Path
 from pagemesh.runtime._errors import InvalidArgumentError
 
 __all__ = [
+    "ADMIN_PORT_OFFSET",
     "AGGREGATOR",
     "DEFAULT_ADDRESSES",
     "DEFAULT_HTTP_ADDRESS",
     "SERVICES",
+    "TLS_MODES",
     "Settings",
+    "admin_address_for",
     "parent_pid",
     "parse_address",
 ]
@@ -46,7 +57,11 @@ DEFAULT_ADDRESSES: Mapping[str, str] = {
     "history": "127.0.0.1:50056",
 }
 DEFAULT_HTTP_ADDRESS = "127.0.0.1:8080"
+ADMIN_PORT_OFFSET = 1000
+"""A part's admin port is its gRPC port plus this (51050-51056 for the defaults)."""
+TLS_MODES = ("mtls", "plaintext")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_NAMESPACE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 def parse_address(address: str) -> tuple[str, int]:
@@ -66,6 +81,15 @@ def override_address(address: str, host: str | None = None, port: int | None = N
     joined = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     parse_address(joined)
     return joined
+
+
+def admin_address_for(grpc_address: str) -> str:
+    """The default admin address of a server listening for gRPC on `grpc_address`."""
+    host, port = parse_address(grpc_address)
+    if port == 0:
+        # A server on an ephemeral port gets an ephemeral admin port too.
+        return override_address(grpc_address, host, 0)
+    return override_address(grpc_address, host, port + ADMIN_PORT_OFFSET)
 
 
 def parent_pid(environ: Mapping[str, str] | None = None) -> int | None:
@@ -90,6 +114,18 @@ class Settings:
     """The lowest level of log line written."""
     grace_seconds: float = 5.0
     """How long in-flight calls may run after a stop signal."""
+    admin_addresses: Mapping[str, str] = field(default_factory=dict)
+    """Explicit admin addresses per part; others are `admin_address_for` their gRPC address."""
+    bus_url: str = ""
+    """The event bus URL; empty means the default SQLite bus file in `data_dir`."""
+    tls: str = "plaintext"
+    """`mtls` or `plaintext`: how gRPC hops are secured."""
+    pki_dir: Path | None = None
+    """Where the CA and identity certificates are; None means `<data_dir>/pki`."""
+    authz_policy: Path | None = None
+    """The authorization policy file, or None for none."""
+    namespace: str = "default"
+    """The namespace in every part's SPIFFE identity."""
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -118,6 +154,22 @@ class Settings:
             raise InvalidArgumentError(
                 f"PAGEMESH_GRACE_SECONDS must be a number of seconds, got {grace_text!r}"
             ) from None
+        admin_addresses = {}
+        for component in addresses:
+            value = env.get(f"PAGEMESH_{component.upper()}_ADMIN_ADDR")
+            if value:
+                parse_address(value)
+                admin_addresses[component] = value
+        tls = env.get("PAGEMESH_TLS", "plaintext").lower()
+        if tls not in TLS_MODES:
+            raise InvalidArgumentError(f"PAGEMESH_TLS must be one of {', '.join(TLS_MODES)}, got {tls!r}")
+        namespace = env.get("PAGEMESH_NAMESPACE", "default")
+        if not namespace or not set(namespace) <= _NAMESPACE_CHARS or len(namespace) > 63:
+            raise InvalidArgumentError(
+                f"PAGEMESH_NAMESPACE {namespace!r} is not a DNS label (lower-case letters, digits and '-')"
+            )
+        pki_dir = env.get("PAGEMESH_PKI_DIR")
+        authz_policy = env.get("PAGEMESH_AUTHZ_POLICY")
         return cls(
             addresses=addresses,
             http_address=http_address,
@@ -125,8 +177,30 @@ class Settings:
             db_paths=db_paths,
             log_level=log_level,
             grace_seconds=grace_seconds,
+            admin_addresses=admin_addresses,
+            bus_url=env.get("PAGEMESH_BUS", ""),
+            tls=tls,
+            pki_dir=Path(pki_dir) if pki_dir else None,
+            authz_policy=Path(authz_policy) if authz_policy else None,
+            namespace=namespace,
         )
 
     def db_path(self, service: str) -> Path:
         """The SQLite file of one service."""
         return self.db_paths.get(service, self.data_dir / f"{service}.sqlite3")
+
+    @property
+    def bus(self) -> str:
+        """The event bus URL (`PAGEMESH_BUS`, or the SQLite bus file in the data directory)."""
+        return self.bus_url or f"sqlite:///{(self.data_dir / 'bus.sqlite3').resolve()}"
+
+    @property
+    def pki(self) -> Path:
+        """The directory with `ca.pem`, `<identity>.pem` and `<identity>-key.pem`."""
+        return self.pki_dir or self.data_dir / "pki"
+
+    def admin_address(self, part: str, grpc_address: str | None = None) -> str:
+        """Where `part` serves its admin HTTP: explicit, else its gRPC port (or `grpc_address`'s) + 1000."""
+        if part in self.admin_addresses:
+            return self.admin_addresses[part]
+        return admin_address_for(grpc_address or self.addresses[part])
