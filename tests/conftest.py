@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: the real backend services, started once per test session."""
+"""Fixtures shared by every test: the real backend services and an aggregator, started once per session."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import grpc
 import pytest
 
+from tests.aggregator.procs import Aggregator, start_aggregator
 from tests.harness import Mesh, operator_channel, start_mesh
 
 
@@ -25,3 +26,11 @@ def channels(mesh: Mesh) -> Iterator[dict[str, grpc.Channel]]:
     yield opened
     for channel in opened.values():
         channel.close()
+
+
+@pytest.fixture(scope="session")
+def aggregator(mesh: Mesh, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Aggregator]:
+    """The aggregator over the six healthy services."""
+    running = start_aggregator(tmp_path_factory.mktemp("aggregator"), mesh.environment())
+    yield running
+    running.stop()

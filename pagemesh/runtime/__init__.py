@@ -40,6 +40,8 @@ from pagemesh.runtime._process import (
     wait_until_ready,
 )
 from pagemesh.runtime._server import (
+    MAX_REQUEST_BYTES,
+    MAX_RESPONSE_BYTES,
     ApiBinding,
     GrpcServer,
     ServerStartError,
@@ -56,6 +58,8 @@ __all__ = [
     "AGGREGATOR",
     "DEFAULT_ADDRESSES",
     "DEFAULT_HTTP_ADDRESS",
+    "MAX_REQUEST_BYTES",
+    "MAX_RESPONSE_BYTES",
     "REQUEST_ID_KEY",
     "SERVICES",
     "TLS_MODES",

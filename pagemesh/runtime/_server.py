@@ -1,6 +1,7 @@
 """The one server lifecycle every pagemesh process uses (after gRPC's graceful-shutdown example).
 
-`grpc.aio.server()` -> add the versioned servicers, health and reflection, all behind the one interceptor
+`grpc.aio.server()` -> add the versioned servicers, health and reflection (`grpc.reflection.v1` and
+`v1alpha`), all behind the one interceptor, and a last handler that answers unknown methods UNIMPLEMENTED
 -> bind through the transport (mutual TLS or plaintext; a taken port is an error) -> the admin port
 (`/healthz`, `/readyz`, `/metrics`) -> start -> wait for SIGTERM or SIGINT -> health NOT_SERVING -> optional
 drain period, so load balancers and probes see it -> `stop(grace)`, in which in-flight calls finish.
@@ -20,19 +21,21 @@ import grpc.aio
 import uvloop
 from google.protobuf.descriptor import FileDescriptor, ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection, reflection_pb2, reflection_pb2_grpc
 
 from pagemesh.runtime._admin import AdminServer
 from pagemesh.runtime._cache import ResponseCache
 from pagemesh.runtime._config import Settings
 from pagemesh.runtime._errors import PagemeshError
 from pagemesh.runtime._faults import FaultSpec
-from pagemesh.runtime._interceptors import CallInterceptor
+from pagemesh.runtime._interceptors import CallInterceptor, unknown_methods
 from pagemesh.runtime._logging import log_event
+from pagemesh.runtime._reflection import ReflectionIndex, ReflectionServicer, reflection_protocols
 from pagemesh.runtime._transport import Transport
 from pagemesh.security import Authorizer, policy_path
 
 __all__ = [
+    "MAX_REQUEST_BYTES",
+    "MAX_RESPONSE_BYTES",
     "ApiBinding",
     "GrpcServer",
     "ServerStartError",
@@ -46,9 +49,21 @@ _logger = logging.getLogger("pagemesh.server")
 S = TypeVar("S")
 T = TypeVar("T")
 
+MAX_REQUEST_BYTES = 1024 * 1024
+"""The largest request message a server accepts; a larger one is RESOURCE_EXHAUSTED naming both sizes.
+
+pagemesh's requests are a few hundred bytes at most: the limit only stops a client from making a server
+buffer megabytes for nothing.
+"""
+MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+"""The largest response message a server sends (and a pagemesh client accepts): gRPC's usual 4 MiB."""
+
 SERVER_OPTIONS: Sequence[tuple[str, int]] = (
     # grpcio binds a taken port silently when SO_REUSEPORT is on (its default): make it an error.
     ("grpc.so_reuseport", 0),
+    # Explicit, rather than grpcio's defaults (4 MiB in, unlimited out), so they are documented and tested.
+    ("grpc.max_receive_message_length", MAX_REQUEST_BYTES),
+    ("grpc.max_send_message_length", MAX_RESPONSE_BYTES),
     # Accept the keepalive pings that pagemesh's own clients send (every 20 s without calls).
     ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
     ("grpc.keepalive_permit_without_calls", 1),
@@ -97,7 +112,7 @@ def api_binding(
 
     def register(server: grpc.aio.Server, interceptor: CallInterceptor) -> None:
         cache = ResponseCache() if read_only else None
-        add_to_server(interceptor.wrap(service, servicer, cache), server)
+        interceptor.register(server, add_to_server, interceptor.wrap(service, servicer, cache))
 
     return ApiBinding(
         service_name=service.full_name, version=file.package.rpartition(".")[2], register=register
@@ -159,22 +174,23 @@ class GrpcServer:
         for binding in self.bindings:
             binding.register(server, interceptor)
         health_service = cast(ServiceDescriptor, health_pb2.DESCRIPTOR.services_by_name["Health"])
-        health_pb2_grpc.add_HealthServicer_to_server(interceptor.guard(health_service, self.health), server)
-        reflection_service = cast(
-            ServiceDescriptor, reflection_pb2.DESCRIPTOR.services_by_name["ServerReflection"]
+        add_health: Callable[[Any, Any], None] = health_pb2_grpc.add_HealthServicer_to_server
+        interceptor.register(server, add_health, interceptor.guard(health_service, self.health))
+        protocols = reflection_protocols()
+        index = ReflectionIndex.of(
+            [*self.service_names, health_service.full_name, *(p.service_name for p in protocols)]
         )
-        add_reflection: Callable[[Any, grpc.aio.Server], None] = (
-            reflection_pb2_grpc.add_ServerReflectionServicer_to_server
-        )
-        add_reflection(
-            interceptor.guard(
-                reflection_service,
-                reflection.aio.ReflectionServicer(
-                    [*self.service_names, health_service.full_name, reflection_service.full_name]
-                ),
-            ),
-            server,
-        )
+        for protocol in protocols:
+            (reflection_service,) = protocol.file.services_by_name.values()
+            servicer = interceptor.guard(reflection_service, ReflectionServicer(index, protocol))
+            handler = grpc.stream_stream_rpc_method_handler(
+                servicer.ServerReflectionInfo,
+                request_deserializer=protocol.request.FromString,
+                response_serializer=protocol.response.SerializeToString,
+            )
+            interceptor.install(server, protocol.service_name, {"ServerReflectionInfo": handler})
+        # Last: consulted only for a method that none of the services above has.
+        server.add_generic_rpc_handlers((unknown_methods(),))
         self.port = self.transport.listen(server, self.address, self.component)
         await self.admin.start()
         await server.start()
