@@ -10,6 +10,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pagemesh.runtime import MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES
+
 __all__ = ["AggregatorConfig", "ChannelConfig"]
 
 
@@ -91,8 +93,12 @@ class ChannelConfig:
         )
 
     def options(self, read_methods: Sequence[tuple[str, str]]) -> list[tuple[str, str | int]]:
-        """Channel options: keepalive, retries through the service config, quick reconnects."""
+        """Channel options: keepalive, retries through the service config, quick reconnects, size limits."""
         return [
+            # The servers' own limits, stated on this side too: a request the backend would refuse is
+            # refused here without a round trip, and an oversized answer is RESOURCE_EXHAUSTED naming it.
+            ("grpc.max_send_message_length", MAX_REQUEST_BYTES),
+            ("grpc.max_receive_message_length", MAX_RESPONSE_BYTES),
             ("grpc.keepalive_time_ms", self.keepalive_time_ms),
             ("grpc.keepalive_timeout_ms", self.keepalive_timeout_ms),
             ("grpc.keepalive_permit_without_calls", 1),
