@@ -1,0 +1,166 @@
+"""An adaptive concurrency limit for every server: calls beyond it are shed at once, RESOURCE_EXHAUSTED.
+
+grpcio offers only a static `maximum_concurrent_rpcs`, and no static number is right for long: the
+concurrency a process can serve without queueing depends on how much CPU its calls and its neighbours'
+take right now. This is a gradient limiter after Netflix's concurrency-limits (`Gradient2Limit`): the limit
+follows the ratio of the latency without load to the current latency.
+
+- Calls are timed from when the server starts them to when they finish. Every `window` calls, the
+  window's average latency is the current latency (`short`), and a slow exponential average of those
+  (over about `long_window` windows) stands for the latency without load (`long`). An average rather
+  than a minimum, because calls differ: a cached answer and a page that waits on its deadline are both
+  normal.
+- gradient = clamp(tolerance * long / short, 0.5, 1): 1 while the current latency stays within
+  `tolerance` times the usual one; below 1 as calls queue. The new limit is
+  `limit * gradient + queue`, smoothed (`smoothing`) and kept within [`min_limit`, `max_limit`]: it
+  shrinks while latency climbs and grows by about `queue` per window while it does not.
+- The limit only grows when it is used: with fewer than half of it in flight, the load, not the limit,
+  sets the pace, and growing it would only let the next burst queue.
+- When the long average is more than twice the current latency (load has just gone away after a long
+  spell of it), the long average is pulled down 5% per window, so the limit recovers without waiting for
+  the slow average.
+
+A shed call costs the server almost nothing beyond gRPC's own per-call work, and the caller learns at once
+that it should back off (the aggregator's clients throttle themselves on it, see `aggregator._throttling`).
+Health and reflection are never limited: a probe must see an overloaded server as alive and serving.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from pagemesh.runtime._errors import InvalidArgumentError
+from pagemesh.runtime._logging import log_event
+
+__all__ = ["ConcurrencyLimiter", "LimiterConfig", "limiter_from_setting"]
+
+_logger = logging.getLogger("pagemesh.limiter")
+
+
+@dataclass(frozen=True)
+class LimiterConfig:
+    """The tuning of one process's limiter (defaults measured on two cores; see docs/resilience.md)."""
+
+    initial_limit: int = 20
+    """The limit before any latency has been measured."""
+    min_limit: int = 4
+    """The limit never goes below this (a handful of calls always fit in a Python event loop)."""
+    max_limit: int = 500
+    """Nor above this."""
+    adaptive: bool = True
+    """False: the limit stays at `initial_limit` (a static limit, as `maximum_concurrent_rpcs`)."""
+    window: int = 16
+    """Calls per latency sample."""
+    long_window: int = 100
+    """Samples the long average spans (its smoothing factor is 2 / (long_window + 1))."""
+    tolerance: float = 2.0
+    """How many times the usual latency the current one may reach before the limit shrinks."""
+    smoothing: float = 0.2
+    """How far each sample moves the limit toward its new value."""
+    queue: float = 2.0
+    """How much the limit may grow per sample while latency stays within the tolerance."""
+    shed_log_interval: float = 1.0
+    """Seconds between the log lines that count shed calls (one line per shed call would add load)."""
+
+
+class ConcurrencyLimiter:
+    """Admits a call while fewer than `limit` are in flight; the limit adapts (see the module docstring)."""
+
+    def __init__(self, config: LimiterConfig | None = None, *, name: str = "") -> None:
+        self.config = config or LimiterConfig()
+        self.name = name
+        self.limit = float(self.config.initial_limit)
+        self.in_flight = 0
+        self.admitted = 0
+        """Calls admitted since start."""
+        self.shed = 0
+        """Calls shed since start."""
+        self._long = 0.0
+        self._window_sum = 0.0
+        self._window_count = 0
+        self._long_alpha = 2.0 / (self.config.long_window + 1)
+        self._shed_logged = 0
+        self._next_log = 0.0
+
+    def try_acquire(self) -> bool:
+        """Admits one call (True: call `release` when it ends) or counts it shed (False)."""
+        if self.in_flight >= int(self.limit):
+            self.shed += 1
+            now = time.monotonic()
+            if now >= self._next_log:
+                self._log_shedding(now)
+            return False
+        self.in_flight += 1
+        self.admitted += 1
+        return True
+
+    def release(self, seconds: float) -> None:
+        """Ends an admitted call that took `seconds`."""
+        # Counted before the call leaves: "app-limited" is judged on the load while the sample was taken.
+        in_flight = self.in_flight
+        self.in_flight = in_flight - 1
+        if not self.config.adaptive:
+            return
+        self._window_sum += seconds
+        self._window_count += 1
+        if self._window_count >= self.config.window:
+            short = self._window_sum / self._window_count
+            self._window_sum = 0.0
+            self._window_count = 0
+            self._update(short, in_flight)
+
+    def _update(self, short: float, in_flight: int) -> None:
+        config = self.config
+        if short <= 0:
+            return
+        if self._long == 0.0:
+            self._long = short
+        else:
+            self._long += self._long_alpha * (short - self._long)
+        if self._long / short > 2:
+            self._long *= 0.95
+        if in_flight < self.limit / 2:
+            return
+        gradient = max(0.5, min(1.0, config.tolerance * self._long / short))
+        target = self.limit * gradient + config.queue
+        limit = self.limit * (1 - config.smoothing) + target * config.smoothing
+        self.limit = max(float(config.min_limit), min(float(config.max_limit), limit))
+
+    def _log_shedding(self, now: float) -> None:
+        log_event(
+            _logger,
+            logging.WARNING,
+            "shedding load",
+            server=self.name,
+            shed=self.shed - self._shed_logged,
+            limit=int(self.limit),
+            in_flight=self.in_flight,
+            latency_ms=round(self._long * 1000, 3),
+        )
+        self._shed_logged = self.shed
+        self._next_log = now + self.config.shed_log_interval
+
+    def rejection(self) -> str:
+        """The message a shed call is answered with."""
+        kind = "adaptive concurrency limit" if self.config.adaptive else "concurrency limit"
+        return (
+            f"{self.name or 'the server'} is overloaded: {self.in_flight} calls in flight, at its {kind} "
+            f"of {int(self.limit)}; retry after a short backoff"
+        )
+
+
+LIMITER_MODES = "adaptive, off or a number (a static limit)"
+
+
+def limiter_from_setting(setting: str, name: str = "") -> ConcurrencyLimiter | None:
+    """The limiter `PAGEMESH_CONCURRENCY_LIMIT` asks for: `adaptive`, `off` (None) or a static number."""
+    text = setting.strip().lower()
+    if text == "off":
+        return None
+    if text == "adaptive":
+        return ConcurrencyLimiter(name=name)
+    if text.isdigit() and int(text) > 0:
+        return ConcurrencyLimiter(LimiterConfig(initial_limit=int(text), adaptive=False), name=name)
+    raise InvalidArgumentError(f"concurrency limit {setting!r} is not {LIMITER_MODES}")
