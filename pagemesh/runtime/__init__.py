@@ -27,6 +27,7 @@ from pagemesh.runtime._interceptors import (
     new_request_id,
     peer_names,
 )
+from pagemesh.runtime._limiter import ConcurrencyLimiter, LimiterConfig, limiter_from_setting
 from pagemesh.runtime._logging import configure_logging, log_event
 from pagemesh.runtime._pagination import Page, PageSizePolicy, decode_page_token, encode_page_token, paginate
 from pagemesh.runtime._process import (
@@ -67,9 +68,11 @@ __all__ = [
     "ApiBinding",
     "CallInterceptor",
     "ChildProcess",
+    "ConcurrencyLimiter",
     "FaultSpec",
     "GrpcServer",
     "InvalidArgumentError",
+    "LimiterConfig",
     "NotFoundError",
     "Page",
     "PageSizePolicy",
@@ -93,6 +96,7 @@ __all__ = [
     "free_port",
     "health_status",
     "is_ready",
+    "limiter_from_setting",
     "log_event",
     "new_request_id",
     "open_store",

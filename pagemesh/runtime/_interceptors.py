@@ -3,6 +3,8 @@
 It wraps each RPC method of a servicer once, at registration (`register`), and registers it with a request
 decoder of its own: bytes that are not a valid request message decode to an `Undecodable` instead of an
 exception (which grpcio would answer UNKNOWN, with Python's class name in the message). Per call it:
+0. sheds the call at once with RESOURCE_EXHAUSTED when the process is at its concurrency limit
+   (`pagemesh.runtime._limiter`; shed calls are counted in one log line a second, not one each);
 1. reads the caller's identity from its mutual-TLS certificate (its SPIFFE ID; `unauthenticated` over
    plaintext) into `current_caller`, and asks the authorizer, if any, whether it may call the method: a
    denied call ends here with PERMISSION_DENIED naming the caller and the method;
@@ -40,6 +42,7 @@ from google.protobuf.message import DecodeError
 from pagemesh.runtime._cache import ResponseCache
 from pagemesh.runtime._errors import PagemeshError
 from pagemesh.runtime._faults import FaultSpec
+from pagemesh.runtime._limiter import ConcurrencyLimiter
 from pagemesh.runtime._logging import log_event
 
 if TYPE_CHECKING:
@@ -186,8 +189,13 @@ class CallInterceptor:
         *,
         authorizer: Authorizer | None = None,
         authenticated: bool = False,
+        limiter: ConcurrencyLimiter | None = None,
     ) -> None:
-        """`authenticated`: callers present certificates (mutual TLS), so their identity is read per call."""
+        """`authenticated`: callers present certificates (mutual TLS), so their identity is read per call.
+
+        `limiter` bounds the calls in flight of every observed method (health and reflection are exempt).
+        """
+        self._limiter = limiter
         self._faults = faults if faults and faults.active else None
         self._rng = random.Random()
         self._authorizer = authorizer
@@ -300,19 +308,27 @@ class CallInterceptor:
 
     def _observe(self, method: str, behaviour: _Behaviour, faults: FaultSpec | None) -> _Behaviour:
         rng = self._rng
+        limiter = self._limiter
 
         async def observed(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             started = time.perf_counter()
-            caller, denial = self._identify(method, context)
-            caller_token = current_caller.set(caller)
-            request_id = _caller_request_id(context)
-            if request_id is None:
-                # Only an id the caller does not know yet is worth sending back.
-                request_id = new_request_id()
-                context.set_trailing_metadata(((REQUEST_ID_KEY, request_id),))
-            token = current_request_id.set(request_id)
+            if limiter is not None and not limiter.try_acquire():
+                # First, before any other work: a shed call must cost as little as it can.
+                await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, limiter.rejection())
+            # From here on the call holds a place under the limit: everything is inside the try, whose
+            # finally gives it back.
             code = grpc.StatusCode.OK
+            caller, request_id = UNAUTHENTICATED, ""
+            caller_token = token = None
             try:
+                caller, denial = self._identify(method, context)
+                caller_token = current_caller.set(caller)
+                request_id = _caller_request_id(context) or ""
+                if not request_id:
+                    # Only an id the caller does not know yet is worth sending back.
+                    request_id = new_request_id()
+                    context.set_trailing_metadata(((REQUEST_ID_KEY, request_id),))
+                token = current_request_id.set(request_id)
                 if denial is not None:
                     code = grpc.StatusCode.PERMISSION_DENIED
                     await context.abort(code, denial)
@@ -350,6 +366,8 @@ class CallInterceptor:
                     f"internal error in {method}; the server log has details under request id {request_id}",
                 )
             finally:
+                if limiter is not None:
+                    limiter.release(time.perf_counter() - started)
                 log_event(
                     _logger,
                     logging.INFO,
@@ -360,8 +378,10 @@ class CallInterceptor:
                     caller=caller,
                     request_id=request_id,
                 )
-                current_request_id.reset(token)
-                current_caller.reset(caller_token)
+                if token is not None:
+                    current_request_id.reset(token)
+                if caller_token is not None:
+                    current_caller.reset(caller_token)
 
         return observed
 

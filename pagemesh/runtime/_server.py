@@ -28,6 +28,7 @@ from pagemesh.runtime._config import Settings
 from pagemesh.runtime._errors import PagemeshError
 from pagemesh.runtime._faults import FaultSpec
 from pagemesh.runtime._interceptors import CallInterceptor, unknown_methods
+from pagemesh.runtime._limiter import limiter_from_setting
 from pagemesh.runtime._logging import log_event
 from pagemesh.runtime._reflection import ReflectionIndex, ReflectionServicer, reflection_protocols
 from pagemesh.runtime._transport import Transport
@@ -154,6 +155,11 @@ class GrpcServer:
             component, admin_address or self.settings.admin_address(component, address), self.ready
         )
         self._watcher: asyncio.Task[None] | None = None
+        self.limiter = limiter_from_setting(self.settings.concurrency_limit, component)
+        """The process's concurrency limit (`PAGEMESH_CONCURRENCY_LIMIT`), or None when off.
+
+        Shared with whatever else the process serves (the aggregator's HTTP pages), so one limit covers it.
+        """
 
     @property
     def service_names(self) -> list[str]:
@@ -169,7 +175,10 @@ class GrpcServer:
         # grpc.aio servers belong to the running event loop, so the server is made here, not in __init__.
         self._server = server = grpc.aio.server(options=SERVER_OPTIONS)
         interceptor = CallInterceptor(
-            self._faults, authorizer=self.authorizer, authenticated=self.transport.secure
+            self._faults,
+            authorizer=self.authorizer,
+            authenticated=self.transport.secure,
+            limiter=self.limiter,
         )
         for binding in self.bindings:
             binding.register(server, interceptor)
@@ -211,6 +220,7 @@ class GrpcServer:
             tls=self.transport.mode,
             policy=None if self.authorizer is None else str(self.authorizer.path),
             authz_dry_run=self.authorizer is not None and self.authorizer.dry_run,
+            concurrency_limit=self.settings.concurrency_limit,
         )
 
     async def stop(self, grace: float, drain: float = 0.0) -> None:
