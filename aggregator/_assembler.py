@@ -1,7 +1,8 @@
 """Assembling one product page: six concurrent backend reads under one deadline.
 
 The product section is required: without it there is no page, and the caller gets the product
-service's NOT_FOUND, UNAVAILABLE or DEADLINE_EXCEEDED with a message saying so. Every other section is
+service's NOT_FOUND, UNAVAILABLE, DEADLINE_EXCEEDED or RESOURCE_EXHAUSTED (overloaded: back off) with a
+message saying so. Every other section is
 optional: a failed or late one is left out and named in the result's `degraded_sections`, and the page
 is returned anyway. Late calls are cancelled when the deadline passes, which cancels their RPCs too.
 """
@@ -362,6 +363,14 @@ class PageAssembler:
             raise PageError(error.code, error.message or "the product does not exist")
         if error.code is grpc.StatusCode.INVALID_ARGUMENT:
             raise PageError(error.code, error.message)
+        if error.code is grpc.StatusCode.RESOURCE_EXHAUSTED:
+            # Shed by the product service's limiter, or held back by this client's throttle: the caller
+            # should back off, not retry at once (HTTP 503 with Retry-After).
+            raise PageError(
+                error.code,
+                f"{where} is overloaded ({error.message}); the page cannot be built without the product, "
+                "retry after a short backoff",
+            )
         if error.code is grpc.StatusCode.DEADLINE_EXCEEDED:
             raise PageError(
                 error.code,
@@ -425,7 +434,11 @@ class PageAssembler:
             )
 
     def stats(self) -> dict[str, dict[str, Any]]:
-        """Per backend: calls, hedges, hedge wins and withheld hedges, the hedge delay and API version."""
+        """Per backend: calls, hedges (won, withheld), the hedge delay, API version and throttling.
+
+        `throttled` counts calls held back by client-side throttling; `shed_by_backend` the calls sent but
+        not accepted (RESOURCE_EXHAUSTED, or still in flight, or cancelled before an answer).
+        """
         report: dict[str, dict[str, Any]] = {}
         for name, client in self.clients.items():
             hedger = client.hedger
@@ -438,6 +451,10 @@ class PageAssembler:
                 "hedge_delay_ms": None if delay is None else round(delay * 1000, 3),
                 "version": client.version,
                 "fallbacks": client.fallbacks,
+                "throttled": client.throttle.stats.throttled,
+                "shed_by_backend": client.throttle.stats.requests
+                - client.throttle.stats.throttled
+                - client.throttle.stats.accepts,
             }
         return report
 

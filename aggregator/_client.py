@@ -1,4 +1,8 @@
-"""One backend as the page sees it: version negotiation and hedging over a `Downstream`.
+"""One backend as the page sees it: version negotiation, hedging and throttling over a `Downstream`.
+
+Every call, hedges included, first asks the backend's `AdaptiveThrottle` (client-side adaptive
+throttling): while the backend sheds load, a share of calls is refused here, RESOURCE_EXHAUSTED, without
+being sent, so retries and hedges do not keep a saturated backend saturated.
 
 Every read goes to the backend's v2 first. When v2 answers UNIMPLEMENTED (an older deployment in a
 rolling upgrade), the same read is sent in v1 and the answer adapted; the backend is then called in v1
@@ -9,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
 import grpc
@@ -18,6 +22,7 @@ from google.protobuf.message import Message
 from aggregator._config import AggregatorConfig
 from aggregator._downstream import BackendError, Downstream, Metadata, Pending
 from aggregator._hedging import Hedger
+from aggregator._throttling import AdaptiveThrottle
 from pagemesh.runtime import log_event
 
 __all__ = ["BackendClient", "Read"]
@@ -38,12 +43,14 @@ class BackendClient:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.downstream = downstream
+        self.throttle = AdaptiveThrottle(config.throttle_k, config.throttle_window)
         self.hedger = Hedger(
             enabled=config.hedging,
             fixed_delay=config.hedge_delay,
             min_delay=config.hedge_min_delay,
             budget=config.hedge_budget,
             window=config.latency_window,
+            admit=self.throttle.allow,
         )
         self._memory = config.version_memory
         self._clock = clock
@@ -90,9 +97,21 @@ class BackendClient:
 
     async def write(self, method: str, request: Message, *, time_limit: float, metadata: Metadata) -> Message:
         """One unhedged, unretried call in the negotiated version (writes are never sent twice)."""
-        return await self.downstream.start(
-            self.version, method, request, time_limit=time_limit, metadata=metadata
+        self._admit()
+        return await _Counted(
+            self.downstream.start(self.version, method, request, time_limit=time_limit, metadata=metadata),
+            self.throttle,
         )
+
+    def _admit(self) -> None:
+        """Raises RESOURCE_EXHAUSTED when the throttle holds this call back."""
+        if not self.throttle.allow():
+            raise BackendError(
+                self.name,
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"not sent: {self.name} has been shedding load, so the aggregator holds back "
+                f"{self.throttle.rejection_probability():.0%} of its calls for now (client-side throttling)",
+            )
 
     async def _call(
         self, version: str, read: Read, deadline: float, metadata: Metadata, hedge: bool
@@ -105,15 +124,51 @@ class BackendClient:
             )
 
         def start() -> Pending[Message]:
-            return self.downstream.start(
-                version,
-                method,
-                request,
-                time_limit=max(deadline - time.monotonic(), 0.001),
-                metadata=metadata,
+            return _Counted(
+                self.downstream.start(
+                    version,
+                    method,
+                    request,
+                    time_limit=max(deadline - time.monotonic(), 0.001),
+                    metadata=metadata,
+                ),
+                self.throttle,
             )
 
+        self._admit()
         if not hedge:
             self.hedger.stats.calls += 1
             return await start(), False
         return await self.hedger.run(start, remaining)
+
+
+class _Counted:
+    """A call in flight that tells the throttle, once awaited, whether the backend accepted it."""
+
+    __slots__ = ("_call", "_throttle")
+
+    def __init__(self, call: Pending[Message], throttle: AdaptiveThrottle) -> None:
+        self._call = call
+        self._throttle = throttle
+
+    def done(self) -> bool:
+        return self._call.done()
+
+    def cancel(self) -> bool:
+        return self._call.cancel()
+
+    def add_done_callback(self, callback: Callable[[Any], object], /) -> None:
+        def forward(_: object) -> None:
+            callback(self)
+
+        self._call.add_done_callback(forward)
+
+    def __await__(self) -> Generator[Any, None, Message]:
+        try:
+            response: Message = yield from self._call.__await__()
+        except BackendError as error:
+            if error.code is not grpc.StatusCode.RESOURCE_EXHAUSTED:
+                self._throttle.accepted()
+            raise
+        self._throttle.accepted()
+        return response

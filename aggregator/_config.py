@@ -37,6 +37,10 @@ class AggregatorConfig:
     """
     latency_window: int = 512
     """How many recent latencies per backend the running p95 is computed over."""
+    throttle_k: float = 2.0
+    """Client-side throttling's K: calls to a shedding backend settle at about K times what it accepts."""
+    throttle_window: float = 10.0
+    """Seconds of calls that client-side throttling judges a backend's acceptance over."""
     version_memory: float = 30.0
     """Seconds a backend that answered UNIMPLEMENTED for v2 is called in v1 before v2 is tried again."""
     sequential: bool = False
@@ -61,6 +65,10 @@ class ChannelConfig:
     """A connection whose ping is not answered within this is closed and re-established."""
     retry_attempts: int = 3
     """Attempts in all (first call included) for a read RPC answered UNAVAILABLE."""
+    retry_tokens: int = 100
+    """retryThrottling's maxTokens: each failed call takes one, retries stop below half of them."""
+    retry_token_ratio: float = 0.1
+    """retryThrottling's tokenRatio: what each successful call gives back."""
     retry_initial_backoff: str = "0.005s"
     """The first retry's maximum random backoff, as a service-config duration."""
     retry_max_backoff: str = "0.05s"
@@ -88,7 +96,11 @@ class ChannelConfig:
                             "retryableStatusCodes": ["UNAVAILABLE"],
                         },
                     }
-                ]
+                ],
+                # gRPC's own retry budget: once failures outnumber successes enough (half the tokens
+                # gone), retries stop until successes refill it, so a failing backend is not sent every
+                # call three times. RESOURCE_EXHAUSTED is never retried: shed means back off.
+                "retryThrottling": {"maxTokens": self.retry_tokens, "tokenRatio": self.retry_token_ratio},
             }
         )
 

@@ -89,7 +89,8 @@ async def _serve(
     server = GrpcServer(
         AGGREGATOR, address, page_bindings(assembler), settings=settings, authz_dry_run=authz_dry_run
     )
-    runner = web.AppRunner(make_app(assembler), access_log=None, handle_signals=False)
+    # One concurrency limit for the process: HTTP pages and gRPC pages share the same CPU.
+    runner = web.AppRunner(make_app(assembler, server.limiter), access_log=None, handle_signals=False)
     serving = False
     try:
         # HTTP binds first, so a taken port fails before gRPC health ever says SERVING.
