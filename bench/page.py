@@ -107,14 +107,19 @@ class Fleet:
                 time.sleep(0.05)
 
     def services(
-        self, latency_ms: int, tag: str, overrides: dict[str, list[str]] | None = None
+        self,
+        latency_ms: int,
+        tag: str,
+        overrides: dict[str, list[str]] | None = None,
+        env: dict[str, str] | None = None,
     ) -> dict[str, str]:
+        """Starts the six services (with `env` added to their environment); their address variables."""
         started = []
         for name in SERVICES:
             inject = ["--inject", f"latency={latency_ms}"] if latency_ms else []
             inject += (overrides or {}).get(name, [])
             db = self.workdir / f"{name}.sqlite3"
-            started.append(self.start(f"{name}-{tag}", ["serve", name, "--db", str(db), *inject]))
+            started.append(self.start(f"{name}-{tag}", ["serve", name, "--db", str(db), *inject], env))
         self.wait(started)
         return {f"PAGEMESH_{name.upper()}_ADDR": p.address for name, p in zip(SERVICES, started, strict=True)}
 

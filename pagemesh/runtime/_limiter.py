@@ -2,33 +2,38 @@
 
 grpcio offers only a static `maximum_concurrent_rpcs`, and no static number is right for long: the
 concurrency a process can serve without queueing depends on how much CPU its calls and its neighbours'
-take right now. This is a gradient limiter after Netflix's concurrency-limits (`Gradient2Limit`): the limit
-follows the ratio of the latency without load to the current latency.
+take right now. This is a gradient limiter in the style of Netflix's concurrency-limits: the limit follows
+the ratio of the latency without load to the current latency.
 
 - Calls are timed from when the server starts them to when they finish. Every `window` calls, the
-  window's average latency is the current latency (`short`), and a slow exponential average of those
-  (over about `long_window` windows) stands for the latency without load (`long`). An average rather
-  than a minimum, because calls differ: a cached answer and a page that waits on its deadline are both
-  normal.
-- gradient = clamp(tolerance * long / short, 0.5, 1): 1 while the current latency stays within
-  `tolerance` times the usual one; below 1 as calls queue. The new limit is
-  `limit * gradient + queue`, smoothed (`smoothing`) and kept within [`min_limit`, `max_limit`]: it
-  shrinks while latency climbs and grows by about `queue` per window while it does not.
+  window's average latency is the current latency (`short`). The latency without load (`no_load`) is the
+  lowest of those averages over the last `no_load_seconds` or so (a minimum over two rotating halves), so
+  it is relearned as what is normal changes (a slower dependency, a new deployment) but does not creep
+  up with the load the way a long average does: under sustained overload a long average becomes the
+  overloaded latency, and the limit stops protecting anything.
+- gradient = clamp(tolerance * no_load / short, 0.5, 1): 1 while the current latency stays within
+  `tolerance` times the no-load one; below 1 as calls queue. The new limit is
+  `limit * gradient + sqrt(limit)`, smoothed (`smoothing`) and kept within [`min_limit`, `max_limit`]:
+  it shrinks while latency climbs, and grows by about the square root of itself per window while it
+  does not.
 - The limit only grows when it is used: with fewer than half of it in flight, the load, not the limit,
   sets the pace, and growing it would only let the next burst queue.
-- When the long average is more than twice the current latency (load has just gone away after a long
-  spell of it), the long average is pulled down 5% per window, so the limit recovers without waiting for
-  the slow average.
 
-A shed call costs the server almost nothing beyond gRPC's own per-call work, and the caller learns at once
-that it should back off (the aggregator's clients throttle themselves on it, see `aggregator._throttling`).
+The price of a minimum: after a dependency gets lastingly slower, a busy server sheds more than it must
+until the old minimum leaves the window (`no_load_seconds`); `PAGEMESH_CONCURRENCY_LIMIT=N` sets a static
+limit instead where that matters more.
+
+A shed call costs the server little beyond gRPC's own per-call work, and the caller learns at once that it
+should back off (the aggregator's clients throttle themselves on it, see `aggregator._throttling`).
 Health and reflection are never limited: a probe must see an overloaded server as alive and serving.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pagemesh.runtime._errors import InvalidArgumentError
@@ -53,14 +58,12 @@ class LimiterConfig:
     """False: the limit stays at `initial_limit` (a static limit, as `maximum_concurrent_rpcs`)."""
     window: int = 16
     """Calls per latency sample."""
-    long_window: int = 100
-    """Samples the long average spans (its smoothing factor is 2 / (long_window + 1))."""
+    no_load_seconds: float = 20.0
+    """About how long the lowest sample stands for the latency without load."""
     tolerance: float = 2.0
-    """How many times the usual latency the current one may reach before the limit shrinks."""
+    """How many times the no-load latency the current one may reach before the limit shrinks."""
     smoothing: float = 0.2
     """How far each sample moves the limit toward its new value."""
-    queue: float = 2.0
-    """How much the limit may grow per sample while latency stays within the tolerance."""
     shed_log_interval: float = 1.0
     """Seconds between the log lines that count shed calls (one line per shed call would add load)."""
 
@@ -68,8 +71,15 @@ class LimiterConfig:
 class ConcurrencyLimiter:
     """Admits a call while fewer than `limit` are in flight; the limit adapts (see the module docstring)."""
 
-    def __init__(self, config: LimiterConfig | None = None, *, name: str = "") -> None:
+    def __init__(
+        self,
+        config: LimiterConfig | None = None,
+        *,
+        name: str = "",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.config = config or LimiterConfig()
+        self._clock = clock
         self.name = name
         self.limit = float(self.config.initial_limit)
         self.in_flight = 0
@@ -77,10 +87,13 @@ class ConcurrencyLimiter:
         """Calls admitted since start."""
         self.shed = 0
         """Calls shed since start."""
-        self._long = 0.0
+        self.no_load = 0.0
+        """The latency without load, in seconds (0 until measured)."""
         self._window_sum = 0.0
         self._window_count = 0
-        self._long_alpha = 2.0 / (self.config.long_window + 1)
+        self._min_now = math.inf
+        self._min_before = math.inf
+        self._rotate_at = 0.0
         self._shed_logged = 0
         self._next_log = 0.0
 
@@ -88,7 +101,7 @@ class ConcurrencyLimiter:
         """Admits one call (True: call `release` when it ends) or counts it shed (False)."""
         if self.in_flight >= int(self.limit):
             self.shed += 1
-            now = time.monotonic()
+            now = self._clock()
             if now >= self._next_log:
                 self._log_shedding(now)
             return False
@@ -113,18 +126,16 @@ class ConcurrencyLimiter:
 
     def _update(self, short: float, in_flight: int) -> None:
         config = self.config
-        if short <= 0:
+        now = self._clock()
+        if now >= self._rotate_at:
+            self._min_before, self._min_now = self._min_now, math.inf
+            self._rotate_at = now + config.no_load_seconds / 2
+        self._min_now = min(self._min_now, short)
+        self.no_load = min(self._min_now, self._min_before)
+        if in_flight < self.limit / 2 or short <= 0:
             return
-        if self._long == 0.0:
-            self._long = short
-        else:
-            self._long += self._long_alpha * (short - self._long)
-        if self._long / short > 2:
-            self._long *= 0.95
-        if in_flight < self.limit / 2:
-            return
-        gradient = max(0.5, min(1.0, config.tolerance * self._long / short))
-        target = self.limit * gradient + config.queue
+        gradient = max(0.5, min(1.0, config.tolerance * self.no_load / short))
+        target = self.limit * gradient + math.sqrt(self.limit)
         limit = self.limit * (1 - config.smoothing) + target * config.smoothing
         self.limit = max(float(config.min_limit), min(float(config.max_limit), limit))
 
@@ -137,7 +148,7 @@ class ConcurrencyLimiter:
             shed=self.shed - self._shed_logged,
             limit=int(self.limit),
             in_flight=self.in_flight,
-            latency_ms=round(self._long * 1000, 3),
+            no_load_ms=round(self.no_load * 1000, 3),
         )
         self._shed_logged = self.shed
         self._next_log = now + self.config.shed_log_interval

@@ -54,13 +54,36 @@ def test_the_limit_shrinks_while_latency_climbs_and_recovers_when_it_falls() -> 
     limiter = ConcurrencyLimiter(config)
     run_calls(limiter, in_flight=40, latency=0.002, windows=50)
     steady = limiter.limit
-    assert steady >= 40  # within the tolerance it grows by about `queue` per window, up to what is used
+    assert steady > 40  # within the tolerance it grows by about sqrt(limit) per window, while used
+    assert limiter.no_load == pytest.approx(0.002)
     run_calls(limiter, in_flight=int(limiter.limit), latency=0.020, windows=30)
-    assert limiter.limit < steady / 2  # ten times the usual latency: calls are queueing
+    assert limiter.limit < steady / 4  # ten times the no-load latency: calls are queueing
     assert limiter.limit >= config.min_limit
     low = limiter.limit
     run_calls(limiter, in_flight=int(limiter.limit), latency=0.002, windows=40)
     assert limiter.limit > low + 10  # latency is back to normal and the limit is used: it grows again
+
+
+def test_sustained_overload_does_not_become_the_new_normal() -> None:
+    # A long average would learn the overloaded latency within seconds and let the limit climb back.
+    limiter = ConcurrencyLimiter(LimiterConfig(initial_limit=20, min_limit=4))
+    run_calls(limiter, in_flight=20, latency=0.002, windows=20)
+    for _ in range(20):
+        run_calls(limiter, in_flight=int(limiter.limit) + 5, latency=0.030, windows=10)
+    assert int(limiter.limit) == 4
+    assert limiter.no_load == pytest.approx(0.002)
+
+
+def test_the_no_load_latency_is_relearned_once_it_leaves_the_window() -> None:
+    clock = [0.0]
+    limiter = ConcurrencyLimiter(LimiterConfig(initial_limit=20, no_load_seconds=10), clock=lambda: clock[0])
+    run_calls(limiter, in_flight=20, latency=0.002, windows=5)
+    clock[0] += 6
+    run_calls(limiter, in_flight=2, latency=0.050, windows=5)  # a dependency got slower, at low load
+    assert limiter.no_load == pytest.approx(0.002)
+    clock[0] += 6
+    run_calls(limiter, in_flight=2, latency=0.050, windows=5)
+    assert limiter.no_load == pytest.approx(0.050)
 
 
 def test_the_limit_does_not_grow_when_the_load_does_not_use_it() -> None:
