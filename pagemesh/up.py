@@ -130,8 +130,7 @@ def main(argv: list[str]) -> int:
     log_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env["PAGEMESH_DATA_DIR"] = str(data_dir)
-    # mTLS unless asked otherwise, by the flag or an explicit PAGEMESH_TLS in the environment.
-    tls = "plaintext" if options.plaintext else os.environ.get("PAGEMESH_TLS", "mtls")
+    tls = "plaintext" if options.plaintext else settings.tls
     pki = (settings.pki_dir or data_dir / "pki").resolve()
     env["PAGEMESH_TLS"] = tls
     env["PAGEMESH_PKI_DIR"] = str(pki)
