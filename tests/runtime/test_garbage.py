@@ -15,7 +15,7 @@ import pytest
 
 from pagemesh.product.v2 import product_pb2 as pb
 from pagemesh.product.v2 import product_pb2_grpc as pb_grpc
-from pagemesh.runtime import MAX_REQUEST_BYTES, GrpcServer, Transport, api_binding
+from pagemesh.runtime import MAX_REQUEST_BYTES, GrpcServer, Settings, Transport, api_binding
 from tests.harness import free_port
 
 PYTHON_INTERNALS = re.compile(r"<class |Traceback|DecodeError|Exception|\.py\b")
@@ -36,6 +36,7 @@ async def channel() -> AsyncIterator[grpc.aio.Channel]:
         f"127.0.0.1:{port}",
         [api_binding(pb.DESCRIPTOR, pb_grpc.add_ProductServiceServicer_to_server, Products())],  # type: ignore[abstract]
         admin_address="127.0.0.1:0",
+        settings=Settings(tls="plaintext"),
     )
     await server.start()
     # The client's own send limit is lifted, so the oversized request reaches the server's limit.

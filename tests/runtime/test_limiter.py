@@ -142,7 +142,7 @@ async def limited() -> AsyncIterator[tuple[GrpcServer, SlowProducts]]:
         "product",
         f"127.0.0.1:{free_port()}",
         [api_binding(pb.DESCRIPTOR, pb_grpc.add_ProductServiceServicer_to_server, servicer)],
-        settings=Settings(concurrency_limit="2"),
+        settings=Settings(tls="plaintext", concurrency_limit="2"),
         admin_address="127.0.0.1:0",
     )
     await server.start()

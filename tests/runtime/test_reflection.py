@@ -16,7 +16,7 @@ import pytest
 from google.protobuf import descriptor_pb2, descriptor_pool
 
 from pagemesh.page.v2 import page_pb2, page_pb2_grpc
-from pagemesh.runtime import GrpcServer, Transport, api_binding
+from pagemesh.runtime import GrpcServer, Settings, Transport, api_binding
 from pagemesh.runtime._reflection import (
     REFLECTION_V1,
     REFLECTION_V1ALPHA,
@@ -45,6 +45,7 @@ async def page_server() -> AsyncIterator[str]:
         f"127.0.0.1:{port}",
         [api_binding(page_pb2.DESCRIPTOR, page_pb2_grpc.add_PageServiceServicer_to_server, Page())],
         admin_address="127.0.0.1:0",
+        settings=Settings(tls="plaintext"),
     )
     await server.start()
     yield f"127.0.0.1:{port}"
