@@ -167,8 +167,8 @@ class _Counted:
         try:
             response: Message = yield from self._call.__await__()
         except BackendError as error:
-            if error.code is not grpc.StatusCode.RESOURCE_EXHAUSTED:
-                self._throttle.accepted()
+            if error.code is not grpc.StatusCode.CANCELLED:
+                self._throttle.answered(accepted=error.code is not grpc.StatusCode.RESOURCE_EXHAUSTED)
             raise
-        self._throttle.accepted()
+        self._throttle.answered(accepted=True)
         return response

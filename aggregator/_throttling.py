@@ -13,6 +13,10 @@ at about K times what the backend accepts, so it keeps seeing enough traffic to 
 again. Calls refused here count as requests too, which is what makes the refusal rate climb while the
 backend keeps rejecting. Only RESOURCE_EXHAUSTED counts as a rejection: a backend that is down
 (UNAVAILABLE) or slow (DEADLINE_EXCEEDED) is handled by retries, hedging and deadlines instead.
+
+A call that is sent counts once its answer is known (`answered`), not when it leaves: counted on the way
+out, a burst at start-up (every call in flight, none answered yet) would look like a backend that
+accepts nothing. A call cancelled before its answer (a hedge that lost) does not count at all.
 """
 
 from __future__ import annotations
@@ -84,21 +88,28 @@ class AdaptiveThrottle:
         requests = self._total_requests
         return max(0.0, (requests - self.k * self._total_accepts) / (requests + 1))
 
-    def allow(self) -> bool:
-        """Counts one wanted call; True if it may be sent (then report its outcome with `accepted`)."""
-        probability = self.rejection_probability()
-        slot = self._bucket % len(self._requests)
+    def _count(self, accepted: bool) -> None:
+        slot = self._advance()
         self._requests[slot] += 1
         self._total_requests += 1
         self.stats.requests += 1
+        if accepted:
+            self._accepts[slot] += 1
+            self._total_accepts += 1
+            self.stats.accepts += 1
+
+    def allow(self) -> bool:
+        """Whether the next call may be sent (then report its answer with `answered`).
+
+        A call refused here is counted as a request at once.
+        """
+        probability = self.rejection_probability()
         if probability > 0 and self._rng() < probability:
+            self._count(accepted=False)
             self.stats.throttled += 1
             return False
         return True
 
-    def accepted(self) -> None:
-        """The backend accepted a call that `allow` let through."""
-        slot = self._advance()
-        self._accepts[slot] += 1
-        self._total_accepts += 1
-        self.stats.accepts += 1
+    def answered(self, accepted: bool) -> None:
+        """A call that `allow` let through was answered; `accepted`: not RESOURCE_EXHAUSTED."""
+        self._count(accepted)

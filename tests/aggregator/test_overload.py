@@ -45,19 +45,29 @@ def test_nothing_is_throttled_while_the_backend_accepts_enough() -> None:
     throttle = AdaptiveThrottle(k=2.0, clock=Clock(), rng=lambda: 0.0)
     for index in range(1000):
         assert throttle.allow()
-        if index % 2 == 0:  # half accepted: exactly 1/K
-            throttle.accepted()
+        throttle.answered(accepted=index % 2 == 0)  # half accepted: exactly 1/K
     assert throttle.rejection_probability() == 0.0
     assert throttle.stats.throttled == 0
 
 
+def test_calls_still_in_flight_do_not_count() -> None:
+    # A burst at start-up: everything sent, nothing answered yet. That is not a backend that rejects.
+    throttle = AdaptiveThrottle(k=2.0, clock=Clock(), rng=lambda: 0.0)
+    assert all(throttle.allow() for _ in range(100))
+    assert throttle.rejection_probability() == 0.0
+
+
 def test_the_refusal_rate_follows_the_sre_formula_and_forgets_old_windows() -> None:
     clock = Clock()
-    throttle = AdaptiveThrottle(k=2.0, window=10.0, clock=clock, rng=random.Random(7).random)
-    for _ in range(100):
-        throttle.allow()
-    for _ in range(10):
-        throttle.accepted()
+    draws = random.Random(7)
+    refusing = [False]
+    throttle = AdaptiveThrottle(
+        k=2.0, window=10.0, clock=clock, rng=lambda: draws.random() if refusing[0] else 1.0
+    )
+    for index in range(100):
+        assert throttle.allow()
+        throttle.answered(accepted=index < 10)
+    refusing[0] = True
     # (requests - K * accepts) / (requests + 1) = (100 - 20) / 101
     assert throttle.rejection_probability() == pytest.approx(80 / 101)
     # While the backend keeps rejecting, refused calls count as requests too, so nearly all are refused;
