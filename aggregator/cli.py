@@ -62,6 +62,12 @@ def build_parser() -> ArgumentParser:
     )
     parser.add_argument("--grace", type=float, help="seconds in-flight pages may run after a stop signal")
     parser.add_argument(
+        "--drain",
+        type=float,
+        default=0.0,
+        help="seconds to keep serving after reporting NOT_SERVING, before stopping (default 0)",
+    )
+    parser.add_argument(
         "--authz-dry-run",
         action="store_true",
         help="log the calls the authorization policy would deny instead of denying them",
@@ -76,6 +82,7 @@ async def _serve(
     config: AggregatorConfig,
     settings: Settings,
     grace: float,
+    drain: float,
     authz_dry_run: bool,
 ) -> None:
     # The aggregator calls the backends as itself: its own certificate under mutual TLS.
@@ -116,7 +123,7 @@ async def _serve(
         await wait_for_stop_signal()
     finally:
         if serving:
-            await server.stop(grace)
+            await server.stop(grace, drain)
         await runner.cleanup()
         await assembler.close()
 
@@ -127,6 +134,8 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     if options.deadline_ms <= 0:
         parser.error(f"--deadline-ms must be more than 0, got {options.deadline_ms:g}")
+    if options.drain < 0:
+        parser.error(f"--drain must not be negative, got {options.drain:g}")
     if options.hedge_delay_ms is not None and options.hedge_delay_ms < 0:
         parser.error(f"--hedge-delay-ms must not be negative, got {options.hedge_delay_ms:g}")
     try:
@@ -148,6 +157,7 @@ def main(argv: list[str]) -> int:
                 config=config,
                 settings=settings,
                 grace=settings.grace_seconds if options.grace is None else options.grace,
+                drain=options.drain,
                 authz_dry_run=options.authz_dry_run,
             )
         )
