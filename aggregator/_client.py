@@ -20,7 +20,7 @@ import grpc
 from google.protobuf.message import Message
 
 from aggregator._config import AggregatorConfig
-from aggregator._downstream import BackendError, Downstream, Metadata, Pending
+from aggregator._downstream import BackendError, Downstream, ForwardingCall, Metadata, Pending
 from aggregator._hedging import Hedger
 from aggregator._throttling import AdaptiveThrottle
 from pagemesh.runtime import log_event
@@ -142,26 +142,14 @@ class BackendClient:
         return await self.hedger.run(start, remaining)
 
 
-class _Counted:
+class _Counted(ForwardingCall):
     """A call in flight that tells the throttle, once awaited, whether the backend accepted it."""
 
-    __slots__ = ("_call", "_throttle")
+    __slots__ = ("_throttle",)
 
     def __init__(self, call: Pending[Message], throttle: AdaptiveThrottle) -> None:
-        self._call = call
+        super().__init__(call)
         self._throttle = throttle
-
-    def done(self) -> bool:
-        return self._call.done()
-
-    def cancel(self) -> bool:
-        return self._call.cancel()
-
-    def add_done_callback(self, callback: Callable[[Any], object], /) -> None:
-        def forward(_: object) -> None:
-            callback(self)
-
-        self._call.add_done_callback(forward)
 
     def __await__(self) -> Generator[Any, None, Message]:
         try:

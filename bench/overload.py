@@ -72,14 +72,14 @@ class Step:
     """Cores used while measuring, per process group."""
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
-def ghz(
+def ghz_command(
     address: str,
     out: Path,
     tag: str,
@@ -87,8 +87,13 @@ def ghz(
     *,
     rps: float | None = None,
     concurrency: int = 32,
-) -> dict[str, Any]:
-    """Runs ghz against the aggregator by reflection; its JSON report, with a detail per request."""
+    timeout: float = 2.0,
+) -> list[str]:
+    """ghz's command line for page load by reflection, each request's id `<tag>-<number>`, JSON to `out`.
+
+    With `rps`, open loop (`--async`: requests leave on schedule whether or not earlier ones have
+    answered); without, closed loop at `concurrency`.
+    """
     args = [
         str(GHZ),
         "--insecure",
@@ -99,9 +104,9 @@ def ghz(
         "-m",
         json.dumps({"x-request-id": f"{tag}-{{{{.RequestNumber}}}}"}),
         "--timeout",
-        "2s",
+        f"{timeout:g}s",
         "-z",
-        f"{seconds}s",
+        f"{seconds:g}s",
         "--connections",
         "4",
         "-O",
@@ -110,11 +115,15 @@ def ghz(
         str(out),
     ]
     if rps is None:
-        args += ["-c", str(concurrency)]
-    else:
-        # Open loop: requests leave on schedule; enough workers that none waits for a free one.
-        args += ["--async", "--rps", str(round(rps)), "-c", str(max(50, round(rps * 0.5)))]
-    subprocess.run([*args, address], check=True, stdout=subprocess.DEVNULL, timeout=seconds + 120)
+        return [*args, "-c", str(concurrency), address]
+    # Enough workers that no request waits for a free one.
+    return [*args, "--async", "--rps", str(round(rps)), "-c", str(max(50, round(rps * 0.5))), address]
+
+
+def ghz(address: str, out: Path, tag: str, seconds: float, **options: Any) -> dict[str, Any]:
+    """Runs `ghz_command(...)` to its end; its JSON report, with a detail per request."""
+    command = ghz_command(address, out, tag, seconds, **options)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, timeout=seconds + 120)
     report: dict[str, Any] = json.loads(out.read_text())
     return report
 
@@ -172,10 +181,10 @@ def measure(
     step.ok = len(ok)
     step.goodput_per_s = round(len(ok) / seconds, 1)
     step.p50_ms = round(statistics.median(ok), 2) if ok else 0.0
-    step.p99_ms = round(_percentile(ok, 0.99), 2)
+    step.p99_ms = round(percentile(ok, 0.99), 2)
     step.shed = len(shed)
     step.shed_share = round(len(shed) / max(1, len(measured)), 4)
-    step.shed_p99_ms = round(_percentile(shed, 0.99), 2)
+    step.shed_p99_ms = round(percentile(shed, 0.99), 2)
     step.shed_max_ms = round(max(shed), 2) if shed else 0.0
     step.failed = dict(
         Counter(d["status"] for d in measured if d["status"] not in ("OK", "ResourceExhausted"))
