@@ -91,7 +91,8 @@ def main(argv: list[str]) -> int:
         address = override_address(settings.addresses[options.service], options.host, options.port)
         faults = FaultSpec.parse(options.inject)
         configure_logging(options.service, settings.log_level)
-        instance = open_service(options.service, options.db or settings.db_path(options.service))
+        db_path = options.db or settings.database(options.service).path or Path()
+        instance = open_service(options.service, db_path)
     except PagemeshError as error:
         print(f"pagemesh serve: {error}", file=sys.stderr)
         return 1

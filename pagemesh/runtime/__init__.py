@@ -6,15 +6,20 @@ from pagemesh.runtime._cache import ResponseCache
 from pagemesh.runtime._config import (
     ADMIN_PORT_OFFSET,
     AGGREGATOR,
+    DATABASE_SCHEMES,
     DEFAULT_ADDRESSES,
     DEFAULT_HTTP_ADDRESS,
     SERVICES,
     TLS_MODES,
+    DatabaseUrl,
     Settings,
     admin_address_for,
+    grpc_target,
     override_address,
     parent_pid,
     parse_address,
+    parse_address_list,
+    parse_database_url,
 )
 from pagemesh.runtime._errors import InvalidArgumentError, NotFoundError, PagemeshError, UnavailableError
 from pagemesh.runtime._faults import FaultSpec
@@ -44,6 +49,7 @@ from pagemesh.runtime._sqlite import StoreError, open_store
 __all__ = [
     "ADMIN_PORT_OFFSET",
     "AGGREGATOR",
+    "DATABASE_SCHEMES",
     "DEFAULT_ADDRESSES",
     "DEFAULT_HTTP_ADDRESS",
     "REQUEST_ID_KEY",
@@ -52,6 +58,7 @@ __all__ = [
     "ApiBinding",
     "CallInterceptor",
     "ChildProcess",
+    "DatabaseUrl",
     "FaultSpec",
     "GrpcServer",
     "InvalidArgumentError",
@@ -73,6 +80,7 @@ __all__ = [
     "die_with_parent",
     "encode_page_token",
     "free_port",
+    "grpc_target",
     "health_status",
     "log_event",
     "new_request_id",
@@ -82,6 +90,8 @@ __all__ = [
     "paginate",
     "parent_pid",
     "parse_address",
+    "parse_address_list",
+    "parse_database_url",
     "run_event_loop",
     "spawn",
     "wait_for_stop_signal",
