@@ -44,7 +44,6 @@ from pagemesh.runtime._server import (
     run_event_loop,
     wait_for_stop_signal,
 )
-from pagemesh.runtime._sqlite import StoreError, open_store
 
 __all__ = [
     "ADMIN_PORT_OFFSET",
@@ -70,7 +69,6 @@ __all__ = [
     "ServerStartError",
     "ServiceInstance",
     "Settings",
-    "StoreError",
     "UnavailableError",
     "admin_address_for",
     "api_binding",
@@ -84,7 +82,6 @@ __all__ = [
     "health_status",
     "log_event",
     "new_request_id",
-    "open_store",
     "override_address",
     "pagemesh_command",
     "paginate",
