@@ -93,10 +93,14 @@ def spawn(
     log_path: Path,
     env: Mapping[str, str],
     cwd: Path | None = None,
+    append: bool = False,
 ) -> ChildProcess:
-    """Starts `command` with `env`, output to `log_path`; it stops when this process dies."""
+    """Starts `command` with `env`, output to `log_path` (after what it holds, if `append`).
+
+    The process stops when this one dies.
+    """
     environment = {**env, "PAGEMESH_PARENT_PID": str(os.getpid())}
-    with log_path.open("wb") as log:
+    with log_path.open("ab" if append else "wb") as log:
         process = subprocess.Popen(
             list(command), env=environment, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log, stderr=log
         )
