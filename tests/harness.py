@@ -91,16 +91,25 @@ def start_server(
 
 
 def service_args(
-    name: str, port: int, workdir: Path, *, api: str = "v1,v2", extra: Sequence[str] = ()
+    name: str,
+    port: int,
+    workdir: Path,
+    *,
+    api: str = "v1,v2",
+    extra: Sequence[str] = (),
+    database: str | None = None,
 ) -> list[str]:
-    """The `pagemesh serve` arguments for a backend service on `port` with its store in `workdir`."""
+    """The `pagemesh serve` arguments for a backend service on `port` with its store in `workdir`.
+
+    `database` is a database URL to use instead (e.g. a PostgreSQL database).
+    """
     return [
         "serve",
         name,
         "--port",
         str(port),
         "--db",
-        str(workdir / f"{name}.sqlite3"),
+        database or str(workdir / f"{name}.sqlite3"),
         "--api",
         api,
         *extra,
@@ -108,12 +117,21 @@ def service_args(
 
 
 def start_service(
-    name: str, workdir: Path, *, api: str = "v1,v2", extra: Sequence[str] = (), port: int | None = None
+    name: str,
+    workdir: Path,
+    *,
+    api: str = "v1,v2",
+    extra: Sequence[str] = (),
+    port: int | None = None,
+    database: str | None = None,
 ) -> ChildProcess:
     """Starts one backend service on a free port and waits until it is SERVING."""
     port = port or free_port()
     return start_server(
-        service_args(name, port, workdir, api=api, extra=extra), name=name, port=port, workdir=workdir
+        service_args(name, port, workdir, api=api, extra=extra, database=database),
+        name=name,
+        port=port,
+        workdir=workdir,
     )
 
 
@@ -143,14 +161,23 @@ def start_mesh(
     names: Sequence[str] = SERVICES,
     extra: Mapping[str, Sequence[str]] | None = None,
     api: Mapping[str, str] | None = None,
+    databases: Mapping[str, str] | None = None,
 ) -> Mesh:
-    """Starts the backend services concurrently and waits until all are SERVING."""
+    """Starts the backend services concurrently and waits until all are SERVING.
+
+    `databases` gives a service a database URL instead of a fresh SQLite file in `workdir`.
+    """
     mesh = Mesh()
     for name in names:
         port = free_port()
         mesh.services[name] = launch(
             service_args(
-                name, port, workdir, api=(api or {}).get(name, "v1,v2"), extra=(extra or {}).get(name, ())
+                name,
+                port,
+                workdir,
+                api=(api or {}).get(name, "v1,v2"),
+                extra=(extra or {}).get(name, ()),
+                database=(databases or {}).get(name),
             ),
             name=name,
             port=port,

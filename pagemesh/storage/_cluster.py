@@ -22,12 +22,13 @@ import secrets
 import shlex
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pagemesh.runtime import DatabaseUrl, free_port, parse_database_url
 from pagemesh.storage._errors import StoreError
-from pagemesh.storage._postgres import connect_postgres
+from pagemesh.storage._postgres import connect_postgres, migrate_postgres, seed_postgres
 from pagemesh.storage._spec import StoreSpec
 
 __all__ = ["ADMIN_ROLE", "PostgresCluster", "ServiceDatabase", "postgres_bin_dir"]
@@ -225,6 +226,19 @@ class PostgresCluster:
         """Creates (or brings back in line) the service's roles, database and privileges; idempotent."""
         asyncio.run(self._provision(spec))
         return self.service_database(spec.service)
+
+    def prepare(self, specs: Sequence[StoreSpec]) -> dict[str, ServiceDatabase]:
+        """Provisions each service, applies its migrations and loads the demo data into empty tables."""
+        databases = {spec.service: self.provision(spec) for spec in specs}
+
+        async def migrate_and_seed() -> None:
+            for spec in specs:
+                owner = databases[spec.service].owner_url
+                await migrate_postgres(owner, spec)
+                await seed_postgres(owner, spec)
+
+        asyncio.run(migrate_and_seed())
+        return databases
 
     async def _provision(self, spec: StoreSpec) -> None:
         database = runtime = f"pagemesh_{spec.service}"

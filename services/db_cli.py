@@ -1,0 +1,134 @@
+"""`pagemesh db migrate|seed|status [SERVICE...]`: each service's database, on SQLite or PostgreSQL.
+
+Databases come from `PAGEMESH_<SERVICE>_DB` (default: `<data dir>/<service>.sqlite3`). For PostgreSQL,
+`migrate` and `seed` must connect as the role that owns the service's tables (the service's own role
+may not change the schema): point `PAGEMESH_<SERVICE>_DB` at the owner for these commands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from pagemesh.cli import ArgumentParser
+from pagemesh.runtime import SERVICES, DatabaseUrl, PagemeshError, Settings
+from pagemesh.storage import (
+    StoreSpec,
+    connect_postgres,
+    connect_sqlite,
+    load_migrations,
+    migrate_postgres,
+    migrate_sqlite,
+    postgres_version,
+    seed_postgres,
+    seed_sqlite,
+    sqlite_version,
+)
+from services import store_spec
+
+__all__ = ["build_parser", "main"]
+
+ACTIONS = ("migrate", "seed", "status")
+
+
+def build_parser() -> ArgumentParser:
+    """The options of `pagemesh db`."""
+    parser = ArgumentParser(
+        prog="pagemesh db",
+        description="Apply schema migrations, load the demo data or show schema versions, per service "
+        "database (SQLite or PostgreSQL, from PAGEMESH_<SERVICE>_DB).",
+    )
+    parser.add_argument(
+        "action",
+        choices=ACTIONS,
+        help="migrate: apply pending migrations; seed: fill empty tables with the demo data; "
+        "status: each database's schema version against this build's",
+    )
+    parser.add_argument("services", nargs="*", metavar="SERVICE", help="the services (default: all six)")
+    parser.add_argument("--data-dir", type=Path, help="where default SQLite files are (default: ./var)")
+    return parser
+
+
+def _migrate(database: DatabaseUrl, spec: StoreSpec) -> str:
+    if database.path is not None:
+        connection = connect_sqlite(database.path)
+        try:
+            result = migrate_sqlite(connection, spec)
+        finally:
+            connection.close()
+    else:
+        result = asyncio.run(migrate_postgres(database, spec))
+    if result.applied == 0:
+        return f"up to date at version {result.after}"
+    return f"migrated from version {result.before} to {result.after} ({result.applied} applied)"
+
+
+def _seed(database: DatabaseUrl, spec: StoreSpec) -> str:
+    if database.path is not None:
+        connection = connect_sqlite(database.path)
+        try:
+            inserted = seed_sqlite(connection, spec.seed())
+        finally:
+            connection.close()
+    else:
+        inserted = asyncio.run(seed_postgres(database, spec))
+    return f"seeded {inserted} rows" if inserted else "has data already; left as it is"
+
+
+async def _postgres_status(database: DatabaseUrl, spec: StoreSpec) -> int:
+    connection = await connect_postgres(database, spec.service)
+    try:
+        return await postgres_version(connection)
+    finally:
+        await connection.close()
+
+
+def _status(database: DatabaseUrl, spec: StoreSpec) -> str:
+    latest = len(load_migrations(spec.migration_dir(database.scheme)))
+    if database.path is not None:
+        if not database.path.exists():
+            return f"missing (made at version {latest} when the service or `pagemesh db migrate` opens it)"
+        connection = connect_sqlite(database.path)
+        try:
+            version = sqlite_version(connection)
+        finally:
+            connection.close()
+    else:
+        version = asyncio.run(_postgres_status(database, spec))
+    state = "up to date" if version >= latest else "needs `pagemesh db migrate`"
+    return f"version {version} of {latest}: {state}"
+
+
+_RUN: dict[str, Callable[[DatabaseUrl, StoreSpec], str]] = {
+    "migrate": _migrate,
+    "seed": _seed,
+    "status": _status,
+}
+
+
+def main(argv: Sequence[str]) -> int:
+    """Runs `pagemesh db` and returns its exit code."""
+    parser = build_parser()
+    options = parser.parse_args(list(argv))
+    unknown = [name for name in options.services if name not in SERVICES]
+    if unknown:
+        parser.error(f"unknown service {unknown[0]!r}; use one of {', '.join(SERVICES)}")
+    try:
+        settings = Settings.from_environment()
+    except PagemeshError as error:
+        print(f"pagemesh db: {error.message}", file=sys.stderr)
+        return 1
+    if options.data_dir is not None:
+        settings = replace(settings, data_dir=options.data_dir)
+    for name in options.services or SERVICES:
+        database = settings.database(name)
+        try:
+            outcome = _RUN[options.action](database, store_spec(name))
+        except PagemeshError as error:
+            print(f"pagemesh db: {error.message}", file=sys.stderr)
+            return 1
+        print(f"{name:<16} {database.redacted:<48} {outcome}", flush=True)
+    return 0
