@@ -37,7 +37,7 @@ def postgres() -> Iterator[PostgresCluster]:
         cluster.start()
         yield cluster
     finally:
-        cluster.stop()
+        cluster.stop("immediate")
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -8,15 +8,26 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pagemesh.runtime import SERVICES, ChildProcess, free_port, pagemesh_command, spawn, wait_until_serving
 
-__all__ = ["ChildProcess", "Mesh", "free_port", "start_mesh", "start_server", "start_service"]
+__all__ = [
+    "ChildProcess",
+    "Mesh",
+    "RunningUp",
+    "free_port",
+    "start_mesh",
+    "start_server",
+    "start_service",
+    "start_up",
+]
 
 START_TIMEOUT = 30.0
 
@@ -185,3 +196,75 @@ def start_mesh(
         )
     wait_serving(mesh.services.values())
     return mesh
+
+
+@dataclass
+class RunningUp:
+    """A `pagemesh up` started by `start_up`: its process, ports, data directory and output."""
+
+    process: subprocess.Popen[bytes]
+    data_dir: Path
+    addresses: dict[str, str]
+    """The first gRPC address of each part (the aggregator's included)."""
+    http_address: str
+    stdout_path: Path
+    stderr_path: Path
+
+    def state(self) -> dict[str, Any]:
+        """The supervisor's state file: per part, its replicas, processes (name, pid) and restarts."""
+        state: dict[str, Any] = json.loads((self.data_dir / "supervisor.json").read_text())
+        return state
+
+    def pids(self) -> dict[str, int]:
+        """The PID of every process, by name (`reviews`, `reviews-1`, ...)."""
+        return {
+            process["name"]: process["pid"]
+            for part in self.state()["parts"].values()
+            for process in part["processes"]
+        }
+
+    def stop(self, signum: int = signal.SIGINT) -> int:
+        """Stops the mesh (Ctrl-C by default) and returns the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+@contextmanager
+def start_up(data_dir: Path, args: Sequence[str] = (), timeout: float = 120.0) -> Iterator[RunningUp]:
+    """`pagemesh up ARGS...` on free ports with its data in `data_dir`, until every part is SERVING.
+
+    Stopped (Ctrl-C) when the block ends; its stdout and stderr are files in `data_dir`.
+    """
+    ports = {name: free_port() for name in (*SERVICES, "aggregator")}
+    addresses = {name: f"127.0.0.1:{port}" for name, port in ports.items()}
+    http_address = f"127.0.0.1:{free_port()}"
+    env = clean_environment({f"PAGEMESH_{name.upper()}_ADDR": a for name, a in addresses.items()})
+    env["PAGEMESH_AGGREGATOR_HTTP_ADDR"] = http_address
+    data_dir.mkdir(parents=True, exist_ok=True)
+    stdout_path, stderr_path = data_dir / "up.out", data_dir / "up.err"
+    with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
+        process = subprocess.Popen(
+            pagemesh_command(["up", "--data-dir", str(data_dir), *args]),
+            env=env,
+            stdout=stdout,
+            stderr=stderr,
+            stdin=subprocess.DEVNULL,
+        )
+    running = RunningUp(process, data_dir, addresses, http_address, stdout_path, stderr_path)
+    try:
+        deadline = time.monotonic() + timeout
+        while "SERVING" not in stdout_path.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"pagemesh up did not get SERVING:\n{stdout_path.read_text()}\n{stderr_path.read_text()}"
+                )
+            time.sleep(0.1)
+        yield running
+    finally:
+        running.stop()
