@@ -51,6 +51,7 @@ _UNREACHABLE: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.OperatorInterventionError,  # 57: shutting down, starting up, crashed
     asyncpg.exceptions.InsufficientResourcesError,  # 53: too many connections, out of memory
     asyncpg.exceptions.InterfaceError,  # the connection was closed under the driver
+    asyncpg.exceptions.InternalClientError,  # ... in the middle of a call
 )
 
 # Errors of a pooled connection that the server closed (it restarted since): a fresh connection may work.
@@ -58,6 +59,7 @@ _STALE: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.ConnectionDoesNotExistError,
     asyncpg.exceptions.AdminShutdownError,
     asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
 )
 
 
@@ -190,7 +192,9 @@ class PostgresDatabase:
         try:
             pool: asyncpg.Pool = await asyncpg.create_pool(
                 self.url.dsn,
-                min_size=1,
+                # No floor: with one, asyncpg reconnects in the background while the database is down and
+                # logs a traceback for each try; connections are made as calls need them instead.
+                min_size=0,
                 max_size=self.max_connections,
                 timeout=CONNECT_TIMEOUT,
                 command_timeout=COMMAND_TIMEOUT,
