@@ -40,15 +40,23 @@ def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def launch(
-    args: Sequence[str], *, name: str, port: int, workdir: Path, env: Mapping[str, str] | None = None
+    args: Sequence[str],
+    *,
+    name: str,
+    port: int,
+    workdir: Path,
+    env: Mapping[str, str] | None = None,
+    host: str = "127.0.0.1",
 ) -> ChildProcess:
-    """Starts `pagemesh ARGS...` without waiting for it."""
+    """Starts `pagemesh ARGS...` (listening on `host`:`port`) without waiting for it."""
     workdir.mkdir(parents=True, exist_ok=True)
     return spawn(
         pagemesh_command(args),
         name=name,
-        address=f"127.0.0.1:{port}",
-        log_path=workdir / f"{name}-{port}.log",
+        address=f"{host}:{port}",
+        log_path=workdir / f"{name}-{host}-{port}.log"
+        if host != "127.0.0.1"
+        else workdir / f"{name}-{port}.log",
         env=clean_environment(env),
         cwd=workdir,
     )
@@ -93,10 +101,16 @@ def _still_up(server: ChildProcess) -> bool:
 
 
 def start_server(
-    args: Sequence[str], *, name: str, port: int, workdir: Path, env: Mapping[str, str] | None = None
+    args: Sequence[str],
+    *,
+    name: str,
+    port: int,
+    workdir: Path,
+    env: Mapping[str, str] | None = None,
+    host: str = "127.0.0.1",
 ) -> ChildProcess:
     """Starts `pagemesh ARGS...` and waits until it is SERVING."""
-    server = launch(args, name=name, port=port, workdir=workdir, env=env)
+    server = launch(args, name=name, port=port, workdir=workdir, env=env, host=host)
     wait_serving([server])
     return server
 
@@ -135,14 +149,17 @@ def start_service(
     extra: Sequence[str] = (),
     port: int | None = None,
     database: str | None = None,
+    host: str = "127.0.0.1",
 ) -> ChildProcess:
-    """Starts one backend service on a free port and waits until it is SERVING."""
+    """Starts one backend service on a free port (of `host`) and waits until it is SERVING."""
     port = port or free_port()
+    extra = [*extra, "--host", host] if host != "127.0.0.1" else extra
     return start_server(
         service_args(name, port, workdir, api=api, extra=extra, database=database),
         name=name,
         port=port,
         workdir=workdir,
+        host=host,
     )
 
 

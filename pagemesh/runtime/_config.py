@@ -3,7 +3,8 @@
 This is the only module that reads the process environment. Variables:
 
 - `PAGEMESH_<COMPONENT>_ADDR`: a component's gRPC address, e.g. `PAGEMESH_REVIEWS_ADDR=127.0.0.1:6055`; it
-  may list several, comma-separated (the replicas a caller balances over); a server listens on the first.
+  may list several, comma-separated (the replicas a caller balances over; a server listens on the first),
+  or, for callers, be one `dns://DNS-SERVER/HOST:PORT` target resolved by that DNS server.
 - `PAGEMESH_AGGREGATOR_HTTP_ADDR`: the aggregator's HTTP address.
 - `PAGEMESH_<SERVICE>_DB`: a service's database: a path or `sqlite:///PATH` (a SQLite file; default
   `<data dir>/<service>.sqlite3`), or `postgresql://USER:PASSWORD@HOST:PORT/DATABASE` (a PostgreSQL
@@ -83,7 +84,16 @@ def parse_address(address: str) -> tuple[str, int]:
 
 
 def parse_address_list(text: str) -> tuple[str, ...]:
-    """Comma-separated `host:port` addresses (at least one), each checked like `parse_address`."""
+    """Comma-separated `host:port` addresses (at least one), each checked like `parse_address`.
+
+    One `dns://DNS-SERVER/HOST:PORT` target may stand instead, for callers: its name is resolved with that
+    DNS server (a server cannot listen on it).
+    """
+    if text.startswith("dns:"):
+        if "," in text:
+            raise InvalidArgumentError(f"a dns: target names one HOST:PORT, got {text!r}")
+        parse_address(text.rpartition("/")[2])
+        return (text,)
     addresses = tuple(part.strip() for part in text.split(",") if part.strip())
     if not addresses:
         raise InvalidArgumentError(f"address list {text!r} names no HOST:PORT")

@@ -199,6 +199,7 @@ class PostgresDatabase:
                 timeout=CONNECT_TIMEOUT,
                 command_timeout=COMMAND_TIMEOUT,
                 server_settings={"application_name": f"pagemesh-{self.spec.service}"},
+                reset=self._keep_session,
             )
         except _UNREACHABLE as error:
             raise self._down(error) from None
@@ -217,6 +218,15 @@ class PostgresDatabase:
                 f"this build needs {self._latest}: run `pagemesh db migrate {self.spec.service}`"
             )
         self._schema_checked = True
+
+    @staticmethod
+    async def _keep_session(connection: asyncpg.Connection) -> None:
+        """What the pool runs on a connection handed back (an open transaction is rolled back first).
+
+        asyncpg's default also sends `RESET ALL`, `UNLISTEN *`, `CLOSE ALL` and an advisory unlock: a
+        second round trip for every query. Repositories change no session state (no SET, LISTEN, cursor
+        or advisory lock), so there is nothing to reset.
+        """
 
     def _down(self, error: BaseException) -> StoreError:
         if not self._was_down:

@@ -8,8 +8,9 @@ from services.history._model import View
 __all__ = ["PostgresViewRepository"]
 
 _COUNT = "SELECT count(*) FROM views WHERE user_id = $1"
+# The page and the total in one round trip: the window count is taken before LIMIT applies.
 _RECENT = """
-    SELECT product_id, title, viewed FROM views WHERE user_id = $1
+    SELECT product_id, title, viewed, count(*) OVER () AS total FROM views WHERE user_id = $1
     ORDER BY viewed DESC, product_id LIMIT $2 OFFSET $3
 """
 # A later view of the same product replaces the earlier one; an empty title keeps the known one.
@@ -28,10 +29,14 @@ class PostgresViewRepository:
         self._db = database
 
     async def recent(self, user_id: str, offset: int, limit: int) -> tuple[list[View], int]:
-        total = await self._db.fetchrow(_COUNT, user_id)
         rows = await self._db.fetch(_RECENT, user_id, limit, offset)
-        views = [View(user_id, pid, title, viewed) for pid, title, viewed in rows]
-        return views, 0 if total is None else int(total[0])
+        if rows:
+            return [View(user_id, pid, title, viewed) for pid, title, viewed, _ in rows], int(
+                rows[0]["total"]
+            )
+        # Past the end (or no views at all) the window count has no row to ride on.
+        total = await self._db.fetchrow(_COUNT, user_id)
+        return [], 0 if total is None else int(total[0])
 
     async def record(self, view: View) -> View:
         row = await self._db.write(_RECORD, view.user_id, view.product_id, view.title, view.viewed)

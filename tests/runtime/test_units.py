@@ -135,6 +135,12 @@ def test_an_address_may_list_replicas() -> None:
         grpc_target(["localhost:1", "localhost:2"])
     with pytest.raises(InvalidArgumentError, match="HOST:PORT"):
         Settings.from_environment({"PAGEMESH_REVIEWS_ADDR": "127.0.0.1:1,nope"})
+    dns = "dns://127.0.0.1:5353/reviews.pagemesh.test:50055"
+    assert (
+        grpc_target(Settings.from_environment({"PAGEMESH_REVIEWS_ADDR": dns}).addresses_of("reviews")) == dns
+    )
+    with pytest.raises(InvalidArgumentError, match="HOST:PORT"):
+        Settings.from_environment({"PAGEMESH_REVIEWS_ADDR": "dns://127.0.0.1:5353/reviews"})
 
 
 def test_free_port_never_hands_out_a_port_twice() -> None:
