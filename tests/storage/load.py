@@ -21,8 +21,10 @@ _CODES = {code.value[0]: code.name for code in grpc.StatusCode}
 
 @dataclass(frozen=True)
 class Outcome:
-    """One page: when it ended, its status code name, and its degraded sections with their codes."""
+    """One page: when it was asked for and when it ended, its status code name, and its degraded sections
+    with their codes."""
 
+    started: float
     at: float
     code: str
     degraded: dict[str, str]
@@ -37,6 +39,10 @@ class PageLoad:
     def since(self, moment: float) -> list[Outcome]:
         """The outcomes of pages that ended after `moment` (a `time.monotonic()` value)."""
         return [o for o in list(self.outcomes) if o.at >= moment]
+
+    def within(self, start: float, end: float) -> list[Outcome]:
+        """The outcomes of pages asked for after `start` that ended before `end`."""
+        return [o for o in list(self.outcomes) if o.started >= start and o.at <= end]
 
 
 @contextmanager
@@ -58,15 +64,16 @@ def page_load(
                 with lock:
                     product = next(product_ids)
                 request = page_v2.GetProductPageRequest(product_id=product, user_id=user)
+                started = time.monotonic()
                 try:
                     page = stub.GetProductPage(request, timeout=5)
                 except grpc.RpcError as error:
                     code = error.code() if isinstance(error, grpc.Call) else grpc.StatusCode.UNKNOWN
-                    load.outcomes.append(Outcome(time.monotonic(), code.name, {}))
+                    load.outcomes.append(Outcome(started, time.monotonic(), code.name, {}))
                     time.sleep(0.01)
                     continue
                 degraded = {page_v2.Section.Name(d.section): _CODES[d.code] for d in page.degraded_sections}
-                load.outcomes.append(Outcome(time.monotonic(), "OK", degraded))
+                load.outcomes.append(Outcome(started, time.monotonic(), "OK", degraded))
 
     threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
     for thread in threads:
