@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -101,28 +100,3 @@ def test_a_crashing_program_is_restarted_with_backoff_and_counted(tmp_path: Path
 def test_exit_descriptions() -> None:
     assert describe_exit(3) == "code 3"
     assert describe_exit(-9) == "signal SIGKILL"
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["up", "--replicas", "reviews=x"], "is not SERVICE=N"),
-        (["up", "--store", "mysql"], "invalid choice: 'mysql'"),
-        (["db", "migrate", "nosuch"], "unknown service 'nosuch'"),
-        (["serve", "product", "--db", "mysql://x/y"], "unknown scheme 'mysql'"),
-    ],
-)
-def test_bad_storage_and_supervision_options_give_one_line_and_exit_1(
-    tmp_path: Path, args: list[str], message: str
-) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "pagemesh.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=30,
-        check=False,
-    )
-    assert result.returncode == 1
-    assert result.stderr.count("\n") == 1, result.stderr
-    assert message in result.stderr
