@@ -1,8 +1,10 @@
 """`pagemesh db migrate|seed|status [SERVICE...]`: each service's database, on SQLite or PostgreSQL.
 
-Databases come from `PAGEMESH_<SERVICE>_DB` (default: `<data dir>/<service>.sqlite3`). For PostgreSQL,
+Databases come from `PAGEMESH_<SERVICE>_DB` (default: `<data dir>/<service>.sqlite3`), or with
+`--store postgres` from the private cluster that `pagemesh up --store postgres` runs. For PostgreSQL,
 `migrate` and `seed` must connect as the role that owns the service's tables (the service's own role
-may not change the schema): point `PAGEMESH_<SERVICE>_DB` at the owner for these commands.
+may not change the schema): point `PAGEMESH_<SERVICE>_DB` at the owner for these commands (`--store
+postgres` does).
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from pathlib import Path
 from pagemesh.cli import ArgumentParser
 from pagemesh.runtime import SERVICES, DatabaseUrl, PagemeshError, Settings
 from pagemesh.storage import (
+    PostgresCluster,
     StoreSpec,
-    connect_postgres,
     connect_sqlite,
     load_migrations,
     migrate_postgres,
     migrate_sqlite,
-    postgres_version,
+    read_postgres_version,
     seed_postgres,
     seed_sqlite,
     sqlite_version,
@@ -48,7 +50,15 @@ def build_parser() -> ArgumentParser:
         "status: each database's schema version against this build's",
     )
     parser.add_argument("services", nargs="*", metavar="SERVICE", help="the services (default: all six)")
-    parser.add_argument("--data-dir", type=Path, help="where default SQLite files are (default: ./var)")
+    parser.add_argument(
+        "--store",
+        choices=("postgres",),
+        help="postgres: the private PostgreSQL cluster that `pagemesh up --store postgres` runs under the "
+        "data dir (as each service's owner role), instead of PAGEMESH_<SERVICE>_DB",
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, help="where the SQLite files and the private cluster are (default: ./var)"
+    )
     return parser
 
 
@@ -78,14 +88,6 @@ def _seed(database: DatabaseUrl, spec: StoreSpec) -> str:
     return f"seeded {inserted} rows" if inserted else "has data already; left as it is"
 
 
-async def _postgres_status(database: DatabaseUrl, spec: StoreSpec) -> int:
-    connection = await connect_postgres(database, spec.service)
-    try:
-        return await postgres_version(connection)
-    finally:
-        await connection.close()
-
-
 def _status(database: DatabaseUrl, spec: StoreSpec) -> str:
     latest = len(load_migrations(spec.migration_dir(database.scheme)))
     if database.path is not None:
@@ -97,7 +99,7 @@ def _status(database: DatabaseUrl, spec: StoreSpec) -> str:
         finally:
             connection.close()
     else:
-        version = asyncio.run(_postgres_status(database, spec))
+        version = asyncio.run(read_postgres_version(database, spec.service))
     state = "up to date" if version >= latest else "needs `pagemesh db migrate`"
     return f"version {version} of {latest}: {state}"
 
@@ -123,8 +125,18 @@ def main(argv: Sequence[str]) -> int:
         return 1
     if options.data_dir is not None:
         settings = replace(settings, data_dir=options.data_dir)
+    cluster = None
+    if options.store == "postgres":
+        cluster = PostgresCluster(settings.data_dir / "postgres")
+        if not cluster.attach():
+            print(
+                f"pagemesh db: no PostgreSQL cluster runs under {cluster.root}; "
+                "start `pagemesh up --store postgres` first, or set PAGEMESH_<SERVICE>_DB",
+                file=sys.stderr,
+            )
+            return 1
     for name in options.services or SERVICES:
-        database = settings.database(name)
+        database = cluster.service_database(name).owner_url if cluster else settings.database(name)
         try:
             outcome = _RUN[options.action](database, store_spec(name))
         except PagemeshError as error:

@@ -177,6 +177,7 @@ def test_request_ids_are_logged_and_a_generated_one_comes_back(mesh: Mesh) -> No
         (["up", "--replicas", "reviews=x"], "is not SERVICE=N"),
         (["up", "--store", "mysql"], "invalid choice: 'mysql'"),
         (["db", "migrate", "nosuch"], "unknown service 'nosuch'"),
+        (["db", "status", "--store", "postgres"], "no PostgreSQL cluster runs under"),
         (["serve", "product", "--db", "mysql://x/y"], "unknown scheme 'mysql'"),
         (["nosuch"], "unknown command 'nosuch'"),
     ],

@@ -17,6 +17,7 @@ from pagemesh.storage._postgres import (
     connect_postgres,
     migrate_postgres,
     postgres_version,
+    read_postgres_version,
     seed_postgres,
 )
 from pagemesh.storage._spec import SeedRows, StoreSpec
@@ -42,6 +43,7 @@ __all__ = [
     "open_sqlite",
     "postgres_bin_dir",
     "postgres_version",
+    "read_postgres_version",
     "seed_postgres",
     "seed_sqlite",
     "sqlite_version",

@@ -193,6 +193,15 @@ class PostgresCluster:
             "pg_ctl", "start", "-D", str(self.data), "-l", str(self.log_path), "-w", "-t", "60", "-o", options
         )
 
+    def attach(self) -> bool:
+        """Finds the port of a server already running on the data directory (started by another
+        process, e.g. `pagemesh up --store postgres`); False when none runs."""
+        if not self.running():
+            return False
+        # postmaster.pid: PID, data directory, start time, port, socket directory, ...
+        self.port = int((self.data / "postmaster.pid").read_text().splitlines()[3])
+        return True
+
     def stop(self, mode: str = "fast") -> None:
         """Stops the server, if it runs: `fast` ends open sessions and writes a checkpoint; `immediate`
         skips the checkpoint (recovery runs at the next start), for a cluster about to be thrown away."""

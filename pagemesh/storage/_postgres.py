@@ -32,6 +32,7 @@ __all__ = [
     "connect_postgres",
     "migrate_postgres",
     "postgres_version",
+    "read_postgres_version",
     "seed_postgres",
 ]
 
@@ -93,6 +94,19 @@ async def postgres_version(connection: asyncpg.Connection | PoolConnectionProxy)
     return int(version)
 
 
+async def read_postgres_version(url: DatabaseUrl, service: str) -> int:
+    """The schema version of the database at `url`, or `StoreError` naming why it cannot be read."""
+    connection = await connect_postgres(url, service)
+    try:
+        return await postgres_version(connection)
+    except _UNREACHABLE as error:
+        raise StoreError(f"the {service} database {url.redacted} went away: {_reason(error)}") from None
+    except asyncpg.PostgresError as error:
+        raise StoreError(f"cannot read the schema version of {url.redacted}: {_reason(error)}") from None
+    finally:
+        await _close(connection)
+
+
 async def migrate_postgres(url: DatabaseUrl, spec: StoreSpec) -> MigrationResult:
     """Applies the service's pending PostgreSQL migrations, each in its own transaction.
 
@@ -107,6 +121,8 @@ async def migrate_postgres(url: DatabaseUrl, spec: StoreSpec) -> MigrationResult
                 f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} "
                 "(version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)"
             )
+        except _UNREACHABLE:
+            raise
         except asyncpg.PostgresError as error:
             raise SchemaError(
                 f"{spec.service}: cannot create {VERSION_TABLE} in {url.redacted} ({_reason(error)}); "
@@ -126,6 +142,8 @@ async def migrate_postgres(url: DatabaseUrl, spec: StoreSpec) -> MigrationResult
                         migration.version,
                         migration.name,
                     )
+            except _UNREACHABLE:
+                raise
             except asyncpg.PostgresError as error:
                 raise SchemaError(
                     f"{spec.service}: migration {migration.version:04d}_{migration.name} failed "
@@ -135,7 +153,15 @@ async def migrate_postgres(url: DatabaseUrl, spec: StoreSpec) -> MigrationResult
     except _UNREACHABLE as error:
         raise StoreError(f"the {spec.service} database {url.redacted} went away: {_reason(error)}") from None
     finally:
-        await connection.close()
+        await _close(connection)
+
+
+async def _close(connection: asyncpg.Connection) -> None:
+    """Closes a connection politely, or drops it when the database has gone away under it."""
+    try:
+        await connection.close(timeout=CONNECT_TIMEOUT)
+    except _UNREACHABLE:
+        connection.terminate()
 
 
 async def seed_postgres(url: DatabaseUrl, spec: StoreSpec, rows: SeedRows | None = None) -> int:
@@ -154,14 +180,12 @@ async def seed_postgres(url: DatabaseUrl, spec: StoreSpec, rows: SeedRows | None
                     await connection.copy_records_to_table(table, records=table_rows)
                     inserted += len(table_rows)
             return inserted
-    except asyncpg.PostgresError as error:
-        if isinstance(error, _UNREACHABLE):
-            raise
-        raise SchemaError(f"{spec.service}: cannot seed {url.redacted}: {_reason(error)}") from None
     except _UNREACHABLE as error:
         raise StoreError(f"the {spec.service} database {url.redacted} went away: {_reason(error)}") from None
+    except asyncpg.PostgresError as error:
+        raise SchemaError(f"{spec.service}: cannot seed {url.redacted}: {_reason(error)}") from None
     finally:
-        await connection.close()
+        await _close(connection)
 
 
 class PostgresDatabase:

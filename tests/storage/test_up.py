@@ -5,8 +5,10 @@ from __future__ import annotations
 import inspect
 import itertools
 import os
+import re
 import shutil
 import signal
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -18,7 +20,7 @@ import pytest
 
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
-from pagemesh.runtime import AGGREGATOR, SERVICES, ChildProcess, health_status
+from pagemesh.runtime import AGGREGATOR, SERVICES, ChildProcess, health_status, pagemesh_command
 from tests.aggregator import test_page_e2e
 from tests.aggregator.procs import Aggregator
 from tests.harness import Mesh, RunningUp, start_up
@@ -81,6 +83,26 @@ def test_the_table_names_each_database_and_the_cluster(up_postgres: RunningUp) -
     for name in SERVICES:
         assert f"postgresql:pagemesh_{name}" in table
     assert "6 databases" in table
+
+
+def test_pagemesh_db_finds_the_private_cluster(up_postgres: RunningUp) -> None:
+    def db(*args: str) -> str:
+        command = pagemesh_command(
+            ["db", *args, "--store", "postgres", "--data-dir", str(up_postgres.data_dir)]
+        )
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    status = db("status")
+    for name in SERVICES:
+        assert re.search(
+            rf"^{name} +postgresql://pagemesh_{name}_owner:\*\*\*@.* version 1 of 1: up to date$",
+            status,
+            re.M,
+        )
+    assert "has data already" in db("seed", "reviews")
+    assert "up to date at version 1" in db("migrate", "history")
 
 
 def _page(stub: Any, product: str) -> tuple[str, set[str]]:
