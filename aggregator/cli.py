@@ -21,6 +21,7 @@ from pagemesh.runtime import (
     PagemeshError,
     ServerStartError,
     Settings,
+    Transport,
     configure_logging,
     grpc_target,
     log_event,
@@ -61,6 +62,11 @@ def build_parser() -> ArgumentParser:
         help="call the backends one after another (the naive baseline, for benchmarks)",
     )
     parser.add_argument("--grace", type=float, help="seconds in-flight pages may run after a stop signal")
+    parser.add_argument(
+        "--authz-dry-run",
+        action="store_true",
+        help="log the calls the authorization policy would deny instead of denying them",
+    )
     return parser
 
 
@@ -71,16 +77,21 @@ async def _serve(
     config: AggregatorConfig,
     settings: Settings,
     grace: float,
+    authz_dry_run: bool,
 ) -> None:
+    # The aggregator calls the backends as itself: its own certificate under mutual TLS.
+    transport = Transport.from_settings(settings, AGGREGATOR)
     # Channels belong to the running loop: made here, once, and shared by every page.
     channels = ChannelConfig()
     backends: dict[str, Downstream] = {
         # Several replicas of a backend are one target that round_robin balances over.
-        name: GrpcDownstream(name, grpc_target(settings.addresses_of(name)), channels)
+        name: GrpcDownstream(name, grpc_target(settings.addresses_of(name)), channels, transport)
         for name in SERVICES
     }
     assembler = PageAssembler(backends, config)
-    server = GrpcServer(AGGREGATOR, address, page_bindings(assembler))
+    server = GrpcServer(
+        AGGREGATOR, address, page_bindings(assembler), settings=settings, authz_dry_run=authz_dry_run
+    )
     runner = web.AppRunner(make_app(assembler, settings.data_dir), access_log=None, handle_signals=False)
     serving = False
     try:
@@ -139,6 +150,7 @@ def main(argv: list[str]) -> int:
                 config=config,
                 settings=settings,
                 grace=settings.grace_seconds if options.grace is None else options.grace,
+                authz_dry_run=options.authz_dry_run,
             )
         )
     except PagemeshError as error:

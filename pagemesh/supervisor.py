@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pagemesh.runtime import ChildProcess, spawn, wait_until_serving
+from pagemesh.runtime import ChildProcess, spawn, wait_until_ready
 
 __all__ = [
     "STATE_FILE",
@@ -70,6 +70,8 @@ class Program:
     """Where it serves gRPC (its health is checked there)."""
     env: Mapping[str, str]
     log_path: Path
+    admin_address: str = ""
+    """Where it serves `/readyz` (its readiness is checked there); default: its gRPC port + 1000."""
 
 
 @dataclass
@@ -142,6 +144,7 @@ class Supervisor:
             address=program.address,
             log_path=program.log_path,
             env=program.env,
+            admin_address=program.admin_address,
             append=supervised.child is not None,
         )
         supervised.started_at = time.monotonic()
@@ -153,15 +156,16 @@ class Supervisor:
             self._start(supervised)
         self._write_state()
 
-    def wait_until_serving(self, timeout: float, stop: Callable[[], bool] = lambda: False) -> str | None:
-        """Waits until every program is SERVING; returns why one is not (it exited, or timed out)."""
+    def wait_until_ready(self, timeout: float, stop: Callable[[], bool] = lambda: False) -> str | None:
+        """Waits until every program is ready (SERVING, on its admin port's `/readyz`); returns why one is
+        not (it exited, or timed out)."""
         deadline = time.monotonic() + timeout
         for supervised in self._supervised.values():
             child = supervised.child
             assert child is not None
             if stop():
                 return None
-            if not wait_until_serving(child.address, deadline, child.running):
+            if not wait_until_ready(child.admin_address, deadline, child.running):
                 where = f"{child.name} on {child.address}"
                 if not child.running():
                     code = describe_exit(child.process.returncode)

@@ -5,7 +5,8 @@ child processes on their addresses (defaults or `PAGEMESH_*_ADDR`; replica k of 
 100·k), waits until each one's health check says SERVING and prints where they are. From then on the
 `Supervisor` restarts any child that exits, with backoff, and reports it here; only Ctrl-C or SIGTERM
 stops the mesh: the parts gracefully, then the dependencies. Children die with `pagemesh up` even if it
-is killed outright, so nothing is left behind.
+is killed outright, so nothing is left behind. Every gRPC hop is mutual TLS unless `--plaintext`: the
+certificates are made under the data dir and renewed while the mesh runs.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pagemesh.runtime import (
     pagemesh_command,
     parse_address,
 )
+from pagemesh.security import OPERATOR, certificate_lifetime_left, identity_files, issue_certificates
 from pagemesh.supervisor import STATE_FILE, Program, Supervisor
 
 __all__ = ["REPLICA_PORT_STEP", "main", "parse_injections", "parse_replicas"]
@@ -113,6 +115,11 @@ def build_parser() -> ArgumentParser:
     )
     parser.add_argument("--data-dir", type=Path, help="where the services keep their data and logs")
     parser.add_argument(
+        "--plaintext",
+        action="store_true",
+        help="no mutual TLS between the parts (default: mTLS, with certificates made under the data dir)",
+    )
+    parser.add_argument(
         "--timeout", type=float, default=60.0, help="seconds to wait for every part to be SERVING"
     )
     return parser
@@ -158,14 +165,21 @@ def programs(
             for fault in injections.get(name, FaultSpec()).as_arguments():
                 args += ["--inject", fault]
             child_env = dict(shared)
+            admin_address = _replica_address(settings.admin_address(name), k)
             if k:
                 args += ["--port", str(parse_address(address)[1])]
-                child_env[f"PAGEMESH_{name.upper()}_ADMIN_ADDR"] = _replica_address(
-                    settings.admin_address(name), k
-                )
+                child_env[f"PAGEMESH_{name.upper()}_ADMIN_ADDR"] = admin_address
             label = name if k == 0 else f"{name}-{k}"
             result.append(
-                Program(label, name, pagemesh_command(args), address, child_env, log_dir / f"{label}.log")
+                Program(
+                    label,
+                    name,
+                    pagemesh_command(args),
+                    address,
+                    child_env,
+                    log_dir / f"{label}.log",
+                    admin_address,
+                )
             )
     return result
 
@@ -175,6 +189,31 @@ def _store_text(settings: Settings, name: str) -> str:
     if database.path is not None:
         return f"sqlite:{database.path}"
     return f"postgresql:{urlsplit(database.dsn).path.strip('/')}"
+
+
+RENEW_WHEN_LEFT = 1 / 3
+"""Certificates are renewed once less than this share of their lifetime is left."""
+
+
+def _ensure_certificates(pki: Path, namespace: str) -> bool:
+    """Makes the mesh's certificates if they are missing or due for renewal; True when it made them."""
+    if certificate_lifetime_left(identity_files(pki, OPERATOR).certificate) > RENEW_WHEN_LEFT and all(
+        certificate_lifetime_left(identity_files(pki, part).certificate) > RENEW_WHEN_LEFT
+        for part in (*SERVICES, AGGREGATOR)
+    ):
+        return False
+    issue_certificates(pki, namespace=namespace)
+    return True
+
+
+def _grpcurl_hint(pki: Path, address: str, secure: bool) -> str:
+    if not secure:
+        return f"grpcurl -plaintext {address} list"
+    files = identity_files(pki, OPERATOR)
+    return (
+        f"grpcurl -cacert {files.ca} -cert {files.certificate} -key {files.key} "
+        f"-servername {AGGREGATOR} {address} list"
+    )
 
 
 def _report(line: str) -> None:
@@ -196,6 +235,17 @@ def main(argv: list[str]) -> int:
     log_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env["PAGEMESH_DATA_DIR"] = str(data_dir)
+    # mTLS unless asked otherwise, by the flag or an explicit PAGEMESH_TLS in the environment.
+    tls = "plaintext" if options.plaintext else os.environ.get("PAGEMESH_TLS", "mtls")
+    pki = (settings.pki_dir or data_dir / "pki").resolve()
+    env["PAGEMESH_TLS"] = tls
+    env["PAGEMESH_PKI_DIR"] = str(pki)
+    if tls == "mtls":
+        try:
+            _ensure_certificates(pki, settings.namespace)
+        except PagemeshError as error:
+            print(f"pagemesh up: {error.message}", file=sys.stderr)
+            return 1
     parts = list(SERVICES)
     if importlib.util.find_spec("aggregator.cli") is not None:
         parts.append(AGGREGATOR)
@@ -232,7 +282,7 @@ def main(argv: list[str]) -> int:
             report=_report,
         )
         supervisor.start()
-        failure = supervisor.wait_until_serving(options.timeout, stop=lambda: bool(stop_requested))
+        failure = supervisor.wait_until_ready(options.timeout, stop=lambda: bool(stop_requested))
         if stop_requested:
             return 0
         if failure:
@@ -250,11 +300,18 @@ def main(argv: list[str]) -> int:
             print(f"{'page (HTTP)':<18} http://{settings.http_address}/")
         print(
             f"all {len(parts)} parts SERVING ({len(processes)} processes); logs in {log_dir}/; "
-            "a part that exits is restarted; Ctrl-C stops the mesh",
-            flush=True,
+            "a part that exits is restarted; Ctrl-C stops the mesh"
         )
+        if tls == "mtls":
+            print(f"mutual TLS is on (certificates in {pki}/); call a part as the operator with:")
+        print(f"  {_grpcurl_hint(pki, settings.addresses[AGGREGATOR], tls == 'mtls')}", flush=True)
+        next_renewal_check = time.monotonic() + 60
         while not stop_requested:
             supervisor.poll()
+            if tls == "mtls" and time.monotonic() >= next_renewal_check:
+                next_renewal_check = time.monotonic() + 60
+                if _ensure_certificates(pki, settings.namespace):
+                    print("certificates renewed; every part picks them up without a restart", flush=True)
             time.sleep(0.1)
         print("stopping the mesh", flush=True)
         return 0

@@ -13,7 +13,7 @@ import pytest
 from pagemesh.runtime import SERVICES
 from pagemesh.storage import PostgresCluster, ServiceDatabase
 from services import store_spec
-from tests.harness import Mesh, start_mesh
+from tests.harness import Mesh, operator_channel, start_mesh
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +70,7 @@ def backend_mesh(request: pytest.FixtureRequest) -> Mesh:
 @pytest.fixture(scope="session")
 def channels(backend_mesh: Mesh) -> Iterator[dict[str, grpc.Channel]]:
     """One channel per service (of each backend in turn), shared by the tests."""
-    opened = {name: grpc.insecure_channel(backend_mesh.address(name)) for name in backend_mesh.services}
+    opened = {name: operator_channel(backend_mesh.address(name)) for name in backend_mesh.services}
     yield opened
     for channel in opened.values():
         channel.close()

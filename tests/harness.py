@@ -1,14 +1,21 @@
 """Real pagemesh processes for tests: free loopback ports, wait until SERVING, always stopped.
 
-Every process is started by `pagemesh.runtime.spawn`, so it also dies if the test run is killed.
+Every process is started by `pagemesh.runtime.spawn`, so it also dies if the test run is killed. Like
+`pagemesh up`, the processes run with mutual TLS on, with certificates made once per test session (the
+`PKI` directory); tests call them as the operator through `operator_channel`, and check readiness on each
+process's own admin port (a free port too).
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -16,13 +23,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pagemesh.runtime import SERVICES, ChildProcess, free_port, pagemesh_command, spawn, wait_until_serving
+import grpc
+
+from pagemesh.runtime import (
+    SERVICES,
+    ChildProcess,
+    Settings,
+    Transport,
+    free_port,
+    health_status,
+    pagemesh_command,
+    spawn,
+    wait_until_ready,
+)
+from pagemesh.security import issue_certificates
 
 __all__ = [
     "ChildProcess",
     "Mesh",
     "RunningUp",
     "free_port",
+    "grpcurl_tls_flags",
+    "health",
+    "health_probe_tls_flags",
+    "operator_channel",
+    "operator_transport",
+    "pki_dir",
     "start_mesh",
     "start_server",
     "start_service",
@@ -32,9 +58,66 @@ __all__ = [
 START_TIMEOUT = 30.0
 
 
+@functools.cache
+def pki_dir() -> Path:
+    """The test session's CA and certificates for every identity (made on first use, removed at exit)."""
+    directory = Path(tempfile.mkdtemp(prefix="pagemesh-test-pki-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    issue_certificates(directory)
+    return directory
+
+
+def mtls_settings() -> Settings:
+    """Settings for this test process with mutual TLS on, over the session's certificates."""
+    return Settings(tls="mtls", pki_dir=pki_dir())
+
+
+def operator_channel(address: str, *, server_name: str | None = None) -> grpc.Channel:
+    """A blocking channel to a test server, as the `operator` identity (what people and tools use)."""
+    return operator_transport().blocking_channel(address, server_name=server_name)
+
+
+def operator_transport() -> Transport:
+    """How tests call servers: mutual TLS as the `operator` identity."""
+    return Transport.from_settings(mtls_settings(), "operator")
+
+
+def health(address: str, service: str = "") -> str:
+    """A test server's health status name, asked as the operator."""
+    return health_status(address, service, transport=operator_transport())
+
+
+def grpcurl_tls_flags() -> list[str]:
+    """grpcurl's flags to call a test server as the operator (its certificate has a 127.0.0.1 SAN)."""
+    pki = pki_dir()
+    return [
+        "-cacert",
+        str(pki / "ca.pem"),
+        "-cert",
+        str(pki / "operator.pem"),
+        "-key",
+        str(pki / "operator-key.pem"),
+    ]
+
+
+def health_probe_tls_flags() -> list[str]:
+    """grpc-health-probe's flags to check a test server as the operator."""
+    pki = pki_dir()
+    return [
+        "-tls",
+        "-tls-ca-cert",
+        str(pki / "ca.pem"),
+        "-tls-client-cert",
+        str(pki / "operator.pem"),
+        "-tls-client-key",
+        str(pki / "operator-key.pem"),
+    ]
+
+
 def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """This process's environment without PAGEMESH_ settings, plus `extra`."""
+    """This process's environment without PAGEMESH_ settings, with mutual TLS on, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEMESH_")}
+    env.update({"PAGEMESH_TLS": "mtls", "PAGEMESH_PKI_DIR": str(pki_dir())})
     env.update(extra or {})
     return env
 
@@ -48,8 +131,11 @@ def launch(
     env: Mapping[str, str] | None = None,
     host: str = "127.0.0.1",
 ) -> ChildProcess:
-    """Starts `pagemesh ARGS...` (listening on `host`:`port`) without waiting for it."""
+    """Starts `pagemesh ARGS...` (listening on `host`:`port`) without waiting for it; its admin port is a
+    free port too."""
     workdir.mkdir(parents=True, exist_ok=True)
+    part = args[1] if len(args) > 1 and args[0] == "serve" else name
+    admin_address = f"127.0.0.1:{free_port()}"
     return spawn(
         pagemesh_command(args),
         name=name,
@@ -57,8 +143,9 @@ def launch(
         log_path=workdir / f"{name}-{host}-{port}.log"
         if host != "127.0.0.1"
         else workdir / f"{name}-{port}.log",
-        env=clean_environment(env),
+        env=clean_environment({f"PAGEMESH_{part.upper()}_ADMIN_ADDR": admin_address, **(env or {})}),
         cwd=workdir,
+        admin_address=admin_address,
     )
 
 
@@ -89,7 +176,7 @@ def wait_serving(servers: Iterable[ChildProcess], timeout: float = START_TIMEOUT
     deadline = time.monotonic() + timeout
     for server in servers:
         # A process that failed to bind must not pass because another server answers on its port.
-        if not wait_until_serving(server.address, deadline, server.running) or not _still_up(server):
+        if not wait_until_ready(server.admin_address, deadline, server.running) or not _still_up(server):
             for other in servers:
                 other.stop(signal.SIGKILL)
             raise RuntimeError(f"{server.name} on {server.address} did not become SERVING:\n{server.log()}")
@@ -190,8 +277,9 @@ def start_mesh(
     extra: Mapping[str, Sequence[str]] | None = None,
     api: Mapping[str, str] | None = None,
     databases: Mapping[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Mesh:
-    """Starts the backend services concurrently and waits until all are SERVING.
+    """Starts the backend services concurrently and waits until all are SERVING; `env` adds variables.
 
     `databases` gives a service a database URL instead of a fresh SQLite file in `workdir`.
     """
@@ -210,6 +298,7 @@ def start_mesh(
             name=name,
             port=port,
             workdir=workdir,
+            env=env,
         )
     wait_serving(mesh.services.values())
     return mesh
@@ -223,6 +312,8 @@ class RunningUp:
     data_dir: Path
     addresses: dict[str, str]
     """The first gRPC address of each part (the aggregator's included)."""
+    admin_addresses: dict[str, str]
+    """The admin address (`/readyz`) of each part's first process."""
     http_address: str
     stdout_path: Path
     stderr_path: Path
@@ -256,12 +347,20 @@ class RunningUp:
 def start_up(data_dir: Path, args: Sequence[str] = (), timeout: float = 120.0) -> Iterator[RunningUp]:
     """`pagemesh up ARGS...` on free ports with its data in `data_dir`, until every part is SERVING.
 
-    Stopped (Ctrl-C) when the block ends; its stdout and stderr are files in `data_dir`.
+    Like the other test processes it runs with mutual TLS on the session's certificates, so tests call it
+    through `operator_channel`. Stopped (Ctrl-C) when the block ends; its stdout and stderr are files in
+    `data_dir`.
     """
-    ports = {name: free_port() for name in (*SERVICES, "aggregator")}
-    addresses = {name: f"127.0.0.1:{port}" for name, port in ports.items()}
+    parts = (*SERVICES, "aggregator")
+    addresses = {name: f"127.0.0.1:{free_port()}" for name in parts}
+    admin_addresses = {name: f"127.0.0.1:{free_port()}" for name in parts}
     http_address = f"127.0.0.1:{free_port()}"
-    env = clean_environment({f"PAGEMESH_{name.upper()}_ADDR": a for name, a in addresses.items()})
+    env = clean_environment(
+        {
+            **{f"PAGEMESH_{name.upper()}_ADDR": a for name, a in addresses.items()},
+            **{f"PAGEMESH_{name.upper()}_ADMIN_ADDR": a for name, a in admin_addresses.items()},
+        }
+    )
     env["PAGEMESH_AGGREGATOR_HTTP_ADDR"] = http_address
     data_dir.mkdir(parents=True, exist_ok=True)
     stdout_path, stderr_path = data_dir / "up.out", data_dir / "up.err"
@@ -273,7 +372,7 @@ def start_up(data_dir: Path, args: Sequence[str] = (), timeout: float = 120.0) -
             stderr=stderr,
             stdin=subprocess.DEVNULL,
         )
-    running = RunningUp(process, data_dir, addresses, http_address, stdout_path, stderr_path)
+    running = RunningUp(process, data_dir, addresses, admin_addresses, http_address, stdout_path, stderr_path)
     try:
         deadline = time.monotonic() + timeout
         while "SERVING" not in stdout_path.read_text():

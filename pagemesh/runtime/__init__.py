@@ -23,7 +23,15 @@ from pagemesh.runtime._config import (
 )
 from pagemesh.runtime._errors import InvalidArgumentError, NotFoundError, PagemeshError, UnavailableError
 from pagemesh.runtime._faults import FaultSpec
-from pagemesh.runtime._interceptors import REQUEST_ID_KEY, CallInterceptor, current_request_id, new_request_id
+from pagemesh.runtime._interceptors import (
+    REQUEST_ID_KEY,
+    UNAUTHENTICATED,
+    CallInterceptor,
+    current_caller,
+    current_request_id,
+    new_request_id,
+    peer_names,
+)
 from pagemesh.runtime._logging import configure_logging, log_event
 from pagemesh.runtime._pagination import Page, PageSizePolicy, decode_page_token, encode_page_token, paginate
 from pagemesh.runtime._process import (
@@ -31,9 +39,10 @@ from pagemesh.runtime._process import (
     die_with_parent,
     free_port,
     health_status,
+    is_ready,
     pagemesh_command,
     spawn,
-    wait_until_serving,
+    wait_until_ready,
 )
 from pagemesh.runtime._server import (
     ApiBinding,
@@ -44,6 +53,7 @@ from pagemesh.runtime._server import (
     run_event_loop,
     wait_for_stop_signal,
 )
+from pagemesh.runtime._transport import Transport, TransportError
 
 __all__ = [
     "ADMIN_PORT_OFFSET",
@@ -54,6 +64,7 @@ __all__ = [
     "REQUEST_ID_KEY",
     "SERVICES",
     "TLS_MODES",
+    "UNAUTHENTICATED",
     "ApiBinding",
     "CallInterceptor",
     "ChildProcess",
@@ -69,10 +80,13 @@ __all__ = [
     "ServerStartError",
     "ServiceInstance",
     "Settings",
+    "Transport",
+    "TransportError",
     "UnavailableError",
     "admin_address_for",
     "api_binding",
     "configure_logging",
+    "current_caller",
     "current_request_id",
     "decode_page_token",
     "die_with_parent",
@@ -80,6 +94,7 @@ __all__ = [
     "free_port",
     "grpc_target",
     "health_status",
+    "is_ready",
     "log_event",
     "new_request_id",
     "override_address",
@@ -89,8 +104,9 @@ __all__ = [
     "parse_address",
     "parse_address_list",
     "parse_database_url",
+    "peer_names",
     "run_event_loop",
     "spawn",
     "wait_for_stop_signal",
-    "wait_until_serving",
+    "wait_until_ready",
 ]

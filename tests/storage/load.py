@@ -13,6 +13,7 @@ import grpc
 
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
+from tests.harness import operator_channel
 
 __all__ = ["Outcome", "PageLoad", "page_load"]
 
@@ -57,7 +58,7 @@ def page_load(
     lock = threading.Lock()
 
     def work() -> None:
-        with grpc.insecure_channel(address) as channel:
+        with operator_channel(address) as channel:
             stub = page_v2_grpc.PageServiceStub(channel)
             deadline = time.monotonic() + 120
             while not stop.is_set() and time.monotonic() < deadline:

@@ -13,7 +13,7 @@ from pagemesh.history.v2 import history_pb2, history_pb2_grpc
 from pagemesh.reviews.v2 import reviews_pb2, reviews_pb2_grpc
 from pagemesh.storage import PostgresCluster
 from tests.aggregator.procs import Aggregator, start_aggregator
-from tests.harness import Mesh
+from tests.harness import Mesh, operator_channel
 from tests.storage.load import page_load
 
 OUTAGE_SECONDS = 5.0
@@ -27,7 +27,7 @@ def aggregator(postgres_mesh: Mesh, tmp_path: Path) -> Iterator[Aggregator]:
 
 
 def _history(mesh: Mesh) -> grpc.Call | history_pb2.ListViewedProductsResponse:
-    with grpc.insecure_channel(mesh.address("history")) as channel:
+    with operator_channel(mesh.address("history")) as channel:
         stub = history_pb2_grpc.HistoryServiceStub(channel)
         try:
             response: history_pb2.ListViewedProductsResponse = stub.ListViewedProducts(
@@ -42,7 +42,7 @@ def _history(mesh: Mesh) -> grpc.Call | history_pb2.ListViewedProductsResponse:
 
 def _fresh_reviews_read(mesh: Mesh, size: int) -> None:
     """A reviews read no cache has seen (a page size of its own), so it reaches the database."""
-    with grpc.insecure_channel(mesh.address("reviews")) as channel:
+    with operator_channel(mesh.address("reviews")) as channel:
         reviews_pb2_grpc.ReviewServiceStub(channel).ListReviews(
             reviews_pb2.ListReviewsRequest(product_id="P00002", page_size=size), timeout=5
         )

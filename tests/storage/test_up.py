@@ -20,10 +20,10 @@ import pytest
 
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
-from pagemesh.runtime import AGGREGATOR, SERVICES, ChildProcess, health_status, pagemesh_command
+from pagemesh.runtime import AGGREGATOR, SERVICES, ChildProcess, is_ready, pagemesh_command
 from tests.aggregator import test_page_e2e
 from tests.aggregator.procs import Aggregator
-from tests.harness import Mesh, RunningUp, start_up
+from tests.harness import Mesh, RunningUp, operator_channel, start_up
 
 SECTIONS = {
     "recommendations": "SECTION_RECOMMENDATIONS",
@@ -51,12 +51,14 @@ def _as_fixtures(up: RunningUp) -> dict[str, Any]:
     logs = up.data_dir / "logs"
 
     def record(name: str) -> ChildProcess:
-        return ChildProcess(name, up.addresses[name], up.process, logs / f"{name}.log")
+        return ChildProcess(
+            name, up.addresses[name], up.process, logs / f"{name}.log", up.admin_addresses[name]
+        )
 
     return {
         "aggregator": Aggregator(record(AGGREGATOR), int(up.http_address.rpartition(":")[2])),
         "mesh": Mesh({name: record(name) for name in SERVICES}),
-        "channel": grpc.insecure_channel(up.addresses[AGGREGATOR]),
+        "channel": operator_channel(up.addresses[AGGREGATOR]),
     }
 
 
@@ -119,7 +121,7 @@ def _page(stub: Any, product: str) -> tuple[str, set[str]]:
 
 def test_a_killed_part_is_serving_again_within_5_s_and_nothing_else_stops(up_postgres: RunningUp) -> None:
     up = up_postgres
-    channel = grpc.insecure_channel(up.addresses[AGGREGATOR])
+    channel = operator_channel(up.addresses[AGGREGATOR])
     stub = page_v2_grpc.PageServiceStub(channel)
     product = itertools.cycle([f"P{n:05d}" for n in range(1, 241)])
     try:
@@ -132,7 +134,7 @@ def test_a_killed_part_is_serving_again_within_5_s_and_nothing_else_stops(up_pos
             while True:
                 outcomes.append(_page(stub, next(product)))
                 pid = up.pids()[victim]
-                if pid != before[victim] and health_status(up.addresses[victim]) == "SERVING":
+                if pid != before[victim] and is_ready(up.admin_addresses[victim]):
                     break
                 assert time.monotonic() - killed < 5, f"{victim} was not SERVING again within 5 s"
             after = up.pids()
@@ -153,7 +155,7 @@ def test_a_killed_part_is_serving_again_within_5_s_and_nothing_else_stops(up_pos
                 # This client's own channel may be waiting out its reconnect backoff (grpc's default,
                 # up to 2 minutes): a new one connects at once.
                 channel.close()
-                channel = grpc.insecure_channel(up.addresses[AGGREGATOR])
+                channel = operator_channel(up.addresses[AGGREGATOR])
                 stub = page_v2_grpc.PageServiceStub(channel)
             # Back to complete pages once the channels have reconnected (their backoff is capped at 1 s).
             deadline = time.monotonic() + 5
