@@ -69,6 +69,10 @@ def _reason(error: BaseException) -> str:
     return text.splitlines()[0]
 
 
+def _went_away(service: str, url: DatabaseUrl, error: BaseException) -> StoreError:
+    return StoreError(f"the {service} database {url.redacted} went away: {_reason(error)}")
+
+
 async def connect_postgres(url: DatabaseUrl, service: str) -> asyncpg.Connection:
     """One connection (for migrations and seeding), or `StoreError` naming the database and the reason."""
     try:
@@ -100,7 +104,7 @@ async def read_postgres_version(url: DatabaseUrl, service: str) -> int:
     try:
         return await postgres_version(connection)
     except _UNREACHABLE as error:
-        raise StoreError(f"the {service} database {url.redacted} went away: {_reason(error)}") from None
+        raise _went_away(service, url, error) from None
     except asyncpg.PostgresError as error:
         raise StoreError(f"cannot read the schema version of {url.redacted}: {_reason(error)}") from None
     finally:
@@ -151,7 +155,7 @@ async def migrate_postgres(url: DatabaseUrl, spec: StoreSpec) -> MigrationResult
                 ) from None
         return MigrationResult(before, await postgres_version(connection))
     except _UNREACHABLE as error:
-        raise StoreError(f"the {spec.service} database {url.redacted} went away: {_reason(error)}") from None
+        raise _went_away(spec.service, url, error) from None
     finally:
         await _close(connection)
 
@@ -181,7 +185,7 @@ async def seed_postgres(url: DatabaseUrl, spec: StoreSpec, rows: SeedRows | None
                     inserted += len(table_rows)
             return inserted
     except _UNREACHABLE as error:
-        raise StoreError(f"the {spec.service} database {url.redacted} went away: {_reason(error)}") from None
+        raise _went_away(spec.service, url, error) from None
     except asyncpg.PostgresError as error:
         raise SchemaError(f"{spec.service}: cannot seed {url.redacted}: {_reason(error)}") from None
     finally:
