@@ -2,9 +2,10 @@
 
 Routes: `GET /` (the catalogue, paged), `GET /products/{id}` (the HTML product page; `?user=ID` for a
 signed-in visitor), `GET /api/v2/products/{id}` (the v2 page as proto JSON), `GET /healthz` and
-`GET /statz` (per-backend calls, hedges, client-side throttling and API version, as JSON).
-A degraded section is shown as "temporarily unavailable"; an unknown product is a real 404 page. A page
-view is recorded in history in the background, so it never delays or fails the page.
+`GET /statz` (per-backend calls, hedges, client-side throttling and API version, as JSON; under
+`pagemesh up`, also each part's replicas and restarts). A degraded section is shown as "temporarily
+unavailable"; an unknown product is a real 404 page. A page view is recorded in history in the background,
+so it never delays or fails the page.
 
 Pages share the process's concurrency limit with gRPC pages: a page beyond it is shed at once with
 503 and `Retry-After`, as is a page whose product service is overloaded (RESOURCE_EXHAUSTED).
@@ -16,6 +17,7 @@ import json
 import time
 from collections.abc import Awaitable, Callable, Container
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -29,10 +31,12 @@ from aggregator._service import server_timing
 from pagemesh.product.v1 import product_pb2 as product_v1
 from pagemesh.product.v2 import product_pb2 as product_v2
 from pagemesh.runtime import REQUEST_ID_KEY, ConcurrencyLimiter, PagemeshError, new_request_id
+from pagemesh.supervisor import read_restarts
 
 __all__ = ["ASSEMBLER_KEY", "RETRY_AFTER_SECONDS", "make_app", "render_page"]
 
 ASSEMBLER_KEY = web.AppKey("assembler", PageAssembler)
+DATA_DIR_KEY = web.AppKey("data_dir", Path)
 LIMITER_KEY = web.AppKey("limiter", ConcurrencyLimiter)
 RETRY_AFTER_SECONDS = 1
 """What `Retry-After` says on a page shed for overload."""
@@ -318,6 +322,11 @@ async def _healthz(request: web.Request) -> web.Response:
 
 async def _statz(request: web.Request) -> web.Response:
     stats: dict[str, Any] = request.app[ASSEMBLER_KEY].stats()
+    data_dir = request.app.get(DATA_DIR_KEY)
+    if data_dir is not None:
+        # Written by `pagemesh up`'s supervisor: each part's replicas and how often they were restarted.
+        for part, counts in read_restarts(data_dir).items():
+            stats.setdefault(part, {}).update(counts)
     return web.Response(text=json.dumps(stats, indent=2), content_type="application/json")
 
 
@@ -325,10 +334,17 @@ async def _not_found(request: web.Request) -> web.Response:
     return _error_page(404, "Not found", f"There is no page at {request.path}.")
 
 
-def make_app(assembler: PageAssembler, limiter: ConcurrencyLimiter | None = None) -> web.Application:
-    """The aiohttp application over `assembler`; pages are admitted by `limiter` (the gRPC server's)."""
+def make_app(
+    assembler: PageAssembler, data_dir: Path | None = None, *, limiter: ConcurrencyLimiter | None = None
+) -> web.Application:
+    """The aiohttp application over `assembler`; `data_dir` is where a supervisor's state may be.
+
+    Pages are admitted by `limiter` (the gRPC server's), when there is one.
+    """
     app = web.Application()
     app[ASSEMBLER_KEY] = assembler
+    if data_dir is not None:
+        app[DATA_DIR_KEY] = data_dir
     if limiter is not None:
         app[LIMITER_KEY] = limiter
     app.router.add_get("/", _limited(_catalogue))

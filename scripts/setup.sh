@@ -76,10 +76,24 @@ maven_exe() { # maven_exe NAME GROUP:ARTIFACT VERSION: a native executable publi
 maven_exe protoc com.google.protobuf:protoc "$PROTOC_JAVA_VERSION"
 maven_exe protoc-gen-grpc-java io.grpc:protoc-gen-grpc-java "$PROTOC_GEN_GRPC_JAVA_VERSION"
 
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_get() { as_root apt-get "$@"; }
+
 # Debian's chromium, for the aggregator's headless browser test (tests/aggregator/test_browser.py).
 if [ ! -x /usr/bin/chromium ]; then
   say "chromium (apt)"
-  apt_get() { if [ "$(id -u)" -eq 0 ]; then apt-get "$@"; else sudo apt-get "$@"; fi; }
   apt_get update -qq
   DEBIAN_FRONTEND=noninteractive apt_get install -y -qq chromium >/dev/null
+fi
+
+# Debian's PostgreSQL server, for `pagemesh up --store postgres` and the storage tests, which run private
+# clusters of their own (initdb + pg_ctl): Debian's default cluster is not wanted, so none is created.
+if ! compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null; then
+  say "postgresql (apt)"
+  if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
+    as_root mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
+  apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq -o Dpkg::Options::=--force-confold postgresql >/dev/null
 fi

@@ -133,7 +133,7 @@ async def http_pages() -> AsyncIterator[tuple[str, asyncio.Event, asyncio.Event,
         doubles.backends(product=await blocked_product(release, entered)), AggregatorConfig(deadline=30)
     )
     limiter = ConcurrencyLimiter(LimiterConfig(initial_limit=1, adaptive=False), name="aggregator")
-    runner = web.AppRunner(make_app(assembler, limiter), access_log=None)
+    runner = web.AppRunner(make_app(assembler, limiter=limiter), access_log=None)
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
