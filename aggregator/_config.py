@@ -85,10 +85,16 @@ class ChannelConfig:
         listed or from DNS) and spreads calls over the ready ones; a replica that goes away leaves the
         set. A call that failed on it with UNAVAILABLE is retried (on the next replica in turn). Only
         reads are listed for retries: a retried write (RecordView) could record a view twice.
+
+        Client-side health checking (`healthCheckConfig`) watches each replica's `grpc.health.v1` status:
+        one that reports NOT_SERVING (stopping, and draining) is not picked any more, so by the time it
+        stops no call is on its way to it (a call that reached it as it stopped would be CANCELLED, which
+        is not retried).
         """
         return json.dumps(
             {
                 "loadBalancingConfig": [{"round_robin": {}}],
+                "healthCheckConfig": {"serviceName": ""},
                 "methodConfig": [
                     {
                         "name": [{"service": service, "method": method} for service, method in read_methods],
