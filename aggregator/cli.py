@@ -18,6 +18,7 @@ from pagemesh.runtime import (
     AGGREGATOR,
     SERVICES,
     GrpcServer,
+    LimiterConfig,
     PagemeshError,
     ServerStartError,
     Settings,
@@ -97,7 +98,14 @@ async def _serve(
     }
     assembler = PageAssembler(backends, config)
     server = GrpcServer(
-        AGGREGATOR, address, page_bindings(assembler), settings=settings, authz_dry_run=authz_dry_run
+        AGGREGATOR,
+        address,
+        page_bindings(assembler),
+        settings=settings,
+        authz_dry_run=authz_dry_run,
+        # Pages may take up to their deadline: queueing that stays under a quarter of it is not worth
+        # shedding a page for (the services' calls take a millisecond, and keep the default floor).
+        limiter_config=LimiterConfig(latency_floor=config.deadline / 4),
     )
     # One concurrency limit for the process: HTTP pages and gRPC pages share the same CPU.
     runner = web.AppRunner(

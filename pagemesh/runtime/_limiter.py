@@ -11,8 +11,10 @@ the ratio of the latency without load to the current latency.
   it is relearned as what is normal changes (a slower dependency, a new deployment) but does not creep
   up with the load the way a long average does: under sustained overload a long average becomes the
   overloaded latency, and the limit stops protecting anything.
-- gradient = clamp(tolerance * no_load / short, 0.5, 1): 1 while the current latency stays within
-  `tolerance` times the no-load one; below 1 as calls queue. The new limit is
+- gradient = clamp(tolerance * max(no_load, latency_floor) / short, 0.5, 1): 1 while the current latency
+  stays within `tolerance` times the no-load one (or the floor: queueing that stays under it costs no
+  caller anything worth a shed call, e.g. a quarter of the aggregator's page deadline); below 1 as calls
+  queue. The new limit is
   `limit * gradient + sqrt(limit)`, smoothed (`smoothing`) and kept within [`min_limit`, `max_limit`]:
   it shrinks while latency climbs, and grows by about the square root of itself per window while it
   does not.
@@ -62,6 +64,8 @@ class LimiterConfig:
     """About how long the lowest sample stands for the latency without load."""
     tolerance: float = 2.0
     """How many times the no-load latency the current one may reach before the limit shrinks."""
+    latency_floor: float = 0.005
+    """Seconds of latency that never shrink the limit, however low the no-load latency is."""
     smoothing: float = 0.2
     """How far each sample moves the limit toward its new value."""
     shed_log_interval: float = 1.0
@@ -134,7 +138,7 @@ class ConcurrencyLimiter:
         self.no_load = min(self._min_now, self._min_before)
         if in_flight < self.limit / 2 or short <= 0:
             return
-        gradient = max(0.5, min(1.0, config.tolerance * self.no_load / short))
+        gradient = max(0.5, min(1.0, config.tolerance * max(self.no_load, config.latency_floor) / short))
         target = self.limit * gradient + math.sqrt(self.limit)
         limit = self.limit * (1 - config.smoothing) + target * config.smoothing
         self.limit = max(float(config.min_limit), min(float(config.max_limit), limit))
@@ -165,13 +169,18 @@ class ConcurrencyLimiter:
 LIMITER_MODES = "adaptive, off or a number (a static limit)"
 
 
-def limiter_from_setting(setting: str, name: str = "") -> ConcurrencyLimiter | None:
-    """The limiter `PAGEMESH_CONCURRENCY_LIMIT` asks for: `adaptive`, `off` (None) or a static number."""
+def limiter_from_setting(
+    setting: str, name: str = "", config: LimiterConfig | None = None
+) -> ConcurrencyLimiter | None:
+    """The limiter `PAGEMESH_CONCURRENCY_LIMIT` asks for: `adaptive`, `off` (None) or a static number.
+
+    `config` tunes the adaptive one.
+    """
     text = setting.strip().lower()
     if text == "off":
         return None
     if text == "adaptive":
-        return ConcurrencyLimiter(name=name)
+        return ConcurrencyLimiter(config, name=name)
     if text.isdigit() and int(text) > 0:
         return ConcurrencyLimiter(LimiterConfig(initial_limit=int(text), adaptive=False), name=name)
     raise InvalidArgumentError(f"concurrency limit {setting!r} is not {LIMITER_MODES}")

@@ -28,7 +28,7 @@ from pagemesh.runtime._config import Settings
 from pagemesh.runtime._errors import PagemeshError
 from pagemesh.runtime._faults import FaultSpec
 from pagemesh.runtime._interceptors import CallInterceptor, unknown_methods
-from pagemesh.runtime._limiter import limiter_from_setting
+from pagemesh.runtime._limiter import LimiterConfig, limiter_from_setting
 from pagemesh.runtime._logging import log_event
 from pagemesh.runtime._reflection import ReflectionIndex, ReflectionServicer, reflection_protocols
 from pagemesh.runtime._transport import Transport
@@ -132,6 +132,7 @@ class GrpcServer:
 
     `settings` say how hops are secured (`tls`, `pki`) and which authorization policy applies; the server's
     identity is its `component` name. `admin_address` defaults to `settings.admin_address` (gRPC port + 1000).
+    `limiter_config` tunes the adaptive concurrency limit (when `settings` ask for one).
     """
 
     def __init__(
@@ -144,6 +145,7 @@ class GrpcServer:
         admin_address: str | None = None,
         faults: FaultSpec | None = None,
         authz_dry_run: bool = False,
+        limiter_config: LimiterConfig | None = None,
     ) -> None:
         self.component = component
         self.address = address
@@ -162,7 +164,7 @@ class GrpcServer:
             component, admin_address or self.settings.admin_address(component, address), self.ready
         )
         self._watcher: asyncio.Task[None] | None = None
-        self.limiter = limiter_from_setting(self.settings.concurrency_limit, component)
+        self.limiter = limiter_from_setting(self.settings.concurrency_limit, component, limiter_config)
         """The process's concurrency limit (`PAGEMESH_CONCURRENCY_LIMIT`), or None when off.
 
         Shared with whatever else the process serves (the aggregator's HTTP pages), so one limit covers it.

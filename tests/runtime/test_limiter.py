@@ -86,6 +86,17 @@ def test_the_no_load_latency_is_relearned_once_it_leaves_the_window() -> None:
     assert limiter.no_load == pytest.approx(0.050)
 
 
+def test_latency_under_the_floor_never_shrinks_the_limit() -> None:
+    # Eight times the no-load latency, but under twice the floor: not worth shedding anything for.
+    limiter = ConcurrencyLimiter(LimiterConfig(initial_limit=20, latency_floor=0.010))
+    run_calls(limiter, in_flight=20, latency=0.001, windows=10)
+    grown = limiter.limit
+    run_calls(limiter, in_flight=int(limiter.limit), latency=0.008, windows=30)
+    assert limiter.limit >= grown
+    run_calls(limiter, in_flight=int(limiter.limit), latency=0.080, windows=30)
+    assert limiter.limit < grown / 2  # beyond the floor it shrinks as before
+
+
 def test_the_limit_does_not_grow_when_the_load_does_not_use_it() -> None:
     limiter = ConcurrencyLimiter(LimiterConfig(initial_limit=20))
     run_calls(limiter, in_flight=2, latency=0.002, windows=50)
