@@ -134,11 +134,11 @@ def epoch(timestamp: str) -> float:
     return datetime.fromisoformat(base).replace(tzinfo=UTC).timestamp() + float(f"0.{fraction or 0}")
 
 
-def page_lines(aggregator: ChildProcess, tag: str) -> list[dict[str, Any]]:
-    """The aggregator's `page` log lines of this step's requests."""
+def page_lines(log_path: Path, tag: str) -> list[dict[str, Any]]:
+    """The aggregator's `page` log lines (from its log file) of the requests tagged `tag`."""
     found = []
     prefix = f"{tag}-"
-    for line in aggregator.log().splitlines():
+    for line in log_path.read_text(errors="replace").splitlines():
         if line.startswith("{") and '"event": "page"' in line and prefix in line:
             entry = json.loads(line)
             if str(entry.get("request_id", "")).startswith(prefix):
@@ -197,7 +197,7 @@ def measure(
     first, last = round(settle * rps), round((settle + seconds) * rps)
     pages = [
         entry
-        for entry in page_lines(aggregator, tag)
+        for entry in page_lines(aggregator.log_path, tag)
         if entry.get("code") == "OK" and first <= int(str(entry["request_id"]).rpartition("-")[2]) < last
     ]
     step.degraded_sections = dict(Counter(s for entry in pages for s in entry.get("degraded") or []))
