@@ -74,8 +74,8 @@ def supervisor_state(data_dir: Path) -> dict[str, Any]:
 def start_mesh(data_dir: Path, replicas: int, rng: random.Random) -> tuple[ChildProcess, dict[str, str]]:
     """`pagemesh up` on free ports; returns it and the environment naming every part's address."""
     parts = (*SERVICES, AGGREGATOR)
-    ports = free_base_ports(len(parts), replicas, rng)
-    http_port = free_base_ports(1, 1, rng)[0]
+    # One draw for all, so no two ports collide; the last one is the page's HTTP port.
+    *ports, http_port = free_base_ports(len(parts) + 1, replicas, rng)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEMESH_")}
     env.update(
         {
