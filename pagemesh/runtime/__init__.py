@@ -32,7 +32,7 @@ from pagemesh.runtime._interceptors import (
     new_request_id,
     peer_names,
 )
-from pagemesh.runtime._limiter import ConcurrencyLimiter, LimiterConfig, limiter_from_setting
+from pagemesh.runtime._limiter import ConcurrencyLimiter, LimiterConfig, latency_sample, limiter_from_setting
 from pagemesh.runtime._logging import configure_logging, log_event
 from pagemesh.runtime._pagination import Page, PageSizePolicy, decode_page_token, encode_page_token, paginate
 from pagemesh.runtime._process import (
@@ -46,6 +46,7 @@ from pagemesh.runtime._process import (
     wait_until_ready,
 )
 from pagemesh.runtime._server import (
+    MAX_PENDING_CALLS,
     MAX_REQUEST_BYTES,
     MAX_RESPONSE_BYTES,
     ApiBinding,
@@ -64,6 +65,7 @@ __all__ = [
     "DATABASE_SCHEMES",
     "DEFAULT_ADDRESSES",
     "DEFAULT_HTTP_ADDRESS",
+    "MAX_PENDING_CALLS",
     "MAX_REQUEST_BYTES",
     "MAX_RESPONSE_BYTES",
     "REQUEST_ID_KEY",
@@ -102,6 +104,7 @@ __all__ = [
     "grpc_target",
     "health_status",
     "is_ready",
+    "latency_sample",
     "limiter_from_setting",
     "log_event",
     "new_request_id",

@@ -42,7 +42,7 @@ from google.protobuf.message import DecodeError
 from pagemesh.runtime._cache import ResponseCache
 from pagemesh.runtime._errors import PagemeshError
 from pagemesh.runtime._faults import FaultSpec
-from pagemesh.runtime._limiter import ConcurrencyLimiter
+from pagemesh.runtime._limiter import ConcurrencyLimiter, latency_sample
 from pagemesh.runtime._logging import log_event
 
 if TYPE_CHECKING:
@@ -320,6 +320,7 @@ class CallInterceptor:
             code = grpc.StatusCode.OK
             caller, request_id = UNAUTHENTICATED, ""
             caller_token = token = None
+            sample_token = latency_sample.set(None)
             try:
                 caller, denial = self._identify(method, context)
                 caller_token = current_caller.set(caller)
@@ -367,7 +368,9 @@ class CallInterceptor:
                 )
             finally:
                 if limiter is not None:
-                    limiter.release(time.perf_counter() - started)
+                    sample = latency_sample.get()
+                    limiter.release(time.perf_counter() - started if sample is None else sample)
+                latency_sample.reset(sample_token)
                 log_event(
                     _logger,
                     logging.INFO,

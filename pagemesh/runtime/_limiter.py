@@ -5,7 +5,8 @@ concurrency a process can serve without queueing depends on how much CPU its cal
 take right now. This is a gradient limiter in the style of Netflix's concurrency-limits: the limit follows
 the ratio of the latency without load to the current latency.
 
-- Calls are timed from when the server starts them to when they finish. Every `window` calls, the
+- Calls are timed from when the server starts them to when they finish (or as the handler says, see
+  `latency_sample`). Every `window` calls, the
   window's average latency is the current latency (`short`). The latency without load (`no_load`) is the
   lowest of those averages over the last `no_load_seconds` or so (a minimum over two rotating halves), so
   it is relearned as what is normal changes (a slower dependency, a new deployment) but does not creep
@@ -36,14 +37,23 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from pagemesh.runtime._errors import InvalidArgumentError
 from pagemesh.runtime._logging import log_event
 
-__all__ = ["ConcurrencyLimiter", "LimiterConfig", "limiter_from_setting"]
+__all__ = ["ConcurrencyLimiter", "LimiterConfig", "latency_sample", "limiter_from_setting"]
 
 _logger = logging.getLogger("pagemesh.limiter")
+
+latency_sample: ContextVar[float | None] = ContextVar("latency_sample", default=None)
+"""The latency, in seconds, that the call being served should count as for its process's limiter.
+
+Unset, a call counts as long as it took. A handler that waits on other services sets it when part of that
+wait says nothing about its own load: the aggregator leaves out the time it waited for sections that
+failed (a backend down or slow), which the page's deadline already bounds.
+"""
 
 
 @dataclass(frozen=True)

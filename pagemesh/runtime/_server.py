@@ -35,6 +35,7 @@ from pagemesh.runtime._transport import Transport
 from pagemesh.security import Authorizer, policy_path
 
 __all__ = [
+    "MAX_PENDING_CALLS",
     "MAX_REQUEST_BYTES",
     "MAX_RESPONSE_BYTES",
     "ApiBinding",
@@ -58,6 +59,14 @@ buffer megabytes for nothing.
 """
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 """The largest response message a server sends (and a pagemesh client accepts): gRPC's usual 4 MiB."""
+MAX_PENDING_CALLS = 256
+"""Calls gRPC's core holds for a server before its handlers take them (a backstop; see `GrpcServer`).
+
+A `grpc.aio` server takes calls from core one per turn of its event loop; when the loop is saturated, the
+rest wait in core, before any handler or limiter sees them, until their deadlines pass. Core refuses calls
+beyond this queue at once, for almost no CPU (randomly from half of it, all of them at the full length),
+with the status CANCELLED: core does not let the server choose RESOURCE_EXHAUSTED there.
+"""
 MAX_CONNECTION_AGE_MS = 30_000
 """A client connection is closed (GOAWAY, gRFC A9) after about this long, +/-10% jitter."""
 
@@ -132,7 +141,9 @@ class GrpcServer:
 
     `settings` say how hops are secured (`tls`, `pki`) and which authorization policy applies; the server's
     identity is its `component` name. `admin_address` defaults to `settings.admin_address` (gRPC port + 1000).
-    `limiter_config` tunes the adaptive concurrency limit (when `settings` ask for one).
+    `limiter_config` tunes the adaptive concurrency limit (when `settings` ask for one), and
+    `max_pending_calls` bounds the queue in gRPC's core in front of the handlers (`MAX_PENDING_CALLS`); with
+    the limit off (`PAGEMESH_CONCURRENCY_LIMIT=off`) neither applies: no overload protection at all.
     """
 
     def __init__(
@@ -146,6 +157,7 @@ class GrpcServer:
         faults: FaultSpec | None = None,
         authz_dry_run: bool = False,
         limiter_config: LimiterConfig | None = None,
+        max_pending_calls: int = MAX_PENDING_CALLS,
     ) -> None:
         self.component = component
         self.address = address
@@ -165,6 +177,7 @@ class GrpcServer:
         )
         self._watcher: asyncio.Task[None] | None = None
         self.limiter = limiter_from_setting(self.settings.concurrency_limit, component, limiter_config)
+        self._max_pending_calls = max_pending_calls
         """The process's concurrency limit (`PAGEMESH_CONCURRENCY_LIMIT`), or None when off.
 
         Shared with whatever else the process serves (the aggregator's HTTP pages), so one limit covers it.
@@ -182,7 +195,14 @@ class GrpcServer:
     async def start(self) -> None:
         """Binds the address and the admin port, starts serving and reports SERVING."""
         # grpc.aio servers belong to the running event loop, so the server is made here, not in __init__.
-        self._server = server = grpc.aio.server(options=SERVER_OPTIONS)
+        options = list(SERVER_OPTIONS)
+        if self.limiter is not None:
+            # Refused at random from half the queue on, every one at its full length (see above).
+            options += [
+                ("grpc.server.max_pending_requests", self._max_pending_calls // 2),
+                ("grpc.server.max_pending_requests_hard_limit", self._max_pending_calls),
+            ]
+        self._server = server = grpc.aio.server(options=options)
         interceptor = CallInterceptor(
             self._faults,
             authorizer=self.authorizer,
