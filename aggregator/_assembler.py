@@ -34,7 +34,7 @@ from pagemesh.recommendations.v1 import recommendations_pb2 as recommendations_v
 from pagemesh.recommendations.v2 import recommendations_pb2 as recommendations_v2
 from pagemesh.reviews.v1 import reviews_pb2 as reviews_v1
 from pagemesh.reviews.v2 import reviews_pb2 as reviews_v2
-from pagemesh.runtime import InvalidArgumentError, PagemeshError, log_event
+from pagemesh.runtime import InvalidArgumentError, PagemeshError, latency_sample, log_event
 from pagemesh.sponsored.v1 import sponsored_pb2 as sponsored_v1
 from pagemesh.sponsored.v2 import sponsored_pb2 as sponsored_v2
 
@@ -272,6 +272,8 @@ class PageAssembler:
             raise
         finally:
             result.duration_ms = round((time.monotonic() - started) * 1000, 3)
+            if result.timings_ms:
+                latency_sample.set(self._own_latency(result))
             log_event(
                 _logger,
                 logging.INFO,
@@ -288,6 +290,22 @@ class PageAssembler:
                 v1_backends=sorted(k for k, v in result.versions.items() if v == "v1"),
             )
         return result
+
+    def _own_latency(self, result: PageResult) -> float:
+        """Seconds of the page that say how busy the aggregator is: without the waits for failed sections.
+
+        A section that failed (its backend down, slow or shedding) keeps the page waiting up to its deadline
+        while the aggregator itself idles; counted, it would make the concurrency limiter shed pages that
+        would have been served (degraded) in time.
+        """
+        degraded = set(result.degraded)
+        timings = result.timings_ms
+        if self.config.sequential:
+            waited = sum(ms for name, ms in timings.items() if name in degraded)
+            return max(0.0, result.duration_ms - waited) / 1000
+        slowest = max(timings.values())
+        healthy = max((ms for name, ms in timings.items() if name not in degraded), default=0.0)
+        return max(0.0, result.duration_ms - (slowest - healthy)) / 1000
 
     async def _fetch_concurrently(
         self,

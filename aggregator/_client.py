@@ -142,6 +142,10 @@ class BackendClient:
         return await self.hedger.run(start, remaining)
 
 
+_REFUSED = frozenset({grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.CANCELLED})
+"""What a backend answers when it turns a call away for overload."""
+
+
 class _Counted(ForwardingCall):
     """A call in flight that tells the throttle, once awaited, whether the backend accepted it."""
 
@@ -155,8 +159,9 @@ class _Counted(ForwardingCall):
         try:
             response: Message = yield from self._call.__await__()
         except BackendError as error:
-            if error.code is not grpc.StatusCode.CANCELLED:
-                self._throttle.answered(accepted=error.code is not grpc.StatusCode.RESOURCE_EXHAUSTED)
+            # A call this process cancels (a lost hedge) is never awaited; CANCELLED here came from the
+            # backend, whose gRPC core refuses calls so when its queue is full: overloaded, as shed is.
+            self._throttle.answered(accepted=error.code not in _REFUSED)
             raise
         self._throttle.answered(accepted=True)
         return response

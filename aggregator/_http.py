@@ -30,7 +30,7 @@ from aggregator._downstream import BackendError, request_metadata
 from aggregator._service import server_timing
 from pagemesh.product.v1 import product_pb2 as product_v1
 from pagemesh.product.v2 import product_pb2 as product_v2
-from pagemesh.runtime import REQUEST_ID_KEY, ConcurrencyLimiter, PagemeshError, new_request_id
+from pagemesh.runtime import REQUEST_ID_KEY, ConcurrencyLimiter, PagemeshError, latency_sample, new_request_id
 from pagemesh.supervisor import read_restarts
 
 __all__ = ["ASSEMBLER_KEY", "RETRY_AFTER_SECONDS", "make_app", "render_page"]
@@ -226,10 +226,13 @@ def _limited(handler: _Handler, *, json_errors: bool = False) -> _Handler:
             response.headers.update(headers)
             return response
         started = time.perf_counter()
+        token = latency_sample.set(None)
         try:
             return await handler(request)
         finally:
-            limiter.release(time.perf_counter() - started)
+            sample = latency_sample.get()
+            limiter.release(time.perf_counter() - started if sample is None else sample)
+            latency_sample.reset(token)
 
     return limited
 

@@ -3,7 +3,7 @@
 A backend that sheds load (RESOURCE_EXHAUSTED from its concurrency limiter) still spends a little on each
 call it turns away; a client that keeps sending, and hedging, would keep it saturated with rejections.
 So each backend client counts, over the last `window` seconds, the calls it wanted to send (`requests`)
-and the calls the backend accepted (`accepts`: anything but RESOURCE_EXHAUSTED), and refuses a new call
+and the calls the backend accepted (`accepts`: anything but a refusal for overload), and refuses a new call
 locally with probability
 
     max(0, (requests - K * accepts) / (requests + 1))
@@ -11,8 +11,10 @@ locally with probability
 Nothing is refused while the backend accepts at least 1/K of the calls; beyond that, the calls sent settle
 at about K times what the backend accepts, so it keeps seeing enough traffic to show when it has room
 again. Calls refused here count as requests too, which is what makes the refusal rate climb while the
-backend keeps rejecting. Only RESOURCE_EXHAUSTED counts as a rejection: a backend that is down
-(UNAVAILABLE) or slow (DEADLINE_EXCEEDED) is handled by retries, hedging and deadlines instead.
+backend keeps rejecting. Only overload counts as a rejection: RESOURCE_EXHAUSTED (the backend's limiter
+shed the call) and CANCELLED (its gRPC core's queue was full; see `pagemesh.runtime.MAX_PENDING_CALLS`).
+A backend that is down (UNAVAILABLE) or slow (DEADLINE_EXCEEDED) is handled by retries, hedging and
+deadlines instead.
 
 A call that is sent counts once its answer is known (`answered`), not when it leaves: counted on the way
 out, a burst at start-up (every call in flight, none answered yet) would look like a backend that
@@ -37,7 +39,7 @@ class ThrottleStats:
     requests: int = 0
     """Calls wanted (sent or refused here)."""
     accepts: int = 0
-    """Calls the backend accepted (answered with anything but RESOURCE_EXHAUSTED)."""
+    """Calls the backend accepted (answered with anything but RESOURCE_EXHAUSTED or CANCELLED)."""
     throttled: int = 0
     """Calls refused here, never sent."""
 
@@ -111,5 +113,5 @@ class AdaptiveThrottle:
         return True
 
     def answered(self, accepted: bool) -> None:
-        """A call that `allow` let through was answered; `accepted`: not RESOURCE_EXHAUSTED."""
+        """A call that `allow` let through was answered; `accepted`: not turned away for overload."""
         self._count(accepted)

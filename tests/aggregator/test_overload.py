@@ -26,7 +26,7 @@ from aggregator._http import RETRY_AFTER_SECONDS, make_app
 from aggregator._throttling import AdaptiveThrottle
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.product.v2 import product_pb2 as product_v2
-from pagemesh.runtime import ConcurrencyLimiter, LimiterConfig
+from pagemesh.runtime import ConcurrencyLimiter, LimiterConfig, latency_sample
 from tests.aggregator import doubles
 from tests.harness import free_port
 
@@ -182,3 +182,30 @@ async def test_a_page_whose_product_service_sheds_is_503_with_retry_after() -> N
                     assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
     finally:
         await runner.cleanup()
+
+
+async def test_the_limiter_counts_a_page_without_its_waits_for_failed_sections() -> None:
+    # Reviews hangs until the deadline: the page takes the whole deadline, but the aggregator was idle.
+    backends = doubles.backends(reviews=doubles.slow(doubles.HANDLERS["reviews"], 5.0))
+    assembler = PageAssembler(backends, AggregatorConfig(deadline=0.3))
+
+    async def page() -> tuple[float | None, float]:
+        started = time.monotonic()
+        token = latency_sample.set(None)
+        try:
+            await assembler.assemble("P00001", "u-alice")
+            return latency_sample.get(), time.monotonic() - started
+        finally:
+            latency_sample.reset(token)
+
+    own, took = await page()
+    assert took >= 0.3
+    assert own is not None
+    assert own < 0.2  # the healthy sections' time and the assembly, not the 300 ms wait for reviews
+    healthy = PageAssembler(doubles.backends(), AggregatorConfig(deadline=0.3))
+    token = latency_sample.set(None)
+    try:
+        result = await healthy.assemble("P00001", "u-alice")
+        assert latency_sample.get() == pytest.approx(result.duration_ms / 1000)
+    finally:
+        latency_sample.reset(token)

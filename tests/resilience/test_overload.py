@@ -1,9 +1,10 @@
 """Overload over real processes: beyond its concurrency limit the aggregator sheds pages, and only those.
 
 ghz keeps 64 pages in flight against an aggregator (closed loop, far above what two cores serve without
-queueing). With the adaptive limiter, the surplus is answered RESOURCE_EXHAUSTED with the limiter's
-message and everything else is a complete page; with the limiter off nothing is shed. Latency is not
-asserted here (the machine is shared): bench/overload.py measures it, and the issue's latency targets.
+queueing). With overload protection on, the surplus is turned away, by the limiter (RESOURCE_EXHAUSTED
+naming its limit) or, beyond the queue in front of the handlers, by gRPC's core (CANCELLED), and every
+other page is served; with it off nothing is turned away. Latency is not asserted here (the machine is
+shared): bench/overload.py measures it, and the issue's latency targets.
 """
 
 from __future__ import annotations
@@ -76,12 +77,14 @@ def test_the_adaptive_limiter_sheds_the_surplus_and_serves_the_rest(backends: Me
     try:
         report = flood(aggregator, tmp_path / "adaptive.json")
         codes = outcomes(report)
-        assert set(codes) <= {"OK", "ResourceExhausted"}, report.get("errorDistribution")
-        assert codes.get("ResourceExhausted", 0) > 0, "64 pages in flight and none shed"
+        assert set(codes) <= {"OK", "ResourceExhausted", "Canceled"}, report.get("errorDistribution")
+        shed = codes.get("ResourceExhausted", 0) + codes.get("Canceled", 0)
+        assert shed > 0, "64 pages in flight and none shed"
         assert codes.get("OK", 0) > 0
         errors = report.get("errorDistribution") or {}
         assert isinstance(errors, dict)
-        assert all("adaptive concurrency limit" in message for message in errors), errors
+        for message in errors:
+            assert "adaptive concurrency limit" in message or message.endswith("desc = CANCELLED"), message
         assert aggregator.server.running()
         assert health(aggregator.address) == "SERVING"
     finally:
