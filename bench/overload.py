@@ -12,7 +12,8 @@ itself eat the cores it measures).
 
 Per step: goodput (pages answered OK per second), complete pages per second (goodput times the share of
 pages without a degraded section in the aggregator's page log lines, matched by request id), p50/p99 of
-the OK pages, the share shed (RESOURCE_EXHAUSTED) and how fast sheds were answered, other failures, and CPU
+the OK pages, the share shed (RESOURCE_EXHAUSTED from the limiter, CANCELLED from gRPC core's full queue)
+and how fast sheds were answered, other failures, and CPU
 per process. Prints a table, checks the targets and writes JSON (default `artifacts/bench/overload.json`).
 """
 
@@ -43,6 +44,8 @@ CALL = "pagemesh.page.v2.PageService/GetProductPage"
 # ghz's templates: a different product per request (240 in the demo catalogue), one signed-in visitor.
 DATA = json.dumps({"product_id": "{{printf `P%05d` (add1 (mod .RequestNumber 240))}}", "user_id": USER_ID})
 MULTIPLES = (0.5, 1.0, 1.5, 2.0, 3.0)
+SHED = ("ResourceExhausted", "Canceled")
+"""ghz's names of the statuses of a page turned away for overload (see docs/resilience.md)."""
 
 
 @dataclass
@@ -60,6 +63,9 @@ class Step:
     p50_ms: float = 0.0
     p99_ms: float = 0.0
     shed: int = 0
+    """Pages turned away for overload: by the limiter (RESOURCE_EXHAUSTED) or by core (CANCELLED)."""
+    refused_by_core: int = 0
+    """Of those, the ones gRPC's core refused because the queue in front of the handlers was full."""
     shed_share: float = 0.0
     shed_p99_ms: float = 0.0
     shed_max_ms: float = 0.0
@@ -176,7 +182,8 @@ def measure(
     end = begin + seconds
     measured = [d for sent, d in details if begin <= sent < end]
     ok = [d["latency"] / 1e6 for d in measured if d["status"] == "OK"]
-    shed = [d["latency"] / 1e6 for d in measured if d["status"] == "ResourceExhausted"]
+    shed = [d["latency"] / 1e6 for d in measured if d["status"] in SHED]
+    step.refused_by_core = sum(1 for d in measured if d["status"] == "Canceled")
     step.sent = len(measured)
     step.ok = len(ok)
     step.goodput_per_s = round(len(ok) / seconds, 1)
@@ -186,9 +193,7 @@ def measure(
     step.shed_share = round(len(shed) / max(1, len(measured)), 4)
     step.shed_p99_ms = round(percentile(shed, 0.99), 2)
     step.shed_max_ms = round(max(shed), 2) if shed else 0.0
-    step.failed = dict(
-        Counter(d["status"] for d in measured if d["status"] not in ("OK", "ResourceExhausted"))
-    )
+    step.failed = dict(Counter(d["status"] for d in measured if d["status"] not in ("OK", *SHED)))
     messages = Counter(f"{d['status']}: {d.get('error', '')[:140]}" for d in measured if d["status"] != "OK")
     step.errors = dict(messages.most_common(4))
     time.sleep(0.6)  # page lines are written in batches, every quarter second
@@ -217,7 +222,8 @@ def measure(
     print(
         f"  limiter {limiter:<8} {multiple:>4g}x {rps:>7.0f}/s offered: goodput {step.goodput_per_s:>6.1f}/s "
         f"(complete {step.complete_per_s:>6.1f}/s)  p50 {step.p50_ms:>7.2f} ms  p99 {step.p99_ms:>7.2f} ms  "
-        f"shed {step.shed_share:>6.1%} (p99 {step.shed_p99_ms:.2f} ms, max {step.shed_max_ms:.2f} ms)  "
+        f"shed {step.shed_share:>6.1%} ({step.refused_by_core} by core; p99 {step.shed_p99_ms:.2f} ms, "
+        f"max {step.shed_max_ms:.2f} ms)  "
         f"failed {sum(step.failed.values())}  cores {step.cpu_cores}",
         flush=True,
     )
@@ -303,7 +309,7 @@ COLUMNS = (
     "complete/s",
     "p50 ms",
     "p99 ms",
-    "shed",
+    "shed (by core)",
     "shed p99 ms",
     "shed max ms",
     "failed",
@@ -325,7 +331,7 @@ def table(steps: list[Step]) -> str:
             f"{s.complete_per_s:.1f}",
             f"{s.p50_ms:.2f}",
             f"{s.p99_ms:.2f}",
-            f"{s.shed_share:.1%}",
+            f"{s.shed_share:.1%} ({s.refused_by_core})",
             f"{s.shed_p99_ms:.2f}",
             f"{s.shed_max_ms:.2f}",
             ", ".join(f"{k} {v}" for k, v in sorted(s.failed.items())) or "0",
