@@ -122,8 +122,9 @@ def ghz_command(
     ]
     if rps is None:
         return [*args, "-c", str(concurrency), address]
-    # Enough workers that no request waits for a free one.
-    return [*args, "--async", "--rps", str(round(rps)), "-c", str(max(50, round(rps * 0.5))), address]
+    # Enough workers that no request waits for a free one, even when every call takes the whole timeout.
+    workers = max(50, round(rps * timeout * 1.1))
+    return [*args, "--async", "--rps", str(round(rps)), "-c", str(workers), address]
 
 
 def ghz(address: str, out: Path, tag: str, seconds: float, **options: Any) -> dict[str, Any]:

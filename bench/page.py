@@ -324,6 +324,8 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "grpcio": grpc.__version__,
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        # Figures taken while other work shares the machine are lower and noisier: say how busy it was.
+        "load_average": os.getloadavg(),
     }
 
 
