@@ -36,8 +36,13 @@ __all__ = ["build_parser", "main"]
 
 _logger = logging.getLogger("pagemesh.aggregator")
 
-AGGREGATOR_PENDING_CALLS = 64
-"""Pages gRPC's core holds for the aggregator's handlers (at 470 pages/s, about 140 ms of waiting)."""
+AGGREGATOR_PENDING_CALLS = 128
+"""Pages gRPC's core holds for the aggregator's handlers: about 270 ms of waiting at 470 pages/s.
+
+The trade-off of this number, measured on a busy shared machine (docs/benchmarks.md): a longer queue rides
+out the machine's stalls (64 refused pages at 100 pages/s whenever no process was scheduled for a third
+of a second), a shorter one keeps pages faster under sustained overload.
+"""
 
 
 def build_parser() -> ArgumentParser:
