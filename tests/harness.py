@@ -46,6 +46,7 @@ __all__ = [
     "grpcurl_tls_flags",
     "health",
     "health_probe_tls_flags",
+    "long_tls_flags",
     "operator_channel",
     "operator_transport",
     "pki_dir",
@@ -96,6 +97,19 @@ def grpcurl_tls_flags() -> list[str]:
         "-cert",
         str(pki / "operator.pem"),
         "-key",
+        str(pki / "operator-key.pem"),
+    ]
+
+
+def long_tls_flags() -> list[str]:
+    """The operator's certificate as ghz and `buf curl` take it (`--cacert`, `--cert`, `--key`)."""
+    pki = pki_dir()
+    return [
+        "--cacert",
+        str(pki / "ca.pem"),
+        "--cert",
+        str(pki / "operator.pem"),
+        "--key",
         str(pki / "operator-key.pem"),
     ]
 

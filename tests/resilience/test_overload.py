@@ -18,7 +18,7 @@ import pytest
 
 from pagemesh.runtime import SERVICES
 from tests.aggregator.procs import Aggregator, start_aggregator
-from tests.harness import Mesh, health, pki_dir, start_mesh
+from tests.harness import Mesh, health, long_tls_flags, start_mesh
 from tests.tools import tool
 
 
@@ -31,16 +31,10 @@ def backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mesh]:
 
 
 def flood(aggregator: Aggregator, out: Path) -> dict[str, object]:
-    pki = pki_dir()
     subprocess.run(
         [
             tool("ghz"),
-            "--cacert",
-            str(pki / "ca.pem"),
-            "--cert",
-            str(pki / "operator.pem"),
-            "--key",
-            str(pki / "operator-key.pem"),
+            *long_tls_flags(),
             "--call",
             "pagemesh.page.v2.PageService/GetProductPage",
             "-d",

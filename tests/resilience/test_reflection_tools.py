@@ -15,7 +15,7 @@ import pytest
 
 from pagemesh.runtime import SERVICES
 from tests.aggregator.procs import Aggregator
-from tests.harness import Mesh, grpcurl_tls_flags, pki_dir
+from tests.harness import Mesh, grpcurl_tls_flags, long_tls_flags
 from tests.tools import tool
 
 NESTED = "grpc.health.v1.HealthCheckResponse.ServingStatus"
@@ -108,16 +108,10 @@ def test_grpcurl_lists_both_reflection_services_and_describes_every_kind(
 
 
 def ghz(address: str, call: str, data: dict[str, str]) -> dict[str, object]:
-    pki = pki_dir()
     ran = subprocess.run(
         [
             tool("ghz"),
-            "--cacert",
-            str(pki / "ca.pem"),
-            "--cert",
-            str(pki / "operator.pem"),
-            "--key",
-            str(pki / "operator-key.pem"),
+            *long_tls_flags(),
             "--call",
             call,
             "-d",
@@ -158,7 +152,6 @@ def test_ghz_by_reflection_against_a_backend(mesh: Mesh) -> None:
 
 @pytest.mark.parametrize("protocol", ["grpc-v1", "grpc-v1alpha"])
 def test_buf_curl_by_reflection(protocol: str, mesh: Mesh) -> None:
-    pki = pki_dir()
     ran = subprocess.run(
         [
             tool("buf"),
@@ -167,12 +160,7 @@ def test_buf_curl_by_reflection(protocol: str, mesh: Mesh) -> None:
             "grpc",
             "--reflect-protocol",
             protocol,
-            "--cacert",
-            str(pki / "ca.pem"),
-            "--cert",
-            str(pki / "operator.pem"),
-            "--key",
-            str(pki / "operator-key.pem"),
+            *long_tls_flags(),
             "-d",
             '{"id": "P00001"}',
             f"https://{mesh.address('product')}/pagemesh.product.v2.ProductService/GetProduct",
