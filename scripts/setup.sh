@@ -76,10 +76,21 @@ maven_exe() { # maven_exe NAME GROUP:ARTIFACT VERSION: a native executable publi
 maven_exe protoc com.google.protobuf:protoc "$PROTOC_JAVA_VERSION"
 maven_exe protoc-gen-grpc-java io.grpc:protoc-gen-grpc-java "$PROTOC_GEN_GRPC_JAVA_VERSION"
 
+apt_get() { if [ "$(id -u)" -eq 0 ]; then apt-get "$@"; else sudo apt-get "$@"; fi; }
+apt_updated=
+apt_install() { # apt_install PACKAGE...: Debian packages, the package lists refreshed once per run
+  [ -n "$apt_updated" ] || { apt_get update -qq; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq "$@" >/dev/null
+}
+
 # Debian's chromium, for the aggregator's headless browser test (tests/aggregator/test_browser.py).
 if [ ! -x /usr/bin/chromium ]; then
   say "chromium (apt)"
-  apt_get() { if [ "$(id -u)" -eq 0 ]; then apt-get "$@"; else sudo apt-get "$@"; fi; }
-  apt_get update -qq
-  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq chromium >/dev/null
+  apt_install chromium
+fi
+
+# Debian's Prometheus server and promtool: `pagemesh up --prometheus`, tests/telemetry.
+if [ ! -x /usr/bin/prometheus ] || [ ! -x /usr/bin/promtool ]; then
+  say "prometheus (apt)"
+  apt_install --no-install-recommends prometheus
 fi
