@@ -1,0 +1,53 @@
+"""Seeing the mesh: OpenTelemetry traces through every hop and the bus, and Prometheus metrics.
+
+- `configure_telemetry(part, settings)`: the process's tracer (OTLP, or JSON lines under the data dir);
+- `ServerCallTelemetry`: each RPC's server span and call metrics, used by the one server interceptor;
+- `child_span`, `linked_span`, `format_traceparent`, `TRACEPARENT`: spans for client calls, pages and
+  bus consumers, and the W3C context that crosses gRPC metadata and event envelopes;
+- the metric definitions (`pagemesh.telemetry._metrics` lists them all) and the bus's counting API;
+- `read_spans`: the JSON-lines spans, for `pagemesh trace`.
+
+Its modules import `pagemesh.runtime`'s submodules, never the package, because the runtime's interceptor
+imports this package while the runtime itself is still being imported.
+"""
+
+from __future__ import annotations
+
+from pagemesh.telemetry._calls import UNAUTHENTICATED, ContractMethod, ServerCallTelemetry, caller_label
+from pagemesh.telemetry._files import JsonLinesSpanExporter, SpanRecord, read_spans
+from pagemesh.telemetry._tracing import (
+    TRACEPARENT,
+    Tracing,
+    activated,
+    child_span,
+    configure_telemetry,
+    current_traceparent,
+    extract_traceparent,
+    format_traceparent,
+    linked_span,
+    parse_traceparent,
+    settings_in_force,
+    tracing,
+)
+
+__all__ = [
+    "TRACEPARENT",
+    "UNAUTHENTICATED",
+    "ContractMethod",
+    "JsonLinesSpanExporter",
+    "ServerCallTelemetry",
+    "SpanRecord",
+    "Tracing",
+    "activated",
+    "caller_label",
+    "child_span",
+    "configure_telemetry",
+    "current_traceparent",
+    "extract_traceparent",
+    "format_traceparent",
+    "linked_span",
+    "parse_traceparent",
+    "read_spans",
+    "settings_in_force",
+    "tracing",
+]
