@@ -6,7 +6,9 @@ It wraps each RPC method of a servicer once, at registration. Per call it:
 2. applies injected faults (health and reflection are not wrapped, so never faulted);
 3. turns a `PagemeshError` into its status code, and any other exception into INTERNAL with a logged
    traceback, so callers never see UNKNOWN;
-4. writes one log line: method, status code, duration and request id.
+4. writes one log line: method, status code, duration and request id;
+5. makes the call's server span, under the caller's `traceparent`, and counts it for `/metrics`
+   (`pagemesh.telemetry.ServerCallTelemetry`).
 """
 
 from __future__ import annotations
@@ -86,7 +88,11 @@ class CallInterceptor:
         return cast(S, SimpleNamespace(**methods))
 
     def _observe(self, method: str, behaviour: _Behaviour, faults: FaultSpec | None) -> _Behaviour:
+        # Imported here, in servers only: every `pagemesh` command imports this package.
+        from pagemesh.telemetry._calls import UNAUTHENTICATED, ServerCallTelemetry  # noqa: PLC0415
+
         rng = self._rng
+        telemetry = ServerCallTelemetry(method)
 
         async def observed(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             started = time.perf_counter()
@@ -96,6 +102,8 @@ class CallInterceptor:
                 request_id = new_request_id()
                 context.set_trailing_metadata(((REQUEST_ID_KEY, request_id),))
             token = current_request_id.set(request_id)
+            # The call's server span (current while the handler runs) and metrics: pagemesh.telemetry.
+            observation = telemetry.start(context.invocation_metadata(), request_id)
             code = grpc.StatusCode.OK
             try:
                 if faults is not None:
@@ -125,15 +133,17 @@ class CallInterceptor:
                     f"internal error in {method}; the server log has details under request id {request_id}",
                 )
             finally:
+                elapsed = time.perf_counter() - started
                 log_event(
                     _logger,
                     logging.INFO,
                     "call",
                     method=method,
                     code=code.name,
-                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                    duration_ms=round(elapsed * 1000, 3),
                     request_id=request_id,
                 )
+                telemetry.finish(observation, code, elapsed, UNAUTHENTICATED)
                 current_request_id.reset(token)
 
         return observed
