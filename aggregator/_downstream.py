@@ -54,6 +54,7 @@ __all__ = [
     "GrpcDownstream",
     "Metadata",
     "Pending",
+    "contract_service",
     "request_metadata",
 ]
 
@@ -92,6 +93,13 @@ _CONTRACTS: Mapping[str, Mapping[str, tuple[FileDescriptor, Callable[[grpc.aio.C
         "v2": (history_v2.DESCRIPTOR, history_v2_grpc.HistoryServiceStub),
     },
 }
+
+
+def contract_service(backend: str, version: str) -> str:
+    """The full gRPC service name of a backend's API version, e.g. `pagemesh.reviews.v2.ReviewService`."""
+    (service,) = _CONTRACTS[backend][version][0].services_by_name.values()
+    return service.full_name
+
 
 WRITE_METHODS = frozenset({"RecordView"})
 """Methods that change state: never retried by the channel, never hedged."""

@@ -19,6 +19,7 @@ from pagemesh.runtime import (
     run_event_loop,
     wait_for_stop_signal,
 )
+from pagemesh.telemetry import configure_telemetry
 from services import open_service
 
 __all__ = ["main"]
@@ -91,6 +92,7 @@ def main(argv: list[str]) -> int:
         address = override_address(settings.addresses[options.service], options.host, options.port)
         faults = FaultSpec.parse(options.inject)
         configure_logging(options.service, settings.log_level)
+        configure_telemetry(options.service, settings)
         instance = open_service(options.service, options.db or settings.db_path(options.service))
     except PagemeshError as error:
         print(f"pagemesh serve: {error}", file=sys.stderr)
