@@ -4,7 +4,9 @@
 - `ServerCallTelemetry`: each RPC's server span and call metrics, used by the one server interceptor;
 - `child_span`, `linked_span`, `format_traceparent`, `TRACEPARENT`: spans for client calls, pages and
   bus consumers, and the W3C context that crosses gRPC metadata and event envelopes;
-- the metric definitions (`pagemesh.telemetry._metrics` lists them all) and the bus's counting API;
+- the metric definitions (`pagemesh.telemetry._metrics` lists them all);
+- the bus's API: `event_published`, `consuming_event` (the consumer's span, linked to the producer),
+  `event_dead_lettered`, `set_consumer_lag`, and `current_traceparent` for the envelope;
 - `read_spans`: the JSON-lines spans, for `pagemesh trace`.
 
 Its modules import `pagemesh.runtime`'s submodules, never the package, because the runtime's interceptor
@@ -13,6 +15,13 @@ imports this package while the runtime itself is still being imported.
 
 from __future__ import annotations
 
+from pagemesh.telemetry._bus import (
+    Consumption,
+    consuming_event,
+    event_dead_lettered,
+    event_published,
+    set_consumer_lag,
+)
 from pagemesh.telemetry._calls import UNAUTHENTICATED, ContractMethod, ServerCallTelemetry, caller_label
 from pagemesh.telemetry._files import JsonLinesSpanExporter, SpanRecord, read_spans
 from pagemesh.telemetry._tracing import (
@@ -33,6 +42,7 @@ from pagemesh.telemetry._tracing import (
 __all__ = [
     "TRACEPARENT",
     "UNAUTHENTICATED",
+    "Consumption",
     "ContractMethod",
     "JsonLinesSpanExporter",
     "ServerCallTelemetry",
@@ -42,12 +52,16 @@ __all__ = [
     "caller_label",
     "child_span",
     "configure_telemetry",
+    "consuming_event",
     "current_traceparent",
+    "event_dead_lettered",
+    "event_published",
     "extract_traceparent",
     "format_traceparent",
     "linked_span",
     "parse_traceparent",
     "read_spans",
+    "set_consumer_lag",
     "settings_in_force",
     "tracing",
 ]

@@ -9,7 +9,7 @@ default `REGISTRY`, which the admin port serves, beside its process collector (C
 | `pagemesh_server_calls_total` | service, method, api_version, code, caller | every server |
 | `pagemesh_server_call_duration_seconds` | service, method, api_version, code, caller | every server |
 | `pagemesh_api_method_info` | service, method, api_version | every server: what it serves |
-| `pagemesh_response_cache_hits_total`, `_misses_total` | service | read-only services |
+| `pagemesh_response_cache_hits_total`, `_misses_total`, `_entries` | service | read-only services |
 | `pagemesh_pages_total` | code | aggregator |
 | `pagemesh_pages_degraded_total` | - | aggregator: pages missing a section |
 | `pagemesh_page_duration_seconds` | code | aggregator |
@@ -26,7 +26,13 @@ default `REGISTRY`, which the admin port serves, beside its process collector (C
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+import weakref
+from collections.abc import Iterable
+from typing import Protocol
+
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 __all__ = [
     "API_METHODS",
@@ -41,6 +47,7 @@ __all__ = [
     "PAGE_DURATION",
     "SERVER_CALLS",
     "SERVER_CALL_DURATION",
+    "track_cache",
 ]
 
 DURATION_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -105,3 +112,46 @@ BUS_LAG = Gauge(
     "Events published but not yet handled by a consumer group, as of its last poll.",
     ("group",),
 )
+
+
+class _Cache(Protocol):
+    service: str
+    hits: int
+    misses: int
+
+    def __len__(self) -> int: ...
+
+
+class _CacheCollector(Collector):
+    """Hits, misses and size of every live `ResponseCache`, read when `/metrics` is scraped."""
+
+    def __init__(self) -> None:
+        self._caches: weakref.WeakSet[_Cache] = weakref.WeakSet()
+
+    def track(self, cache: _Cache) -> None:
+        self._caches.add(cache)
+
+    def collect(self) -> Iterable[Metric]:
+        hits = CounterMetricFamily(
+            "pagemesh_response_cache_hits", "Calls answered from the response cache.", labels=["service"]
+        )
+        misses = CounterMetricFamily(
+            "pagemesh_response_cache_misses", "Calls the response cache did not know yet.", labels=["service"]
+        )
+        entries = GaugeMetricFamily(
+            "pagemesh_response_cache_entries", "Answers held in the response cache.", labels=["service"]
+        )
+        for cache in sorted(self._caches, key=lambda c: c.service):
+            hits.add_metric([cache.service], cache.hits)
+            misses.add_metric([cache.service], cache.misses)
+            entries.add_metric([cache.service], len(cache))
+        return [hits, misses, entries]
+
+
+_CACHES = _CacheCollector()
+REGISTRY.register(_CACHES)
+
+
+def track_cache(cache: _Cache) -> None:
+    """Exports a response cache's counters (labelled by its `service`) for as long as it lives."""
+    _CACHES.track(cache)
