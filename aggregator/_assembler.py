@@ -285,7 +285,6 @@ class PageAssembler:
                 degraded=[
                     (_SECTION_NAMES[d.section], d.code, d.message) for d in result.page.degraded_sections
                 ],
-                hedged=result.hedged,
                 versions=result.versions,
             )
             log_event(

@@ -1,8 +1,8 @@
 """The aggregator's traces and metrics: the page span, a client span per backend call, and counters.
 
 A page's trace: the server span of `GetProductPage` (made by the one interceptor) holds the page span
-(product id, degraded and hedged sections, a span event per degraded section with its status), which
-holds one client span per backend call, with the contract's package and API version. A hedge is a
+(product id, degraded sections, backends called in v1, an event per degraded section with its status),
+which holds one client span per backend call, with the contract's package and API version. A hedge is a
 second client span beside the first, marked `pagemesh.hedge`. Each call carries its span's `traceparent`
 to the backend, whose server span is the client span's child. Unsampled pages make none of these spans
 and only pass the trace on, unsampled.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from contextvars import Token
 from typing import Any
 
@@ -29,10 +30,18 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 from aggregator._downstream import BackendError, Metadata, Pending, contract_service
-from pagemesh.telemetry import TRACEPARENT, ContractMethod, child_span, format_traceparent, settings_in_force
+from pagemesh.telemetry import (
+    TRACEPARENT,
+    ContractMethod,
+    activated,
+    child_span,
+    format_traceparent,
+    parse_traceparent,
+    settings_in_force,
+)
 from pagemesh.telemetry._metrics import PAGE_DEGRADED_SECTIONS, PAGE_DURATION, PAGES, PAGES_DEGRADED
 
-__all__ = ["BackendStatsCollector", "BackendTelemetry", "PageTelemetry", "PageTrace"]
+__all__ = ["BackendStatsCollector", "BackendTelemetry", "PageTelemetry", "PageTrace", "incoming_trace"]
 
 _CODES = {code.value[0]: code for code in grpc.StatusCode}
 
@@ -40,6 +49,12 @@ _CODES = {code.value[0]: code for code in grpc.StatusCode}
 def _metrics_on() -> bool:
     settings = settings_in_force()
     return settings is None or settings.metrics
+
+
+def incoming_trace(traceparent: str) -> AbstractContextManager[None]:
+    """Makes an HTTP request's `traceparent` header (e.g. from a proxy that started the trace) the
+    parent of the page inside the block; without one, the page starts its own trace."""
+    return activated(parse_traceparent(traceparent) if traceparent else None)
 
 
 class _TracedCall:
@@ -67,7 +82,10 @@ class _TracedCall:
     def cancel(self) -> bool:
         cancelled = self._call.cancel()
         # A call that had already answered was the slower one of a hedged pair: its answer went unused.
-        self._end(grpc.StatusCode.CANCELLED, "cancelled" if cancelled else "answered after the other call")
+        self._end(
+            grpc.StatusCode.CANCELLED,
+            "the page no longer needed it" if cancelled else "answered after the other call",
+        )
         return cancelled
 
     def add_done_callback(self, callback: Callable[[Any], object], /) -> None:
@@ -83,7 +101,7 @@ class _TracedCall:
             self._end(error.code, error.message)
             raise
         except asyncio.CancelledError:
-            self._end(grpc.StatusCode.CANCELLED, "cancelled: the page no longer needed it")
+            self._end(grpc.StatusCode.CANCELLED, "the page no longer needed it")
             raise
         self._end(grpc.StatusCode.OK, "")
         return response
@@ -168,7 +186,6 @@ class PageTelemetry:
         code: str,
         seconds: float,
         degraded: Sequence[tuple[str, int, str]],
-        hedged: Sequence[str],
         versions: Mapping[str, str],
     ) -> None:
         """Counts the page, records its degraded sections (name, status code, message) and ends its span."""
@@ -185,7 +202,6 @@ class PageTelemetry:
         if page.token is not None:
             otel_context.detach(page.token)
         span.set_attribute("pagemesh.degraded_sections", [name for name, _, _ in degraded])
-        span.set_attribute("pagemesh.hedged_sections", list(hedged))
         span.set_attribute("pagemesh.v1_backends", sorted(b for b, v in versions.items() if v == "v1"))
         for section, status, message in degraded:
             span.add_event(

@@ -108,12 +108,22 @@ def service_args(
 
 
 def start_service(
-    name: str, workdir: Path, *, api: str = "v1,v2", extra: Sequence[str] = (), port: int | None = None
+    name: str,
+    workdir: Path,
+    *,
+    api: str = "v1,v2",
+    extra: Sequence[str] = (),
+    port: int | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> ChildProcess:
-    """Starts one backend service on a free port and waits until it is SERVING."""
+    """Starts one backend service on a free port (with `env` added) and waits until it is SERVING."""
     port = port or free_port()
     return start_server(
-        service_args(name, port, workdir, api=api, extra=extra), name=name, port=port, workdir=workdir
+        service_args(name, port, workdir, api=api, extra=extra),
+        name=name,
+        port=port,
+        workdir=workdir,
+        env=env,
     )
 
 
@@ -143,8 +153,9 @@ def start_mesh(
     names: Sequence[str] = SERVICES,
     extra: Mapping[str, Sequence[str]] | None = None,
     api: Mapping[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Mesh:
-    """Starts the backend services concurrently and waits until all are SERVING."""
+    """Starts the backend services concurrently (with `env` added) and waits until all are SERVING."""
     mesh = Mesh()
     for name in names:
         port = free_port()
@@ -155,6 +166,7 @@ def start_mesh(
             name=name,
             port=port,
             workdir=workdir,
+            env=env,
         )
     wait_serving(mesh.services.values())
     return mesh

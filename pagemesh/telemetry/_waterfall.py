@@ -17,11 +17,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import grpc
+
 from pagemesh.telemetry._files import SpanRecord
 
 __all__ = ["Waterfall", "render_waterfall"]
 
 _FULL, _HEDGE, _FAILED, _EMPTY = "█", "▓", "░", " "
+_CODE_NAMES = {code.value[0]: code.name for code in grpc.StatusCode}
 _LABEL_WIDTH = 44
 
 
@@ -49,12 +52,19 @@ def _label(span: SpanRecord) -> str:
     return span.name
 
 
+def _failed(span: SpanRecord) -> bool:
+    """Failed, or a call that ended with a status other than OK (e.g. a server's cancelled call)."""
+    return span.status == "ERROR" or span.attributes.get("rpc.grpc.status_code", 0) != 0
+
+
 def _marks(span: SpanRecord) -> str:
     marks = []
     if span.attributes.get("pagemesh.hedge"):
         marks.append("HEDGE")
     if span.status == "ERROR":
         marks.append(span.status_message or "ERROR")
+    elif _failed(span):
+        marks.append(_CODE_NAMES.get(span.attributes["rpc.grpc.status_code"], "failed"))
     degraded = span.attributes.get("pagemesh.degraded_sections")
     if degraded:
         marks.append("degraded: " + ", ".join(map(str, degraded)))
@@ -91,7 +101,7 @@ def _tree(spans: Sequence[SpanRecord]) -> list[tuple[SpanRecord, str]]:
 def _bar(span: SpanRecord, start: int, total: int, width: int) -> str:
     first = min(width - 1, int((span.start_ns - start) / total * width))
     last = max(first + 1, min(width, round((span.end_ns - start) / total * width)))
-    if span.status == "ERROR":
+    if _failed(span):
         glyph = _FAILED
     elif span.attributes.get("pagemesh.hedge"):
         glyph = _HEDGE
@@ -140,8 +150,10 @@ def render_waterfall(spans: Sequence[SpanRecord], width: int = 48) -> Waterfall:
                     f"degraded: {attributes.get('pagemesh.section')} "
                     f"{attributes.get('pagemesh.status')}: {attributes.get('pagemesh.message')}"
                 )
-        hedged = page.attributes.get("pagemesh.hedged_sections") or []
-        if hedged:
-            lines.append("hedged: " + ", ".join(map(str, hedged)))
+    hedged = sorted(
+        {str(s.attributes.get("pagemesh.backend")) for s in spans if s.attributes.get("pagemesh.hedge")}
+    )
+    if hedged:
+        lines.append("hedged: " + ", ".join(hedged))
     lines.append(f"legend: {_FULL} answered  {_HEDGE} hedge  {_FAILED} failed or cancelled")
     return Waterfall(lines, page)

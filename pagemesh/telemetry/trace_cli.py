@@ -75,7 +75,16 @@ def find_trace(directory: Path, wanted: str) -> list[SpanRecord]:
             f"{directory} does not exist: no process has written spans there (is the mesh running with "
             "this data dir, and without OTEL_EXPORTER_OTLP_ENDPOINT?)"
         )
-    trace_id = _trace_id_of(directory, wanted)
+    # A page served a moment ago may not be in the files yet: look again until it would have been.
+    deadline = time.monotonic() + _SETTLE_NS / 1e9
+    while True:
+        try:
+            trace_id = _trace_id_of(directory, wanted)
+            break
+        except TraceNotFoundError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.1)
     spans = [span for span in read_spans(directory, trace_id) if span.trace_id == trace_id]
     if not spans:
         raise TraceNotFoundError(f"no spans for trace {trace_id} in {directory}")
