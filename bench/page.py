@@ -8,7 +8,10 @@ every process (six services, the aggregators and this load generator) on the sam
    for reference, a bare `asyncio.gather` aggregator (no deadline handling, hedging, fallback, logs or
    adapters: what the aggregator costs on top of the bare fan-out, and the ceiling the services set);
 2. 20 ms backends of which one (reviews) takes 1 s more on 1% of its calls: page p99 with and without
-   hedging, and the share of extra backend calls the hedges cost.
+   hedging, and the share of extra backend calls the hedges cost;
+3. telemetry's cost: pages/s at concurrency 32 (0 ms backends) with metrics on, with metrics and tracing
+   at the default sampling, and with every page traced, each against metrics and tracing off; four
+   meshes started together and measured in turn, round after round, so all see the same machine.
 
 Prints a table and writes JSON (default `artifacts/bench/page.json`).
 """
@@ -102,14 +105,19 @@ class Fleet:
                 raise RuntimeError(f"{process.name} did not start; see {self.workdir}")
 
     def services(
-        self, latency_ms: int, tag: str, overrides: dict[str, list[str]] | None = None
+        self,
+        latency_ms: int,
+        tag: str,
+        overrides: dict[str, list[str]] | None = None,
+        env: dict[str, str] | None = None,
     ) -> dict[str, str]:
         started = []
         for name in SERVICES:
             inject = ["--inject", f"latency={latency_ms}"] if latency_ms else []
             inject += (overrides or {}).get(name, [])
-            db = self.workdir / f"{name}.sqlite3"
-            started.append(self.start(f"{name}-{tag}", ["serve", name, "--db", str(db), *inject]))
+            # A store per set of services: several sets may start (and seed their stores) at once.
+            db = self.workdir / f"{name}-{tag}.sqlite3"
+            started.append(self.start(f"{name}-{tag}", ["serve", name, "--db", str(db), *inject], env))
         self.wait(started)
         return {f"PAGEMESH_{name.upper()}_ADDR": p.address for name, p in zip(SERVICES, started, strict=True)}
 
@@ -121,6 +129,7 @@ class Fleet:
         return process
 
     def aggregator(self, name: str, backends: dict[str, str], args: Sequence[str] = ()) -> ChildProcess:
+        """An aggregator over `backends`; the mapping may carry other environment variables too."""
         process = self.start(name, ["serve", "aggregator", *args], backends)
         self.wait([process])
         return process
@@ -367,7 +376,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         choices=("INFO", "WARNING"),
         help="the servers' log level; INFO (default, as deployed) writes one line per call and per page",
     )
-    parser.add_argument("--only", choices=("fanout", "tail"), help="run one part of the benchmark")
+    parser.add_argument(
+        "--only", choices=("fanout", "tail", "telemetry"), help="run one part of the benchmark"
+    )
+    parser.add_argument(
+        "--telemetry-rounds", type=int, default=3, help="rounds over the four telemetry settings (default 3)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "page.json")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
@@ -376,6 +390,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     results: list[Result] = []
     print(f"pagemesh page benchmark on {machine()}", flush=True)
+    if options.only == "telemetry":
+        return finish(
+            telemetry_costs(options.log_level, options.seconds, options.telemetry_rounds), options.out
+        )
     for latency in (0, 20) if options.only != "tail" else ():
         with fleet(options.log_level) as running:
             backends = running.services(latency, f"{latency}ms")
@@ -423,7 +441,50 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
             results.append(result)
             print(f"    extra backend calls {result.extra_backend_calls:.2%}", flush=True)
+    if options.only is None:
+        results += telemetry_costs(options.log_level, options.seconds, options.telemetry_rounds)
     return finish(results, options.out)
+
+
+TELEMETRY_SETTINGS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("telemetry off", {"PAGEMESH_METRICS": "off", "OTEL_SDK_DISABLED": "true"}),
+    ("metrics", {"PAGEMESH_METRICS": "on", "OTEL_SDK_DISABLED": "true"}),
+    ("metrics + traces (default)", {"PAGEMESH_METRICS": "on"}),
+    ("metrics + traces (100%)", {"PAGEMESH_METRICS": "on", "OTEL_TRACES_SAMPLER": "parentbased_always_on"}),
+)
+"""What each mesh of the telemetry scenario runs with (spans go to JSON lines in the work directory)."""
+
+
+def telemetry_costs(log_level: str, seconds: float, rounds: int) -> list[Result]:
+    """Pages/s at concurrency 32 under each telemetry setting; one result per setting (its median round)."""
+    by_setting: dict[str, list[Result]] = {}
+    with fleet(log_level) as running:
+        targets = []
+        for k, (label, env) in enumerate(TELEMETRY_SETTINGS):
+            backends = running.services(0, f"t{k}", env=env)
+            targets.append((label, running.aggregator(f"aggregator-t{k}", {**backends, **env})))
+        for _ in range(rounds):
+            for label, process in targets:
+                result = Result("telemetry", label, 0, 32)
+                by_setting.setdefault(label, []).append(run(running, process, 32, seconds, result))
+    chosen = []
+    baseline: float | None = None
+    for label, _ in TELEMETRY_SETTINGS:
+        runs = sorted(by_setting[label], key=lambda r: r.pages_per_s)
+        median = runs[len(runs) // 2]
+        median.extra = {"rounds_pages_per_s": [r.pages_per_s for r in by_setting[label]]}
+        if baseline is None:
+            baseline = median.pages_per_s
+        else:
+            median.extra["cost_vs_off"] = round(1 - median.pages_per_s / baseline, 4)
+        chosen.append(median)
+        cost = (
+            f"{median.extra['cost_vs_off']:+.1%} pages/s cost"
+            if "cost_vs_off" in median.extra
+            else "baseline"
+        )
+        print(f"  telemetry {label:<28} median {median.pages_per_s:>8.1f} pages/s  {cost}", flush=True)
+    return chosen
 
 
 def finish(results: list[Result], out: Path) -> int:

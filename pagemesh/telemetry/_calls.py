@@ -18,7 +18,7 @@ from opentelemetry.context import Context
 from opentelemetry.trace import NonRecordingSpan, Span, SpanKind, Status, StatusCode
 
 from pagemesh.telemetry._metrics import API_METHODS, SERVER_CALL_DURATION, SERVER_CALLS
-from pagemesh.telemetry._tracing import child_span, extract_traceparent, settings_in_force
+from pagemesh.telemetry._tracing import child_span, extract_traceparent, settings_in_force, tracing
 
 __all__ = ["UNAUTHENTICATED", "ContractMethod", "ServerCallTelemetry", "caller_label"]
 
@@ -106,6 +106,7 @@ class ServerCallTelemetry:
 
     def __init__(self, method: str) -> None:
         self.contract = ContractMethod.from_path(method)
+        self._span_name = self.contract.span_name
         settings = settings_in_force()
         self._metrics = settings is None or settings.metrics
         self._attributes = self.contract.attributes()
@@ -115,10 +116,23 @@ class ServerCallTelemetry:
             contract = self.contract
             API_METHODS.labels(contract.service, contract.method, contract.api_version).set(1)
 
+    def _labelled(self, code: grpc.StatusCode, caller: str) -> tuple[Any, Any]:
+        """The counter and histogram of one code and caller, kept for the next call while few."""
+        contract = self.contract
+        label = caller_label(caller, self._callers)
+        labels = (contract.service, contract.method, contract.api_version, code.name, label)
+        children = (SERVER_CALLS.labels(*labels), SERVER_CALL_DURATION.labels(*labels))
+        if label != "other":
+            # Callers beyond the label limit are looked up each time, so this table stays bounded too.
+            self._children[code, caller] = children
+        return children
+
     def start(self, metadata: Any, request_id: str) -> _Active | None:
         """Starts the call's server span under the caller's `traceparent` and makes it current."""
+        if tracing() is None:
+            return None
         span, span_context = child_span(
-            self.contract.span_name,
+            self._span_name,
             SpanKind.SERVER,
             self._attributes,
             parent=extract_traceparent(metadata),
@@ -136,16 +150,9 @@ class ServerCallTelemetry:
     def finish(self, active: _Active | None, code: grpc.StatusCode, seconds: float, caller: str) -> None:
         """Counts the call and ends its span."""
         if self._metrics:
-            # Keyed by the label, not the caller, so the table stays as bounded as the labels.
-            key = (code, caller if caller in self._callers else caller_label(caller, self._callers))
-            children = self._children.get(key)
+            children = self._children.get((code, caller))
             if children is None:
-                contract = self.contract
-                labels = (contract.service, contract.method, contract.api_version, code.name, key[1])
-                children = self._children[key] = (
-                    SERVER_CALLS.labels(*labels),
-                    SERVER_CALL_DURATION.labels(*labels),
-                )
+                children = self._labelled(code, caller)
             children[0].inc()
             children[1].observe(seconds)
         if active is None:
@@ -153,8 +160,7 @@ class ServerCallTelemetry:
         otel_context.detach(active.token)
         span = active.span
         if span is not None:
-            span.set_attribute("rpc.grpc.status_code", code.value[0])
-            span.set_attribute("pagemesh.caller", caller)
+            span.set_attributes({"rpc.grpc.status_code": code.value[0], "pagemesh.caller": caller})
             if code in _SERVER_ERRORS:
                 span.set_status(Status(StatusCode.ERROR, code.name))
             span.end()
