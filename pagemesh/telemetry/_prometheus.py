@@ -26,6 +26,7 @@ __all__ = [
     "ASSETS",
     "DASHBOARD_PATH",
     "RULES_PATH",
+    "ManagedPrometheus",
     "PrometheusError",
     "RunningPrometheus",
     "scrape_configuration",
@@ -142,3 +143,35 @@ def start_prometheus(
         time.sleep(0.1)
     count = sum(len(addresses) for addresses in targets.values())
     return RunningPrometheus(url=url, process=process, config_path=config_path, targets=count)
+
+
+class ManagedPrometheus:
+    """`pagemesh up --prometheus`: Prometheus as one of the servers `pagemesh up` manages.
+
+    It has `pagemesh.managed.ManagedDependency`'s shape (name, start, environment, describe, stop); the
+    parts need nothing from it, so `pagemesh up` starts it once their admin addresses are known.
+    """
+
+    name = "prometheus"
+
+    def __init__(
+        self, data_dir: Path, targets: Mapping[str, Sequence[str]], scrape_interval: float = 5.0
+    ) -> None:
+        self.data_dir = data_dir
+        self.targets = {part: list(addresses) for part, addresses in targets.items()}
+        self.scrape_interval = scrape_interval
+        self.running: RunningPrometheus | None = None
+
+    def start(self) -> None:
+        self.running = start_prometheus(self.data_dir, self.targets, scrape_interval=self.scrape_interval)
+
+    def environment(self) -> Mapping[str, str]:
+        return {}
+
+    def describe(self) -> str:
+        return self.running.describe() if self.running is not None else "not started"
+
+    def stop(self) -> None:
+        if self.running is not None:
+            self.running.stop()
+            self.running = None
