@@ -29,7 +29,7 @@ from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from aggregator._downstream import BackendError, Metadata, Pending, contract_service
+from aggregator._downstream import BackendError, ForwardingCall, Metadata, Pending, contract_service
 from pagemesh.telemetry import (
     TRACEPARENT,
     ContractMethod,
@@ -57,13 +57,13 @@ def incoming_trace(traceparent: str) -> AbstractContextManager[None]:
     return activated(parse_traceparent(traceparent) if traceparent else None)
 
 
-class _TracedCall:
+class _TracedCall(ForwardingCall):
     """A backend call in flight (a `Pending`) whose client span ends with it: answered, failed, cancelled."""
 
-    __slots__ = ("_call", "_span")
+    __slots__ = ("_span",)
 
     def __init__(self, call: Pending[Message], span: Span) -> None:
-        self._call = call
+        super().__init__(call)
         self._span: Span | None = span
 
     def _end(self, code: grpc.StatusCode, message: str) -> None:
@@ -76,11 +76,8 @@ class _TracedCall:
             span.set_status(Status(StatusCode.ERROR, f"{code.name}: {message}" if message else code.name))
         span.end()
 
-    def done(self) -> bool:
-        return self._call.done()
-
     def cancel(self) -> bool:
-        cancelled = self._call.cancel()
+        cancelled = super().cancel()
         # A call that had already answered was the slower one of a hedged pair: its answer went unused.
         self._end(
             grpc.StatusCode.CANCELLED,
@@ -88,15 +85,9 @@ class _TracedCall:
         )
         return cancelled
 
-    def add_done_callback(self, callback: Callable[[Any], object], /) -> None:
-        def forward(_: object) -> None:
-            callback(self)
-
-        self._call.add_done_callback(forward)
-
     def __await__(self) -> Generator[Any, None, Message]:
         try:
-            response: Message = yield from self._call.__await__()
+            response: Message = yield from super().__await__()
         except BackendError as error:
             self._end(error.code, error.message)
             raise

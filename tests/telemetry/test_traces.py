@@ -186,7 +186,10 @@ def test_pagemesh_trace_marks_hedges_and_degraded_sections(traced: TracedMesh) -
     assert all("░" in r.split("|")[1] for r in hedge_rows)  # failed calls
     assert "degraded: reviews" in out.splitlines()[3]  # on the page's row
     assert any(line.startswith("degraded: reviews DEADLINE_EXCEEDED: ") for line in out.splitlines())
-    assert "hedged: reviews" in out
+    # On a busy machine other sections may be hedged too (the hedge delay is a fixed 20 ms here).
+    hedged = [line for line in out.splitlines() if line.startswith("hedged: ")]
+    assert len(hedged) == 1
+    assert "reviews" in hedged[0].removeprefix("hedged: ").split(", ")
 
 
 def test_pagemesh_trace_says_what_is_missing_in_one_line(traced: TracedMesh) -> None:
