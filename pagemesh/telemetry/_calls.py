@@ -17,13 +17,12 @@ from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.trace import NonRecordingSpan, Span, SpanKind, Status, StatusCode
 
+from pagemesh.runtime._interceptors import UNAUTHENTICATED
 from pagemesh.telemetry._metrics import API_METHODS, SERVER_CALL_DURATION, SERVER_CALLS
 from pagemesh.telemetry._tracing import child_span, extract_traceparent, settings_in_force, tracing
 
 __all__ = ["UNAUTHENTICATED", "ContractMethod", "ServerCallTelemetry", "caller_label"]
 
-UNAUTHENTICATED = "unauthenticated"
-"""The caller label of a call without a verified client certificate."""
 _MAX_CALLERS = 64
 """Distinct caller labels per method and code before further callers are counted as `other`: identities
 come from certificates the mesh's CA signed, so more than this means something is wrong, and a metric's

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from pagemesh.page.v2 import page_pb2, page_pb2_grpc
 from tests.aggregator.procs import Aggregator, start_aggregator
-from tests.harness import ChildProcess, Mesh, start_mesh, start_service
+from tests.harness import ChildProcess, Mesh, operator_channel, start_mesh, start_service
 
 
 @dataclass
@@ -33,6 +34,15 @@ class TracedMesh:
     def environment(self) -> dict[str, str]:
         """What a `pagemesh` command needs to read this mesh's data dir."""
         return {"PAGEMESH_DATA_DIR": str(self.data_dir)}
+
+
+def warm_up(aggregator: Aggregator) -> None:
+    """One page through `aggregator`, so its channels to the six backends are open (mTLS handshakes
+    done) before a test measures anything: on a busy machine a first handshake can be slow or fail."""
+    with operator_channel(aggregator.address) as channel:
+        page_pb2_grpc.PageServiceStub(channel).GetProductPage(
+            page_pb2.GetProductPageRequest(product_id="P00001", user_id="u-alice"), timeout=30
+        )
 
 
 def traced_environment(data_dir: Path) -> dict[str, str]:
@@ -60,6 +70,8 @@ def traced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TracedMesh]:
             deadline_ms=300,
         )
         started.append(troubled)
+        for running in started:
+            warm_up(running)
         yield TracedMesh(data_dir, services, aggregator, troubled, slow)
     finally:
         for running in started:

@@ -1,28 +1,34 @@
-"""Call metrics from the one interceptor on a real in-process server, in Prometheus' text format, and
-`pagemesh usage` reading them."""
+"""Call metrics from the one interceptor, read over HTTP from a real process's admin port with Prometheus'
+own text parser, with real mTLS identities as callers; and `pagemesh usage` reading them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import subprocess
+import urllib.request
 from pathlib import Path
 
 import grpc
-import grpc.aio
 import pytest
-from prometheus_client import REGISTRY, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from pagemesh.product.v1 import product_pb2 as v1
 from pagemesh.product.v1 import product_pb2_grpc as v1_grpc
 from pagemesh.product.v2 import product_pb2 as v2
 from pagemesh.product.v2 import product_pb2_grpc as v2_grpc
-from pagemesh.runtime import GrpcServer
-from pagemesh.telemetry import UNAUTHENTICATED, caller_label
-from pagemesh.telemetry._usage import render_usage, usage_from_scrapes
-from services import open_service
-from tests.harness import free_port
+from pagemesh.runtime import Transport, pagemesh_command
+from pagemesh.security import spiffe_id
+from pagemesh.telemetry import caller_label
+from tests.harness import clean_environment, mtls_settings, start_service
 
 Labels = dict[str, str]
+OPERATOR = spiffe_id("operator")
+AGGREGATOR = spiffe_id("aggregator")
+
+
+def scrape(admin_address: str) -> str:
+    with urllib.request.urlopen(f"http://{admin_address}/metrics", timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("text/plain")
+        return str(response.read().decode())
 
 
 def samples(text: str, name: str) -> list[tuple[Labels, float]]:
@@ -40,35 +46,30 @@ def value(text: str, name: str, **labels: str) -> float:
     return sum(found)
 
 
-@pytest.fixture
-def product_server(tmp_path: Path) -> Iterator[tuple[GrpcServer, str]]:
-    instance = open_service("product", tmp_path / "product.sqlite3")
-    address = f"127.0.0.1:{free_port()}"
-    yield GrpcServer("product", address, instance.bindings), address
-    instance.close()
+def channel_as(identity: str, address: str) -> grpc.Channel:
+    return Transport.from_settings(mtls_settings(), identity).blocking_channel(address)
 
 
-async def test_counters_say_exactly_how_many_v1_and_v2_calls_each_caller_made(
-    product_server: tuple[GrpcServer, str],
-) -> None:
-    server, address = product_server
-    before = generate_latest(REGISTRY).decode()
-    await server.start()
+def test_counters_say_exactly_how_many_v1_and_v2_calls_each_caller_made(tmp_path: Path) -> None:
+    product = start_service("product", tmp_path)
     try:
-        async with grpc.aio.insecure_channel(address) as channel:
+        with channel_as("operator", product.address) as channel:
             old, new = v1_grpc.ProductServiceStub(channel), v2_grpc.ProductServiceStub(channel)
             for _ in range(3):
-                await old.GetProduct(v1.GetProductRequest(id="P00001"))
+                old.GetProduct(v1.GetProductRequest(id="P00001"), timeout=10)
             for _ in range(5):
-                await new.GetProduct(v2.GetProductRequest(id="P00002"))
-            await new.ListProducts(v2.ListProductsRequest(page_size=2))
-            with pytest.raises(grpc.aio.AioRpcError):
-                await new.GetProduct(v2.GetProductRequest(id="P99999"))
+                new.GetProduct(v2.GetProductRequest(id="P00002"), timeout=10)
+            with pytest.raises(grpc.RpcError, match="does not exist"):
+                new.GetProduct(v2.GetProductRequest(id="P99999"), timeout=10)
+        with channel_as("aggregator", product.address) as channel:
+            for _ in range(2):
+                v1_grpc.ProductServiceStub(channel).GetProduct(v1.GetProductRequest(id="P00003"), timeout=10)
+            v2_grpc.ProductServiceStub(channel).ListProducts(v2.ListProductsRequest(page_size=2), timeout=10)
+        text = scrape(product.admin_address)
     finally:
-        await server.stop(grace=1)
-    after = generate_latest(REGISTRY).decode()
+        product.stop()
 
-    def calls(text: str, version: str, method: str, code: str = "OK") -> float:
+    def calls(version: str, method: str, caller: str, code: str = "OK") -> float:
         return value(
             text,
             "pagemesh_server_calls_total",
@@ -76,35 +77,38 @@ async def test_counters_say_exactly_how_many_v1_and_v2_calls_each_caller_made(
             method=method,
             api_version=version,
             code=code,
-            caller=UNAUTHENTICATED,
+            caller=caller,
         )
 
-    assert calls(after, "v1", "GetProduct") - calls(before, "v1", "GetProduct") == 3
-    assert calls(after, "v2", "GetProduct") - calls(before, "v2", "GetProduct") == 5
-    assert calls(after, "v2", "ListProducts") - calls(before, "v2", "ListProducts") == 1
-    assert calls(after, "v2", "GetProduct", "NOT_FOUND") - calls(before, "v2", "GetProduct", "NOT_FOUND") == 1
-    assert calls(after, "v1", "ListProducts") == calls(before, "v1", "ListProducts")
-
-    def observed(text: str) -> float:
-        return value(
-            text,
-            "pagemesh_server_call_duration_seconds_count",
-            service="pagemesh.product.v1.ProductService",
-            method="GetProduct",
-            code="OK",
-        )
-
-    assert observed(after) - observed(before) == 3
+    assert calls("v1", "GetProduct", OPERATOR) == 3
+    assert calls("v2", "GetProduct", OPERATOR) == 5
+    assert calls("v2", "GetProduct", OPERATOR, "NOT_FOUND") == 1
+    assert calls("v1", "GetProduct", AGGREGATOR) == 2
+    assert calls("v2", "ListProducts", AGGREGATOR) == 1
+    assert calls("v2", "ListProducts", OPERATOR) == 0
+    assert {labels["caller"] for labels, _ in samples(text, "pagemesh_server_calls_total")} == {
+        OPERATOR,
+        AGGREGATOR,
+    }
+    # The latency histogram counts the same calls, each in a bucket.
+    durations = value(
+        text,
+        "pagemesh_server_call_duration_seconds_count",
+        service="pagemesh.product.v1.ProductService",
+        method="GetProduct",
+        code="OK",
+    )
+    assert durations == 5
     buckets = [
         (labels["le"], v)
-        for labels, v in samples(after, "pagemesh_server_call_duration_seconds_bucket")
-        if labels["service"] == "pagemesh.product.v1.ProductService" and labels["code"] == "OK"
+        for labels, v in samples(text, "pagemesh_server_call_duration_seconds_bucket")
+        if labels["service"] == "pagemesh.product.v1.ProductService" and labels["caller"] == OPERATOR
     ]
-    assert buckets[-1] == ("+Inf", observed(after))
+    assert buckets[-1] == ("+Inf", 3)
     # Every method served is listed, called or not: v1's ListProducts was never called.
     assert (
         value(
-            after,
+            text,
             "pagemesh_api_method_info",
             service="pagemesh.product.v1.ProductService",
             method="ListProducts",
@@ -113,22 +117,64 @@ async def test_counters_say_exactly_how_many_v1_and_v2_calls_each_caller_made(
         == 1
     )
     # The response cache (the product service is read-only) answered the repeats.
-    hits = value(after, "pagemesh_response_cache_hits_total", service="pagemesh.product.v2.ProductService")
     assert (
-        hits
-        - value(before, "pagemesh_response_cache_hits_total", service="pagemesh.product.v2.ProductService")
-        >= 4
+        value(text, "pagemesh_response_cache_hits_total", service="pagemesh.product.v2.ProductService") >= 4
     )
     # Process CPU and memory come with the registry.
-    assert value(after, "process_resident_memory_bytes") > 0
-    assert value(after, "process_cpu_seconds_total") > 0
+    assert value(text, "process_resident_memory_bytes") > 0
+    assert value(text, "process_cpu_seconds_total") > 0
 
-    usage = usage_from_scrapes({address: after})
-    lines = render_usage(usage)
+
+def test_pagemesh_usage_scrapes_the_running_parts(tmp_path: Path) -> None:
+    product = start_service("product", tmp_path)
+    try:
+        with channel_as("aggregator", product.address) as channel:
+            for _ in range(4):
+                v1_grpc.ProductServiceStub(channel).GetProduct(v1.GetProductRequest(id="P00001"), timeout=10)
+        done = subprocess.run(
+            pagemesh_command(["usage"]),
+            env=clean_environment(
+                {
+                    "PAGEMESH_PRODUCT_ADDR": product.address,
+                    "PAGEMESH_PRODUCT_ADMIN_ADDR": product.admin_address,
+                }
+            ),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        product.stop()
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "API usage from admin ports (calls since each process started)"
     assert "pagemesh.product.ProductService" in lines
     v1_rows = [line.split() for line in lines if line.startswith("  v1 ")]
-    assert v1_rows[0][:3] == ["v1", "GetProduct", UNAUTHENTICATED]
+    assert v1_rows[0][:3] == ["v1", "GetProduct", AGGREGATOR]
+    assert v1_rows[0][4] == "4"
     assert v1_rows[1][:4] == ["v1", "ListProducts", "(no", "caller)"]
+    assert f"  v1: 4 calls since start from 1 caller(s): {AGGREGATOR}" in lines
+    assert "  v2: no calls since start" in lines
+    # The other parts are not running: named once each, as warnings, not as a failure.
+    warnings = [line for line in lines if line.startswith("warning: ")]
+    assert len(warnings) == 6
+    assert any(w.startswith("warning: aggregator: no /metrics at http://") for w in warnings)
+
+
+def test_pagemesh_usage_without_a_mesh_says_so_in_one_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        pagemesh_command(["usage"]),
+        env=clean_environment({"PAGEMESH_DATA_DIR": str(tmp_path)}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith("pagemesh usage: no part of the mesh answered on its admin port")
 
 
 def test_label_values_stay_bounded_whoever_calls() -> None:

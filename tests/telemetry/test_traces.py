@@ -10,9 +10,10 @@ import grpc
 
 from pagemesh.page.v2 import page_pb2, page_pb2_grpc
 from pagemesh.runtime import REQUEST_ID_KEY, SERVICES, pagemesh_command
+from pagemesh.security import spiffe_id
 from pagemesh.telemetry import SpanRecord, read_spans
 from pagemesh.telemetry.trace_cli import find_trace
-from tests.harness import clean_environment
+from tests.harness import clean_environment, operator_channel
 from tests.telemetry.conftest import TracedMesh
 
 
@@ -20,7 +21,7 @@ def fetch_page(
     address: str, product_id: str, user_id: str = "", metadata: tuple[tuple[str, str], ...] = ()
 ) -> tuple[page_pb2.GetProductPageResponse, str]:
     """The page and its request id."""
-    with grpc.insecure_channel(address) as channel:
+    with operator_channel(address) as channel:
         response, call = page_pb2_grpc.PageServiceStub(channel).GetProductPage.with_call(
             page_pb2.GetProductPageRequest(product_id=product_id, user_id=user_id),
             timeout=10,
@@ -56,12 +57,19 @@ def test_one_page_is_one_trace_of_page_client_and_server_spans(traced: TracedMes
     trace_ids = {span.trace_id for span in spans}
     assert len(trace_ids) == 1
     # Every span about this request is in that one trace, in whichever process made it.
-    assert {s.trace_id for s in read_spans(traced.traces, request_id) if s.trace_id} == trace_ids
+    about = [
+        s
+        for s in read_spans(traced.traces, request_id)
+        if s.attributes.get("pagemesh.request_id") == request_id
+    ]
+    assert len(about) == 1 + 1 + 6  # the aggregator's server span, the page span, the backends' server spans
+    assert {s.trace_id for s in about} == trace_ids
 
     root = only(spans, kind="SERVER", service="aggregator")
     assert root.parent_span_id == ""  # the test client sent no traceparent
     assert root.attributes["rpc.service"] == "pagemesh.page.v2.PageService"
     assert root.attributes["pagemesh.request_id"] == request_id
+    assert root.attributes["pagemesh.caller"] == spiffe_id("operator")
     page_span = only(spans, name="page")
     assert page_span.parent_span_id == root.span_id
     assert page_span.attributes["pagemesh.product_id"] == "P00002"
@@ -81,7 +89,7 @@ def test_one_page_is_one_trace_of_page_client_and_server_spans(traced: TracedMes
         assert server.service == backend
         assert server.attributes["rpc.service"] == client.attributes["rpc.service"]
         assert server.attributes["rpc.method"] == client.attributes["rpc.method"]
-        assert server.attributes["pagemesh.caller"] == "unauthenticated"
+        assert server.attributes["pagemesh.caller"] == spiffe_id("aggregator")
         assert client.start_ns <= server.start_ns
         assert server.end_ns <= client.end_ns + 5_000_000
     assert len(spans) == 1 + 1 + 6 + 6
@@ -101,13 +109,16 @@ def test_a_callers_traceparent_is_continued_and_an_unsampled_one_makes_no_spans(
         traced.aggregator.address, "P00003", metadata=(("traceparent", f"00-{unsampled}-{parent}-00"),)
     )
     time.sleep(1.5)  # longer than the exporters' batch delay
-    assert not read_spans(traced.traces, quiet_id)
-    assert not read_spans(traced.traces, unsampled)
+    assert not [
+        s for s in read_spans(traced.traces, quiet_id) if s.attributes.get("pagemesh.request_id") == quiet_id
+    ]
+    assert not [s for s in read_spans(traced.traces, unsampled) if s.trace_id == unsampled]
 
 
 def test_a_hedged_degraded_section_shows_two_sibling_spans_and_its_status(traced: TracedMesh) -> None:
     page, request_id = fetch_page(traced.troubled.address, "P00004")
-    assert [d.section for d in page.degraded_sections] == [page_pb2.SECTION_REVIEWS]
+    # Reviews answer after 1 s; on a busy machine another section may miss the 300 ms deadline too.
+    assert page_pb2.SECTION_REVIEWS in [d.section for d in page.degraded_sections]
     spans = find_trace(traced.traces, request_id)
     page_span = only(spans, name="page")
 
@@ -123,10 +134,11 @@ def test_a_hedged_degraded_section_shows_two_sibling_spans_and_its_status(traced
     first = only(reviews, pagemesh__hedge=None)
     assert hedge.start_ns - first.start_ns >= 15_000_000  # sent after the 20 ms hedge delay
 
-    assert page_span.attributes["pagemesh.degraded_sections"] == ["reviews"]
-    events = [(name, attrs) for _, name, attrs in page_span.events]
-    assert [name for name, _ in events] == ["section degraded"]
-    attributes = events[0][1]
+    assert "reviews" in page_span.attributes["pagemesh.degraded_sections"]
+    events = {attrs["pagemesh.section"]: (name, attrs) for _, name, attrs in page_span.events}
+    assert set(events) == set(page_span.attributes["pagemesh.degraded_sections"])
+    name, attributes = events["reviews"]
+    assert name == "section degraded"
     assert attributes["pagemesh.section"] == "reviews"
     assert attributes["pagemesh.status"] == "DEADLINE_EXCEEDED"
     assert attributes["rpc.grpc.status_code"] == grpc.StatusCode.DEADLINE_EXCEEDED.value[0]
@@ -184,7 +196,9 @@ def test_pagemesh_trace_marks_hedges_and_degraded_sections(traced: TracedMesh) -
     assert len(hedge_rows) == 2
     assert sum("HEDGE" in r for r in hedge_rows) == 1
     assert all("░" in r.split("|")[1] for r in hedge_rows)  # failed calls
-    assert "degraded: reviews" in out.splitlines()[3]  # on the page's row
+    page_row = out.splitlines()[3]
+    assert "└ page P00006" in page_row
+    assert "reviews" in page_row.split("degraded: ")[1].split(", ")
     assert any(line.startswith("degraded: reviews DEADLINE_EXCEEDED: ") for line in out.splitlines())
     # On a busy machine other sections may be hedged too (the hedge delay is a fixed 20 ms here).
     hedged = [line for line in out.splitlines() if line.startswith("hedged: ")]
