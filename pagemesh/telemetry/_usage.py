@@ -1,10 +1,10 @@
 """Who calls which API version: call rates per service, version, method and caller.
 
-Two sources, one table. From a Prometheus server: `increase` and `rate` of `pagemesh_server_calls_total`
-over a window. Without one: each part's admin `/metrics`, scraped once, where a counter holds the calls
-since that process started, so its rate is the average since then. Either way every method a server
-offers is listed (from `pagemesh_api_method_info`), so a version that nobody calls shows as such, which
-is the point: that is when it can go.
+Two sources, one table. From a Prometheus server: the calls `pagemesh_server_calls_total` counted over
+a window (see `calls_in_window`) and their average rate. Without one: each part's admin `/metrics`,
+scraped once, where a counter holds the calls since that process started, so its rate is the average
+since then. Either way every method a server offers is listed (from `pagemesh_api_method_info`), so a
+version that nobody calls shows as such, which is the point: that is when it can go.
 """
 
 from __future__ import annotations
@@ -147,17 +147,33 @@ def _key(labels: Mapping[str, str]) -> tuple[str, str, str, str]:
     )
 
 
+def calls_in_window(window: str) -> str:
+    """PromQL: calls per series of `pagemesh_server_calls_total` in the last `window`, first calls included.
+
+    `increase()` misses the calls a series counted before Prometheus first scraped it: a caller's series
+    is born at its first call, so a client that calls v1 once in a while would never show up, and it is
+    exactly the one a team retiring v1 must find. So the calls are also taken as the last value in the
+    window less the value a window ago (0 for a series born since), which counts those first calls, and
+    the larger of the two is kept (`increase` is right across a counter reset, the difference is not).
+    """
+    counter = f"{_CALLS}_total"
+    difference = (
+        f"clamp_min(last_over_time({counter}[{window}]) - "
+        f"(({counter} offset {window}) + 0 or last_over_time({counter}[{window}]) * 0), 0)"
+    )
+    increase = f"increase({counter}[{window}])"
+    # Element-wise max: the difference where it is larger, else increase, else the difference alone
+    # (a series with one sample in the window has no increase at all).
+    return f"({difference} >= {increase}) or {increase} or {difference}"
+
+
 def usage_from_prometheus(base: str, window: str, timeout: float = 10.0) -> Usage:
     """The usage table over `window` from the Prometheus server at `base` (e.g. `http://127.0.0.1:9090`)."""
-    parse_window(window)
+    seconds = parse_window(window)
     by = "service, api_version, method, caller"
-    rates = {
-        _key(labels): value
-        for labels, value in _vector(base, f"sum by ({by}) (rate({_CALLS}_total[{window}]))", timeout)
-    }
     rows = [
-        UsageRow(*_key(labels), calls=value, per_second=rates.get(_key(labels), 0.0))
-        for labels, value in _vector(base, f"sum by ({by}) (increase({_CALLS}_total[{window}]))", timeout)
+        UsageRow(*_key(labels), calls=value, per_second=value / seconds)
+        for labels, value in _vector(base, f"sum by ({by}) ({calls_in_window(window)})", timeout)
     ]
     offered = f"max by (service, api_version, method) (max_over_time({_METHODS}[{window}]))"
     served = {_key(labels)[:3] for labels, _ in _vector(base, offered, timeout)}

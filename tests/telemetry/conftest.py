@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import grpc
 import pytest
 
 from pagemesh.page.v2 import page_pb2, page_pb2_grpc
@@ -40,9 +41,16 @@ def warm_up(aggregator: Aggregator) -> None:
     """One page through `aggregator`, so its channels to the six backends are open (mTLS handshakes
     done) before a test measures anything: on a busy machine a first handshake can be slow or fail."""
     with operator_channel(aggregator.address) as channel:
-        page_pb2_grpc.PageServiceStub(channel).GetProductPage(
-            page_pb2.GetProductPageRequest(product_id="P00001", user_id="u-alice"), timeout=30
-        )
+        stub = page_pb2_grpc.PageServiceStub(channel)
+        for attempt in range(3):
+            try:
+                stub.GetProductPage(
+                    page_pb2.GetProductPageRequest(product_id="P00001", user_id="u-alice"), timeout=30
+                )
+                return
+            except grpc.RpcError:
+                if attempt == 2:
+                    raise
 
 
 def traced_environment(data_dir: Path) -> dict[str, str]:
