@@ -7,7 +7,9 @@
 - the metric definitions (`pagemesh.telemetry._metrics` lists them all);
 - the bus's API: `event_published`, `consuming_event` (the consumer's span, linked to the producer),
   `event_dead_lettered`, `set_consumer_lag`, and `current_traceparent` for the envelope;
-- `read_spans`: the JSON-lines spans, for `pagemesh trace`.
+- `read_spans`: the JSON-lines spans, for `pagemesh trace`;
+- `start_prometheus` / `ManagedPrometheus`: a private Prometheus over the mesh's admin ports, with the
+  shipped rules (`RULES_PATH`); `DASHBOARD_PATH` is the Grafana dashboard.
 
 Its modules import `pagemesh.runtime`'s submodules, never the package, because the runtime's interceptor
 imports this package while the runtime itself is still being imported.
@@ -24,6 +26,14 @@ from pagemesh.telemetry._bus import (
 )
 from pagemesh.telemetry._calls import UNAUTHENTICATED, ContractMethod, ServerCallTelemetry, caller_label
 from pagemesh.telemetry._files import JsonLinesSpanExporter, SpanRecord, read_spans
+from pagemesh.telemetry._prometheus import (
+    DASHBOARD_PATH,
+    RULES_PATH,
+    ManagedPrometheus,
+    PrometheusError,
+    RunningPrometheus,
+    start_prometheus,
+)
 from pagemesh.telemetry._tracing import (
     TRACEPARENT,
     Tracing,
@@ -40,11 +50,16 @@ from pagemesh.telemetry._tracing import (
 )
 
 __all__ = [
+    "DASHBOARD_PATH",
+    "RULES_PATH",
     "TRACEPARENT",
     "UNAUTHENTICATED",
     "Consumption",
     "ContractMethod",
     "JsonLinesSpanExporter",
+    "ManagedPrometheus",
+    "PrometheusError",
+    "RunningPrometheus",
     "ServerCallTelemetry",
     "SpanRecord",
     "Tracing",
@@ -63,5 +78,6 @@ __all__ = [
     "read_spans",
     "set_consumer_lag",
     "settings_in_force",
+    "start_prometheus",
     "tracing",
 ]

@@ -13,10 +13,10 @@ parent's `traceparent` on (with the sampled flag off), so a backend does not sta
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -32,6 +32,10 @@ from opentelemetry.trace import (
 )
 
 from pagemesh.runtime._config import Settings
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
+    from opentelemetry.sdk.trace.sampling import Sampler
 
 __all__ = [
     "TRACEPARENT",
@@ -60,7 +64,7 @@ class Tracing:
     tracer: Tracer
     parent_based: bool
     """Whether the sampler follows the parent's decision (then an unsampled parent needs no span)."""
-    shutdown: Any
+    shutdown: Callable[[], None]
     """Flushes and closes the exporter."""
 
 
@@ -78,7 +82,7 @@ def settings_in_force() -> Settings | None:
     return _settings
 
 
-def _sampler(settings: Settings) -> Any:
+def _sampler(settings: Settings) -> Sampler:
     from opentelemetry.sdk.trace import sampling  # noqa: PLC0415 - the SDK loads only where it traces
 
     ratio = settings.traces_sampler_ratio
@@ -92,7 +96,7 @@ def _sampler(settings: Settings) -> Any:
     }[settings.traces_sampler]
 
 
-def _exporter(part: str, settings: Settings) -> tuple[Any, float]:
+def _exporter(part: str, settings: Settings) -> tuple[SpanExporter, float]:
     """The span exporter and how often (ms) batches are sent to it."""
     if settings.otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (  # noqa: PLC0415
@@ -153,7 +157,7 @@ def parse_traceparent(value: str) -> SpanContext | None:
     if len(value) < 55 or value[2] != "-" or value[35] != "-" or value[52] != "-":
         return None
     version = value[:2]
-    if version == "ff" or (version == "00" and len(value) != 55):
+    if version == "ff" or (version == "00" and len(value) != 55) or (len(value) > 55 and value[55] != "-"):
         return None
     try:
         trace_id = int(value[3:35], 16)
