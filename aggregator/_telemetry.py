@@ -25,7 +25,7 @@ from google.protobuf.message import Message
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.context import Context
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from opentelemetry.trace import NonRecordingSpan, Span, SpanKind, Status, StatusCode
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -157,7 +157,7 @@ class PageTelemetry:
     def begin(self, product_id: str, signed_in: bool, request_id: str) -> PageTrace:
         """Starts the page span under the current span (the gRPC call's, or none for HTTP) and makes it
         current, so the backend calls are its children."""
-        span, _ = child_span(
+        span, span_context = child_span(
             "page",
             SpanKind.INTERNAL,
             {
@@ -166,9 +166,13 @@ class PageTelemetry:
                 "pagemesh.request_id": request_id,
             },
         )
-        if span is None:
-            return PageTrace(None, None)
-        return PageTrace(span, otel_context.attach(trace.set_span_in_context(span)))
+        if span is not None:
+            return PageTrace(span, otel_context.attach(trace.set_span_in_context(span)))
+        if span_context is None or span_context == trace.get_current_span().get_span_context():
+            return PageTrace(None, None)  # not tracing, or the unsampled call's context is current already
+        # An unsampled page that starts its trace here (HTTP): its calls must carry that decision on, or
+        # each would make one of its own.
+        return PageTrace(None, otel_context.attach(trace.set_span_in_context(NonRecordingSpan(span_context))))
 
     def end(
         self,
@@ -187,11 +191,11 @@ class PageTelemetry:
                 PAGES_DEGRADED.inc()
                 for section, status, _ in degraded:
                     PAGE_DEGRADED_SECTIONS.labels(section, _code_name(status)).inc()
+        if page.token is not None:
+            otel_context.detach(page.token)
         span = page.span
         if span is None:
             return
-        if page.token is not None:
-            otel_context.detach(page.token)
         span.set_attribute("pagemesh.degraded_sections", [name for name, _, _ in degraded])
         span.set_attribute("pagemesh.v1_backends", sorted(b for b, v in versions.items() if v == "v1"))
         for section, status, message in degraded:
