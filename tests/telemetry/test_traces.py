@@ -239,3 +239,24 @@ def test_an_http_page_continues_the_trace_a_proxy_started(traced: TracedMesh) ->
     assert page_span.trace_id == trace_id
     assert page_span.parent_span_id == parent
     assert len(matching(spans, kind="CLIENT")) == 5  # an anonymous visitor has no history section
+
+
+def test_pagemesh_page_trace_then_pagemesh_trace_draws_that_page(traced: TracedMesh) -> None:
+    page = subprocess.run(
+        pagemesh_command(["page", "P00008", "--trace", "--address", traced.aggregator.address]),
+        env=clean_environment(traced.environment()),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.splitlines()[0].endswith("(P00008)")
+    hint = page.stderr.strip()
+    assert hint.startswith("trace ")
+    trace_id = hint.split()[1].rstrip(":")
+    assert hint.endswith(f"see it with `pagemesh trace {trace_id}`")
+    drawn = run_trace(traced, trace_id)
+    assert drawn.returncode == 0, drawn.stderr
+    assert drawn.stdout.startswith(f"trace {trace_id}  request ")
+    assert "page P00008" in drawn.stdout.splitlines()[0]
