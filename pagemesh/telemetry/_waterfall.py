@@ -9,7 +9,7 @@
 
 Rows are in tree order (children under their parent, by start time). Bars: `█` a call that answered,
 `▓` a hedge, `░` a call that failed or was cancelled. Below the rows: the degraded sections with their
-status, and the hedged ones.
+status, the hedged ones, and the bus consumers that handled the page's events (with how long after).
 """
 
 from __future__ import annotations
@@ -98,6 +98,17 @@ def _tree(spans: Sequence[SpanRecord]) -> list[tuple[SpanRecord, str]]:
     return ordered
 
 
+def _consumers(spans: Sequence[SpanRecord]) -> dict[str, SpanRecord]:
+    """The bus consumers' spans and everything under them, by span id."""
+    found = {span.span_id: span for span in spans if span.kind == "CONSUMER"}
+    grew = True
+    while grew:
+        below = {s.span_id: s for s in spans if s.parent_span_id in found and s.span_id not in found}
+        found.update(below)
+        grew = bool(below)
+    return found
+
+
 def _bar(span: SpanRecord, start: int, total: int, width: int) -> str:
     first = min(width - 1, int((span.start_ns - start) / total * width))
     last = max(first + 1, min(width, round((span.end_ns - start) / total * width)))
@@ -118,6 +129,10 @@ def render_waterfall(spans: Sequence[SpanRecord], width: int = 48) -> Waterfall:
     """The waterfall of one trace's spans."""
     if not spans:
         return Waterfall(["(no spans)"], None)
+    # Bus consumers handle the page's events later (an outbox, a broker, a poll): they are listed under
+    # the rows with their delay, so the page's own hops keep the whole width of the bars.
+    later = _consumers(spans)
+    spans = [span for span in spans if span.span_id not in later] or list(spans)
     start = min(span.start_ns for span in spans)
     end = max(span.end_ns for span in spans)
     total = max(end - start, 1)
@@ -155,5 +170,15 @@ def render_waterfall(spans: Sequence[SpanRecord], width: int = 48) -> Waterfall:
     )
     if hedged:
         lines.append("hedged: " + ", ".join(hedged))
+    for consumer in sorted(later.values(), key=lambda s: s.start_ns):
+        if consumer.kind != "CONSUMER":
+            continue
+        group = consumer.attributes.get("messaging.consumer.group.name", "?")
+        outcome = consumer.attributes.get("pagemesh.outcome", consumer.status.lower())
+        lines.append(
+            f"consumed: {consumer.attributes.get('pagemesh.event_type', consumer.name)} by {group} "
+            f"(in {consumer.service}) {(consumer.start_ns - end) / 1e6:+.1f} ms after the page, "
+            f"{consumer.duration_ns / 1e6:.2f} ms, {outcome}"
+        )
     lines.append(f"legend: {_FULL} answered  {_HEDGE} hedge  {_FAILED} failed or cancelled")
     return Waterfall(lines, page)
