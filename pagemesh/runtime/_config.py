@@ -86,7 +86,7 @@ TRACES_SAMPLERS = (
 )
 """The standard `OTEL_TRACES_SAMPLER` names pagemesh understands."""
 DEFAULT_TRACES_SAMPLER = "parentbased_traceidratio"
-DEFAULT_TRACES_SAMPLER_RATIO = 0.1
+DEFAULT_TRACES_SAMPLER_RATIO = 0.05
 """The share of pages traced when nothing is set: see `docs/benchmarks.md` for what it costs."""
 _NAMESPACE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 

@@ -144,9 +144,20 @@ def configure_telemetry(part: str, settings: Settings) -> None:
     )
 
 
+_last_formatted: tuple[SpanContext | None, str] = (None, "")
+
+
 def format_traceparent(span_context: SpanContext) -> str:
     """The `traceparent` value of a span context (version 00)."""
-    return f"00-{span_context.trace_id:032x}-{span_context.span_id:016x}-{int(span_context.trace_flags):02x}"
+    global _last_formatted  # noqa: PLW0603 - a one-entry cache, see below
+    last, value = _last_formatted
+    # An unsampled page passes the same context to each of its calls: format it once.
+    if last is not span_context:
+        value = (
+            f"00-{span_context.trace_id:032x}-{span_context.span_id:016x}-{int(span_context.trace_flags):02x}"
+        )
+        _last_formatted = (span_context, value)
+    return value
 
 
 def parse_traceparent(value: str) -> SpanContext | None:
