@@ -76,21 +76,31 @@ maven_exe() { # maven_exe NAME GROUP:ARTIFACT VERSION: a native executable publi
 maven_exe protoc com.google.protobuf:protoc "$PROTOC_JAVA_VERSION"
 maven_exe protoc-gen-grpc-java io.grpc:protoc-gen-grpc-java "$PROTOC_GEN_GRPC_JAVA_VERSION"
 
-apt_get() { if [ "$(id -u)" -eq 0 ]; then apt-get "$@"; else sudo apt-get "$@"; fi; }
-apt_updated=
-apt_install() { # apt_install PACKAGE...: Debian packages, the package lists refreshed once per run
-  [ -n "$apt_updated" ] || { apt_get update -qq; apt_updated=1; }
-  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq "$@" >/dev/null
-}
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_get() { as_root apt-get "$@"; }
 
 # Debian's chromium, for the aggregator's headless browser test (tests/aggregator/test_browser.py).
 if [ ! -x /usr/bin/chromium ]; then
   say "chromium (apt)"
-  apt_install chromium
+  apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq chromium >/dev/null
 fi
 
 # Debian's Prometheus server and promtool: `pagemesh up --prometheus`, tests/telemetry.
 if [ ! -x /usr/bin/prometheus ] || [ ! -x /usr/bin/promtool ]; then
   say "prometheus (apt)"
-  apt_install --no-install-recommends prometheus
+  apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
+
+# Debian's PostgreSQL server, for `pagemesh up --store postgres` and the storage tests, which run private
+# clusters of their own (initdb + pg_ctl): Debian's default cluster is not wanted, so none is created.
+if ! compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null; then
+  say "postgresql (apt)"
+  if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
+    as_root mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
+  apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq -o Dpkg::Options::=--force-confold postgresql >/dev/null
 fi
