@@ -36,8 +36,9 @@ def prometheus(traced: TracedMesh, tmp_path_factory: pytest.TempPathFactory) -> 
     assert not running.process.running()
 
 
-def query(prometheus: RunningPrometheus, promql: str) -> Vector:
-    url = f"{prometheus.url}/api/v1/query?{urllib.parse.urlencode({'query': promql})}"
+def query(base: str, promql: str) -> Vector:
+    """An instant query's vector from the Prometheus at `base`."""
+    url = f"{base}/api/v1/query?{urllib.parse.urlencode({'query': promql})}"
     with urllib.request.urlopen(url, timeout=10) as response:
         answer = json.loads(response.read())
     assert answer["status"] == "success", answer
@@ -48,7 +49,7 @@ def eventually(prometheus: RunningPrometheus, promql: str, wanted: Callable[[Vec
     """The query's result once `wanted` holds for it (Prometheus scrapes every second here)."""
     deadline = time.monotonic() + 60
     while True:
-        result = query(prometheus, promql)
+        result = query(prometheus.url, promql)
         if wanted(result) or time.monotonic() > deadline:
             return result
         time.sleep(0.5)
@@ -62,7 +63,7 @@ def test_promql_gives_the_page_rate_and_the_v1_calls_by_caller(
 
     reviews = traced.services.address("reviews")
     v1_calls = 'sum by (caller) (pagemesh_server_calls_total{service="pagemesh.reviews.v1.ReviewService"})'
-    before = dict((labels["caller"], v) for labels, v in query(prometheus, v1_calls))
+    before = dict((labels["caller"], v) for labels, v in query(prometheus.url, v1_calls))
     with operator_channel(reviews) as channel:
         stub = reviews_v1_grpc.ReviewServiceStub(channel)
         for _ in range(5):
