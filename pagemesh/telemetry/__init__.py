@@ -18,8 +18,10 @@ imports this package while the runtime itself is still being imported.
 from __future__ import annotations
 
 from pagemesh.telemetry._bus import (
+    ConsumedEvent,
     Consumption,
     consuming_event,
+    consuming_events,
     event_dead_lettered,
     event_published,
     set_consumer_lag,
@@ -54,6 +56,7 @@ __all__ = [
     "RULES_PATH",
     "TRACEPARENT",
     "UNAUTHENTICATED",
+    "ConsumedEvent",
     "Consumption",
     "ContractMethod",
     "JsonLinesSpanExporter",
@@ -68,6 +71,7 @@ __all__ = [
     "child_span",
     "configure_telemetry",
     "consuming_event",
+    "consuming_events",
     "current_traceparent",
     "event_dead_lettered",
     "event_published",

@@ -7,7 +7,7 @@ The bus code calls these; nothing here knows a broker:
 - `consuming_event(group, event_type, event_id, traceparent)`: a context manager around handling one event,
   whose CONSUMER span continues the producer's trace and links to the producer's span; it counts the
   outcome (`processed`, or `failed` when the block raises; `mark_duplicate()` inside it for an event the
-  group had already handled);
+  group had already handled); `consuming_events(group, events)` does the same for a batch handled at once;
 - `event_dead_lettered(group, event_type)` when a group gives up on an event;
 - `set_consumer_lag(group, messages)` after each poll: events published but not yet handled by the group.
 
@@ -17,8 +17,8 @@ bounded. Event ids go on the span only, never on a metric.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -29,8 +29,10 @@ from pagemesh.telemetry._tracing import linked_span, settings_in_force
 
 __all__ = [
     "OUTCOMES",
+    "ConsumedEvent",
     "Consumption",
     "consuming_event",
+    "consuming_events",
     "event_dead_lettered",
     "event_published",
     "set_consumer_lag",
@@ -75,36 +77,59 @@ class Consumption:
         self.outcome = "duplicate"
 
 
+ConsumedEvent = tuple[str, str, str]
+"""(event type, event id, the envelope's traceparent) of an event being handled."""
+
+
 @contextmanager
-def consuming_event(group: str, event_type: str, event_id: str, traceparent: str) -> Iterator[Consumption]:
-    """Handles one event under a CONSUMER span linked to its producer; counts the outcome."""
-    span = linked_span(
-        f"process {event_type}",
-        SpanKind.CONSUMER,
-        {
-            "messaging.system": "pagemesh",
-            "messaging.operation.type": "process",
-            "messaging.consumer.group.name": group,
-            "messaging.message.id": event_id,
-            "pagemesh.event_type": event_type,
-        },
-        traceparent,
-    )
-    token = otel_context.attach(trace.set_span_in_context(span)) if span is not None else None
+def consuming_events(group: str, events: Sequence[ConsumedEvent]) -> Iterator[Consumption]:
+    """Handles a batch of events, each under a CONSUMER span linked to its producer; counts the outcome.
+
+    Each event of a batch gets its own span (covering the batch's handling), so every page's trace shows
+    its own consumption. A single event's span is also made current, for the handler's own work.
+    """
+    spans = [
+        linked_span(
+            f"process {event_type}",
+            SpanKind.CONSUMER,
+            {
+                "messaging.system": "pagemesh",
+                "messaging.operation.type": "process",
+                "messaging.consumer.group.name": group,
+                "messaging.message.id": event_id,
+                "messaging.batch.message_count": len(events),
+                "pagemesh.event_type": event_type,
+            },
+            traceparent,
+        )
+        for event_type, event_id, traceparent in events
+    ]
+    current = spans[0] if len(spans) == 1 else None
+    token = otel_context.attach(trace.set_span_in_context(current)) if current is not None else None
     consumption = Consumption()
     try:
         yield consumption
     except BaseException as error:
         consumption.outcome = "failed"
-        if span is not None:
-            span.record_exception(error)
-            span.set_status(Status(StatusCode.ERROR, f"{type(error).__name__}: {error}"))
+        for span in spans:
+            if span is not None:
+                span.record_exception(error)
+                span.set_status(Status(StatusCode.ERROR, f"{type(error).__name__}: {error}"))
         raise
     finally:
-        if _metrics_on():
-            BUS_CONSUMED.labels(group, event_type, consumption.outcome).inc()
-        if span is not None:
-            span.set_attribute("pagemesh.outcome", consumption.outcome)
-            span.end()
         if token is not None:
             otel_context.detach(token)
+        if _metrics_on():
+            for event_type, _, _ in events:
+                BUS_CONSUMED.labels(group, event_type, consumption.outcome).inc()
+        for span in spans:
+            if span is not None:
+                span.set_attribute("pagemesh.outcome", consumption.outcome)
+                span.end()
+
+
+def consuming_event(
+    group: str, event_type: str, event_id: str, traceparent: str
+) -> AbstractContextManager[Consumption]:
+    """`consuming_events` for one event: its span is current inside the block."""
+    return consuming_events(group, [(event_type, event_id, traceparent)])

@@ -13,6 +13,7 @@ from pagemesh.runtime import Settings
 from pagemesh.telemetry import (
     configure_telemetry,
     consuming_event,
+    consuming_events,
     current_traceparent,
     event_dead_lettered,
     event_published,
@@ -90,3 +91,27 @@ def test_published_dead_lettered_and_lag_are_counted() -> None:
     assert sample("pagemesh_bus_published_total", event_type=EVENT) - published == 2
     assert sample("pagemesh_bus_dead_lettered_total", group="recommendations", event_type=EVENT) - dead == 1
     assert sample("pagemesh_bus_lag_messages", group="recommendations") == 17
+
+
+def test_a_batch_gives_each_sampled_event_its_own_linked_span(traced_here: Path) -> None:
+    group = "recommendations-test"
+    other = "5bf92f3577b34da6a3ce929d0e0e4737"
+    with consuming_events(
+        group,
+        [
+            (EVENT, "evt-a", f"00-{TRACE_ID}-{PRODUCER}-01"),
+            (EVENT, "evt-b", f"00-{other}-{PRODUCER}-01"),
+            (EVENT, "evt-c", f"00-{'2' * 32}-{PRODUCER}-00"),  # unsampled: counted, no span
+        ],
+    ):
+        assert current_traceparent() == ""  # several producers: no single span is current
+    current = tracing()
+    assert current is not None
+    current.shutdown()
+    spans = sorted(read_spans(traced_here), key=lambda s: str(s.attributes["messaging.message.id"]))
+    assert [(s.trace_id, s.attributes["messaging.message.id"]) for s in spans] == [
+        (TRACE_ID, "evt-a"),
+        (other, "evt-b"),
+    ]
+    assert all(s.attributes["messaging.batch.message_count"] == 3 for s in spans)
+    assert consumed(group, "processed") == 3

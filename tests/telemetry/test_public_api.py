@@ -7,6 +7,7 @@ from pagemesh import telemetry
 
 def test_exported_members() -> None:
     assert sorted(telemetry.__all__) == [
+        "ConsumedEvent",
         "Consumption",
         "ContractMethod",
         "DASHBOARD_PATH",
@@ -25,6 +26,7 @@ def test_exported_members() -> None:
         "child_span",
         "configure_telemetry",
         "consuming_event",
+        "consuming_events",
         "current_traceparent",
         "event_dead_lettered",
         "event_published",
