@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,8 +11,9 @@ import grpc
 import pytest
 
 from pagemesh.page.v2 import page_pb2, page_pb2_grpc
+from pagemesh.runtime import pagemesh_command
 from tests.aggregator.procs import Aggregator, start_aggregator
-from tests.harness import ChildProcess, Mesh, operator_channel, start_mesh, start_service
+from tests.harness import ChildProcess, Mesh, clean_environment, operator_channel, start_mesh, start_service
 
 
 @dataclass
@@ -51,6 +53,18 @@ def warm_up(aggregator: Aggregator) -> None:
             except grpc.RpcError:
                 if attempt == 2:
                     raise
+
+
+def pagemesh(*args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`pagemesh ARGS...` run to the end, as a person would (mTLS as the operator, `env` added)."""
+    return subprocess.run(
+        pagemesh_command(args),
+        env=clean_environment(env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def traced_environment(data_dir: Path) -> dict[str, str]:

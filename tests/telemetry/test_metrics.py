@@ -3,7 +3,6 @@ own text parser, with real mTLS identities as callers; and `pagemesh usage` read
 
 from __future__ import annotations
 
-import subprocess
 import urllib.request
 from pathlib import Path
 
@@ -15,10 +14,11 @@ from pagemesh.product.v1 import product_pb2 as v1
 from pagemesh.product.v1 import product_pb2_grpc as v1_grpc
 from pagemesh.product.v2 import product_pb2 as v2
 from pagemesh.product.v2 import product_pb2_grpc as v2_grpc
-from pagemesh.runtime import Transport, pagemesh_command
+from pagemesh.runtime import Transport
 from pagemesh.security import spiffe_id
 from pagemesh.telemetry import caller_label
-from tests.harness import clean_environment, mtls_settings, start_service
+from tests.harness import mtls_settings, start_service
+from tests.telemetry.conftest import pagemesh
 
 Labels = dict[str, str]
 OPERATOR = spiffe_id("operator")
@@ -131,18 +131,12 @@ def test_pagemesh_usage_scrapes_the_running_parts(tmp_path: Path) -> None:
         with channel_as("aggregator", product.address) as channel:
             for _ in range(4):
                 v1_grpc.ProductServiceStub(channel).GetProduct(v1.GetProductRequest(id="P00001"), timeout=10)
-        done = subprocess.run(
-            pagemesh_command(["usage"]),
-            env=clean_environment(
-                {
-                    "PAGEMESH_PRODUCT_ADDR": product.address,
-                    "PAGEMESH_PRODUCT_ADMIN_ADDR": product.admin_address,
-                }
-            ),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
+        done = pagemesh(
+            "usage",
+            env={
+                "PAGEMESH_PRODUCT_ADDR": product.address,
+                "PAGEMESH_PRODUCT_ADMIN_ADDR": product.admin_address,
+            },
         )
     finally:
         product.stop()
@@ -163,14 +157,7 @@ def test_pagemesh_usage_scrapes_the_running_parts(tmp_path: Path) -> None:
 
 
 def test_pagemesh_usage_without_a_mesh_says_so_in_one_line(tmp_path: Path) -> None:
-    done = subprocess.run(
-        pagemesh_command(["usage"]),
-        env=clean_environment({"PAGEMESH_DATA_DIR": str(tmp_path)}),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = pagemesh("usage", env={"PAGEMESH_DATA_DIR": str(tmp_path)})
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1

@@ -5,7 +5,6 @@ prints them."""
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 import urllib.parse
 import urllib.request
@@ -15,11 +14,10 @@ import pytest
 
 from pagemesh.reviews.v1 import reviews_pb2 as reviews_v1
 from pagemesh.reviews.v1 import reviews_pb2_grpc as reviews_v1_grpc
-from pagemesh.runtime import pagemesh_command
 from pagemesh.security import spiffe_id
 from pagemesh.telemetry._prometheus import RunningPrometheus, start_prometheus
-from tests.harness import clean_environment, operator_channel
-from tests.telemetry.conftest import TracedMesh
+from tests.harness import operator_channel
+from tests.telemetry.conftest import TracedMesh, pagemesh
 from tests.telemetry.test_traces import fetch_page
 
 Vector = list[tuple[dict[str, str], float]]
@@ -93,14 +91,7 @@ def test_promql_gives_the_page_rate_and_the_v1_calls_by_caller(
         for labels, _ in v1_by_caller
     )
 
-    done = subprocess.run(
-        pagemesh_command(["usage", "--prometheus", prometheus.url, "--window", "5m"]),
-        env=clean_environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = pagemesh("usage", "--prometheus", prometheus.url, "--window", "5m")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == f"API usage from Prometheus at {prometheus.url}, window 5m"
@@ -117,24 +108,10 @@ def test_promql_gives_the_page_rate_and_the_v1_calls_by_caller(
 
 
 def test_usage_with_an_unreachable_prometheus_is_one_line() -> None:
-    done = subprocess.run(
-        pagemesh_command(["usage", "--prometheus", "http://127.0.0.1:9", "--window", "1h"]),
-        env=clean_environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = pagemesh("usage", "--prometheus", "http://127.0.0.1:9", "--window", "1h")
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1
     assert done.stderr.startswith("pagemesh usage: cannot query Prometheus at http://127.0.0.1:9")
-    bad_window = subprocess.run(
-        pagemesh_command(["usage", "--prometheus", "http://127.0.0.1:9", "--window", "an hour"]),
-        env=clean_environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    bad_window = pagemesh("usage", "--prometheus", "http://127.0.0.1:9", "--window", "an hour")
     assert bad_window.returncode == 1
     assert "--window 'an hour' is not a duration" in bad_window.stderr

@@ -9,12 +9,12 @@ import urllib.request
 import grpc
 
 from pagemesh.page.v2 import page_pb2, page_pb2_grpc
-from pagemesh.runtime import REQUEST_ID_KEY, SERVICES, pagemesh_command
+from pagemesh.runtime import REQUEST_ID_KEY, SERVICES
 from pagemesh.security import spiffe_id
 from pagemesh.telemetry import SpanRecord, read_spans
 from pagemesh.telemetry.trace_cli import find_trace
-from tests.harness import clean_environment, operator_channel
-from tests.telemetry.conftest import TracedMesh
+from tests.harness import operator_channel
+from tests.telemetry.conftest import TracedMesh, pagemesh
 
 
 def fetch_page(
@@ -146,14 +146,7 @@ def test_a_hedged_degraded_section_shows_two_sibling_spans_and_its_status(traced
 
 
 def run_trace(traced: TracedMesh, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        pagemesh_command(["trace", *args]),
-        env=clean_environment(traced.environment()),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return pagemesh("trace", *args, env=traced.environment())
 
 
 def test_pagemesh_trace_latest_draws_the_page_that_just_happened(traced: TracedMesh) -> None:
@@ -213,14 +206,7 @@ def test_pagemesh_trace_says_what_is_missing_in_one_line(traced: TracedMesh) -> 
     assert done.stderr.count("\n") == 1
     assert "no spans for request id 'ffffffffffffffff'" in done.stderr
 
-    empty = subprocess.run(
-        pagemesh_command(["trace", "latest", "--data-dir", str(traced.data_dir / "nowhere")]),
-        env=clean_environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    empty = pagemesh("trace", "latest", "--data-dir", str(traced.data_dir / "nowhere"))
     assert empty.returncode == 1
     assert empty.stderr.startswith("pagemesh trace: ")
     assert "does not exist" in empty.stderr
@@ -242,13 +228,8 @@ def test_an_http_page_continues_the_trace_a_proxy_started(traced: TracedMesh) ->
 
 
 def test_pagemesh_page_trace_then_pagemesh_trace_draws_that_page(traced: TracedMesh) -> None:
-    page = subprocess.run(
-        pagemesh_command(["page", "P00008", "--trace", "--address", traced.aggregator.address]),
-        env=clean_environment(traced.environment()),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    page = pagemesh(
+        "page", "P00008", "--trace", "--address", traced.aggregator.address, env=traced.environment()
     )
     assert page.returncode == 0, page.stderr
     assert page.stdout.splitlines()[0].endswith("(P00008)")
