@@ -17,12 +17,13 @@ stamp() { printf '%s' "$2" >"$tools/stamps/$1"; }
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 python_key=$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
-if [ ! -x .venv/bin/python ] || ! up_to_date python "$python_key"; then
+# The virtualenv's stamp lives in the virtualenv: .tools/ may be shared by several checkouts, each with its own.
+if [ ! -x .venv/bin/python ] || [ "$(cat .venv/pagemesh-stamp 2>/dev/null)" != "$python_key" ]; then
   say "virtualenv .venv (pinned by constraints.txt)"
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt --config-settings editable_mode=compat -e '.[dev]'
-  stamp python "$python_key"
+  printf '%s' "$python_key" >.venv/pagemesh-stamp
 fi
 
 if ! up_to_date buf "$BUF_VERSION" || [ ! -x "$tools/bin/buf" ]; then
