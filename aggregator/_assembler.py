@@ -37,6 +37,7 @@ from pagemesh.reviews.v2 import reviews_pb2 as reviews_v2
 from pagemesh.runtime import InvalidArgumentError, PagemeshError, log_event
 from pagemesh.sponsored.v1 import sponsored_pb2 as sponsored_v1
 from pagemesh.sponsored.v2 import sponsored_pb2 as sponsored_v2
+from pagemesh.telemetry import current_traceparent
 
 __all__ = ["SECTIONS", "PageAssembler", "PageError", "PageResult", "SectionSpec"]
 
@@ -223,6 +224,9 @@ class PageResult:
     """The API version each backend answered in."""
     duration_ms: float = 0.0
     """The page's own time."""
+    traceparent: str = ""
+    """The W3C context of the page (its span's, or the unsampled trace's; '' when not tracing): what an
+    event about this page carries in its envelope, so its consumers' spans link back to the page."""
 
     @property
     def degraded(self) -> list[str]:
@@ -260,6 +264,7 @@ class PageAssembler:
         code = "OK"
         result = PageResult(page_v2.GetProductPageResponse())
         page_trace = self._telemetry.begin(product_id, bool(user_id), request_id)
+        result.traceparent = current_traceparent()
         try:
             if self.config.sequential:
                 outcomes = [await self._fetch(PRODUCT, request, deadline, metadata)]

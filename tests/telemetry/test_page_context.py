@@ -79,3 +79,16 @@ async def test_without_tracing_no_traceparent_is_sent(sampling: Path) -> None:
     await PageAssembler(doubles).assemble("P00001", "u-alice", request_id="r-3")
     assert sum(len(d.calls) for d in doubles.values()) == 6
     assert traceparents(doubles) == []
+
+
+async def test_the_result_carries_the_pages_context_for_its_events(sampling: Path) -> None:
+    configure_telemetry("aggregator", Settings(data_dir=sampling, traces_sampler="parentbased_always_on"))
+    result = await PageAssembler(backends()).assemble("P00001", "u-alice", request_id="r-4")
+    current = tracing()
+    assert current is not None
+    current.shutdown()
+    page = next(span for span in read_spans(sampling / "traces") if span.name == "page")
+    context = parse_traceparent(result.traceparent)
+    assert context is not None
+    assert (f"{context.trace_id:032x}", f"{context.span_id:016x}") == (page.trace_id, page.span_id)
+    assert context.trace_flags.sampled
