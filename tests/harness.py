@@ -55,7 +55,8 @@ __all__ = [
     "start_up",
 ]
 
-START_TIMEOUT = 30.0
+START_TIMEOUT = 90.0
+"""Generous: a busy machine (several suites, a cluster build) can take tens of seconds to start Python."""
 
 
 @functools.cache
