@@ -28,6 +28,7 @@ from pagemesh.runtime._process import (
     health_status,
     pagemesh_command,
     spawn,
+    tied_command,
     wait_until_serving,
 )
 from pagemesh.runtime._server import (
@@ -84,6 +85,7 @@ __all__ = [
     "parse_address",
     "run_event_loop",
     "spawn",
+    "tied_command",
     "wait_for_stop_signal",
     "wait_until_serving",
 ]
