@@ -1,0 +1,105 @@
+"""Sealing a payload into the envelope every event travels in, and opening it again on the other side."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Generic, TypeVar
+
+from google.protobuf.message import DecodeError, Message
+
+from pagemesh.bus._schema import Schema
+from pagemesh.events.v1 import events_pb2
+
+__all__ = ["Event", "PoisonEventError", "decode", "open_envelope", "seal", "topic_of"]
+
+M = TypeVar("M", bound=Message)
+
+
+class PoisonEventError(ValueError):
+    """Bytes on the bus that are not an envelope, or whose payload does not decode as its type says.
+
+    Such an event can never be handled, however often it is retried: it goes to the dead-letter place.
+    """
+
+
+def topic_of(type_name: str) -> str:
+    """The topic (Kafka topic, Redis stream suffix, SQLite topic) of an event type: its full name."""
+    return type_name
+
+
+def seal(
+    payload: Message,
+    schema: Schema,
+    *,
+    producer: str,
+    traceparent: str = "",
+    occurred_at: datetime | None = None,
+    event_id: str = "",
+) -> events_pb2.Envelope:
+    """The envelope of one new event (a fresh `event_id` unless one is given)."""
+    envelope = events_pb2.Envelope(
+        event_id=event_id or str(uuid.uuid4()),
+        type=schema.type_name,
+        schema_fingerprint=schema.fingerprint,
+        traceparent=traceparent,
+        payload=payload.SerializeToString(),
+        producer=producer,
+    )
+    if occurred_at is None:
+        # Cheaper than converting a datetime, on the page path.
+        envelope.occurred_at.FromNanoseconds(time.time_ns())
+    else:
+        envelope.occurred_at.FromDatetime(occurred_at)
+    return envelope
+
+
+@dataclass(frozen=True)
+class Event(Generic[M]):
+    """One delivered event: the envelope's fields and the payload decoded as the consumer's own class.
+
+    A consumer built against an older schema decodes a newer, compatible payload: fields it does not
+    know are kept as unknown fields and ignored.
+    """
+
+    event_id: str
+    type: str
+    fingerprint: str
+    occurred_at: datetime
+    traceparent: str
+    producer: str
+    payload: M
+
+
+def open_envelope(data: bytes) -> events_pb2.Envelope:
+    """The envelope in `data`; `PoisonEventError` when it is not one."""
+    try:
+        envelope = events_pb2.Envelope.FromString(data)
+    except DecodeError as error:
+        raise PoisonEventError(f"not an event envelope: {error}") from None
+    if not envelope.event_id or not envelope.type:
+        raise PoisonEventError("an event envelope without event_id or type")
+    return envelope
+
+
+def decode(envelope: events_pb2.Envelope, payload_class: type[M]) -> Event[M]:
+    """The event in `envelope`, its payload decoded as `payload_class`; `PoisonEventError` if it is not."""
+    if envelope.type != payload_class.DESCRIPTOR.full_name:
+        raise PoisonEventError(
+            f"event {envelope.event_id} is a {envelope.type}, not a {payload_class.DESCRIPTOR.full_name}"
+        )
+    try:
+        payload = payload_class.FromString(envelope.payload)
+    except DecodeError as error:
+        raise PoisonEventError(f"event {envelope.event_id}: its {envelope.type} payload: {error}") from None
+    return Event(
+        event_id=envelope.event_id,
+        type=envelope.type,
+        fingerprint=envelope.schema_fingerprint,
+        occurred_at=envelope.occurred_at.ToDatetime(tzinfo=UTC),
+        traceparent=envelope.traceparent,
+        producer=envelope.producer,
+        payload=payload,
+    )

@@ -1,0 +1,287 @@
+"""Publishing that never waits for the bus: a durable local outbox and a relay that ships it.
+
+`Publisher.publish()` writes the sealed event into the producing process's own small SQLite file (a
+local commit, tens of microseconds) and returns; a relay task on the same event loop ships what the
+outbox holds to the broker in batches, in order, and deletes what the broker acknowledged. A broker that
+is slow, down or restarting only makes the outbox grow: events wait there (surviving a restart of the
+producing process too) and are delivered when the broker is back. A crash between the broker's
+acknowledgement and the delete sends a batch twice, which the consumers' `event_id` deduplication absorbs.
+
+Each producing process holds one outbox file under an exclusive lock (`<dir>/<producer>-<n>.sqlite3`), so
+replicas never share one, and a restarted process adopts a file that a dead one left behind.
+
+`publish()` refuses (`UnregisteredSchemaError`) an event whose schema the registry has not confirmed. The
+relay registers the producer's schemas when it first reaches the bus (or, where the bus user may not
+register, checks that they are registered), and the confirmation is kept in the outbox file, so a later
+start publishes at once even while the broker is down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from google.protobuf.message import Message
+
+from pagemesh.bus._backend import Record
+from pagemesh.bus._bus import Bus
+from pagemesh.bus._envelope import seal, topic_of
+from pagemesh.bus._errors import (
+    BusError,
+    BusPermissionError,
+    IncompatibleSchemaError,
+    UnregisteredSchemaError,
+)
+from pagemesh.bus._schema import Schema
+from pagemesh.bus._url import BusUrl
+from pagemesh.runtime import log_event
+
+__all__ = ["Outbox", "Publisher"]
+
+_logger = logging.getLogger("pagemesh.bus")
+_MAX_OUTBOXES = 64
+_RELAY_BATCH = 500
+_APPEND_TIMEOUT = 10.0
+_WARN_EVERY = 5.0
+
+
+class Outbox:
+    """This process's events not yet on the bus, in a SQLite file that only this process opens."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._lock)
+            raise
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, "
+            "key TEXT NOT NULL, value BLOB NOT NULL)"
+        )
+        self._db.execute("CREATE TABLE IF NOT EXISTS confirmed (fingerprint TEXT PRIMARY KEY)")
+        self.backlog = self._db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+
+    @classmethod
+    def claim(cls, directory: Path, producer: str) -> Outbox:
+        """The first outbox of `producer` in `directory` that no other process holds."""
+        for number in range(_MAX_OUTBOXES):
+            try:
+                return cls(directory / f"{producer}-{number}.sqlite3")
+            except BlockingIOError:
+                continue
+        raise BusError(
+            f"all {_MAX_OUTBOXES} outboxes of {producer} in {directory} are held by other processes"
+        )
+
+    def add(self, record: Record) -> None:
+        """Stores one record durably (for this process's crash; WAL NORMAL, so not for power loss)."""
+        self._db.execute(
+            "INSERT INTO outbox (topic, key, value) VALUES (?, ?, ?)",
+            (record.topic, record.key, record.value),
+        )
+        self.backlog += 1
+
+    def peek(self, limit: int) -> list[tuple[int, Record]]:
+        """The oldest `limit` records, with their row IDs."""
+        rows = self._db.execute("SELECT id, topic, key, value FROM outbox ORDER BY id LIMIT ?", (limit,))
+        return [(row_id, Record(topic, key, value)) for row_id, topic, key, value in rows]
+
+    def remove_through(self, row_id: int) -> None:
+        """Forgets every record up to `row_id` (the broker has them)."""
+        removed = self._db.execute("DELETE FROM outbox WHERE id <= ?", (row_id,)).rowcount
+        self.backlog = max(0, self.backlog - removed)
+
+    def confirmed(self) -> set[str]:
+        """Schema fingerprints the registry confirmed."""
+        return {row[0] for row in self._db.execute("SELECT fingerprint FROM confirmed")}
+
+    def confirm(self, fingerprint: str) -> None:
+        """Remembers that the registry has this fingerprint."""
+        self._db.execute("INSERT OR IGNORE INTO confirmed VALUES (?)", (fingerprint,))
+
+    def close(self) -> None:
+        """Closes the file and releases its lock."""
+        self._db.close()
+        os.close(self._lock)
+
+
+class Publisher:
+    """Publishes one producer's events through its outbox (see the module docstring)."""
+
+    def __init__(
+        self, url: BusUrl, *, producer: str, outbox_dir: Path, types: Sequence[type[Message]]
+    ) -> None:
+        self.url = url
+        self.producer = producer
+        self._schemas = {t: Schema.of(t) for t in types}
+        self._outbox = Outbox.claim(outbox_dir, producer)
+        self._confirmed = self._outbox.confirmed()
+        self._wake = asyncio.Event()
+        self._ready = asyncio.Event()
+        """Set once every schema is confirmed."""
+        self._drained = asyncio.Event()
+        """Set whenever the relay finds the outbox empty."""
+        self._relay: asyncio.Task[None] | None = None
+        self._closing = False
+        self._connected = False
+        self.published = 0
+        self.relayed = 0
+        self.refused = 0
+        self.relay_errors = 0
+        self.last_error = ""
+        self._last_warning = 0.0
+
+    @property
+    def outbox_path(self) -> Path:
+        """The file this process's outbox is in."""
+        return self._outbox.path
+
+    async def start(self, wait: float = 2.0) -> None:
+        """Starts the relay and gives it up to `wait` seconds to reach the bus and confirm the schemas."""
+        self._relay = asyncio.ensure_future(self._run())
+        if not self._all_confirmed():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._ready.wait(), wait)
+
+    def _all_confirmed(self) -> bool:
+        return all(s.fingerprint in self._confirmed for s in self._schemas.values())
+
+    def publish(
+        self,
+        payload: Message,
+        *,
+        key: str = "",
+        traceparent: str = "",
+        occurred_at: datetime | None = None,
+    ) -> str:
+        """Puts one event in the outbox and returns its `event_id`; never waits for the bus.
+
+        Raises `UnregisteredSchemaError` when the payload's schema is not confirmed by the registry.
+        """
+        schema = self._schemas.get(type(payload))
+        if schema is None or schema.fingerprint not in self._confirmed:
+            self.refused += 1
+            name = payload.DESCRIPTOR.full_name
+            raise UnregisteredSchemaError(
+                f"{name} schema {schema.fingerprint if schema else '(not declared by this publisher)'} is "
+                f"not registered on the bus {self.url}; run `pagemesh events register` (or start the mesh, "
+                "which registers its schemas)"
+            )
+        envelope = seal(
+            payload, schema, producer=self.producer, traceparent=traceparent, occurred_at=occurred_at
+        )
+        self._outbox.add(Record(topic_of(schema.type_name), key, envelope.SerializeToString()))
+        self.published += 1
+        self._wake.set()
+        return envelope.event_id
+
+    def stats(self) -> dict[str, Any]:
+        """Counters for `/statz`."""
+        return {
+            "bus": str(self.url),
+            "connected": self._connected,
+            "published": self.published,
+            "relayed": self.relayed,
+            "refused": self.refused,
+            "outbox_backlog": self._outbox.backlog,
+            "relay_errors": self.relay_errors,
+            "last_error": self.last_error,
+        }
+
+    async def close(self, drain: float = 1.0) -> None:
+        """Gives the relay up to `drain` seconds to ship what is left, then stops it and closes the outbox."""
+        if self._outbox.backlog and self._connected:
+            self._drained.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._drained.wait(), drain)
+        self._closing = True
+        if self._relay is not None:
+            self._relay.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._relay
+        self._outbox.close()
+
+    async def _confirm(self, bus: Bus) -> None:
+        for schema in self._schemas.values():
+            if schema.fingerprint in self._confirmed:
+                continue
+            try:
+                await bus.registry.register(schema)
+            except BusPermissionError:
+                # This bus user may not register (Redis ACL): it is enough that someone did.
+                if await bus.registry.lookup(schema.fingerprint) is None:
+                    self._warn(
+                        f"{schema.type_name} schema {schema.fingerprint} is not registered, and this "
+                        "bus user may not register it: run `pagemesh events register`"
+                    )
+                    continue
+            except IncompatibleSchemaError as error:
+                self._warn(error.message)
+                continue
+            self._outbox.confirm(schema.fingerprint)
+            self._confirmed.add(schema.fingerprint)
+
+    def _warn(self, message: str) -> None:
+        self.last_error = message
+        now = time.monotonic()
+        if now - self._last_warning >= _WARN_EVERY:
+            self._last_warning = now
+            log_event(_logger, logging.WARNING, "bus relay", error=message, backlog=self._outbox.backlog)
+
+    async def _run(self) -> None:
+        bus: Bus | None = None
+        backoff = 0.1
+        try:
+            while not self._closing:
+                try:
+                    if bus is None:
+                        bus = await asyncio.wait_for(Bus.connect(self.url), _APPEND_TIMEOUT)
+                        self._connected = True
+                    if not self._all_confirmed():
+                        await asyncio.wait_for(self._confirm(bus), _APPEND_TIMEOUT)
+                        if self._all_confirmed():
+                            self._ready.set()
+                    batch = self._outbox.peek(_RELAY_BATCH)
+                    if not batch:
+                        self._drained.set()
+                        self._wake.clear()
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(self._wake.wait(), 1.0)
+                        continue
+                    await asyncio.wait_for(bus.backend.append([r for _, r in batch]), _APPEND_TIMEOUT)
+                    self._outbox.remove_through(batch[-1][0])
+                    self.relayed += len(batch)
+                    backoff = 0.1
+                except Exception as error:
+                    self.relay_errors += 1
+                    reason = (
+                        error.message if isinstance(error, BusError) else (str(error) or type(error).__name__)
+                    )
+                    self._warn(f"cannot ship events to the bus {self.url}: {reason}")
+                    self._connected = False
+                    if bus is not None:
+                        with contextlib.suppress(Exception):
+                            await bus.close()
+                        bus = None
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 2.0)
+        finally:
+            self._connected = False
+            if bus is not None:
+                with contextlib.suppress(Exception):
+                    await bus.close()
