@@ -280,8 +280,8 @@ def start_kafka(data_dir: Path, port: int | None = None) -> PrivateBroker:
                 classpath,
                 "kafka.tools.StorageTool",
                 "format",
-                "-t",
-                cluster_id,
+                # One argument: a random ID may start with "-".
+                f"--cluster-id={cluster_id}",
                 "-c",
                 str(properties),
             ],
@@ -291,9 +291,8 @@ def start_kafka(data_dir: Path, port: int | None = None) -> PrivateBroker:
             check=False,
         )
         if formatted.returncode != 0:
-            raise BrokerStartError(
-                f"formatting Kafka's storage failed: {(formatted.stderr or formatted.stdout).strip()}"
-            )
+            output = [line for line in (formatted.stderr + formatted.stdout).splitlines() if line.strip()]
+            raise BrokerStartError(f"formatting Kafka's storage failed: {output[-1] if output else '?'}")
     command = tied_command(
         [
             java,

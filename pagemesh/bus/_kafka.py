@@ -279,24 +279,36 @@ class KafkaBackend:
                     offsets: dict[
                         TopicPartition, OffsetAndMetadata
                     ] = await self._admin.list_consumer_group_offsets(group)
-                    per_topic: dict[str, list[tuple[TopicPartition, int]]] = {}
-                    for tp, meta in offsets.items():
-                        if tp.topic in wanted:
-                            per_topic.setdefault(tp.topic, []).append((tp, meta.offset))
-                    for topic, committed in sorted(per_topic.items()):
-                        ends = await reader.end_offsets([tp for tp, _ in committed])
-                        pending = sum(max(0, ends[tp] - offset) for tp, offset in committed)
+                    for topic in sorted({tp.topic for tp in offsets} & wanted):
+                        # A partition the group never committed on counts from its first retained record
+                        # (the group starts at the earliest offset).
+                        partitions = await self._partitions([topic])
+                        begins = await reader.beginning_offsets(partitions)
+                        ends = await reader.end_offsets(partitions)
+                        committed = {
+                            tp: offsets[tp].offset
+                            if tp in offsets and offsets[tp].offset >= 0
+                            else begins[tp]
+                            for tp in partitions
+                        }
+                        behind = [tp for tp in partitions if ends[tp] > committed[tp]]
                         oldest: float | None = None
-                        behind = [(tp, offset) for tp, offset in committed if ends[tp] > offset]
                         if behind:
-                            reader.assign([tp for tp, _ in behind])
-                            for tp, offset in behind:
-                                reader.seek(tp, offset)
+                            reader.assign(behind)
+                            for tp in behind:
+                                reader.seek(tp, committed[tp])
                             got = await reader.getmany(timeout_ms=1000, max_records=len(behind) * 10)
                             stamps = [records[0].timestamp / 1000 for records in got.values() if records]
-                            oldest = now - min(stamps) if stamps else None
-                        consumed = sum(offset for _, offset in committed)
-                        report.append(GroupLag(group, topic, pending, oldest, consumed))
+                            oldest = max(0.0, now - min(stamps)) if stamps else None
+                        report.append(
+                            GroupLag(
+                                group,
+                                topic,
+                                sum(ends[tp] - committed[tp] for tp in behind),
+                                oldest,
+                                sum(max(0, committed[tp] - begins[tp]) for tp in partitions),
+                            )
+                        )
             finally:
                 await _stop(reader)
         return report

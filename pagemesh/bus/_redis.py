@@ -73,8 +73,8 @@ class RedisBackend:
             # Longer than any blocking read (a fetch waits at most a few seconds).
             socket_timeout=15,
             protocol=2,
-            lib_name=None,
-            lib_version=None,
+            # No CLIENT SETINFO on connect: the per-part ACL users may not run CLIENT.
+            driver_info=None,
         )
 
     @contextlib.contextmanager

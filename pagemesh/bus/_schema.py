@@ -3,7 +3,7 @@
 An event type's schema is the `.proto` file that declares its message together with every file that file
 imports, as compiled descriptors (a `FileDescriptorSet`), the way Confluent's registry keeps a protobuf
 subject. Its fingerprint is a SHA-256 over those descriptors in a normal form (no comments or source
-positions, no derived JSON names, files in name order; Google's well-known types left out, as they never
+positions, every JSON name spelled out, files in name order; Google's well-known types left out, as they never
 change), so the same contract compiled by protoc in CI and embedded in the generated Python code has one
 fingerprint.
 
@@ -44,21 +44,33 @@ _WELL_KNOWN = "google/protobuf/"
 _CHECK_CONFIG = BreakingConfig(use=RULE_CATEGORIES)
 
 
-def _normal_form(proto: descriptor_pb2.FileDescriptorProto) -> bytes:
+def _json_name(name: str) -> str:
+    """The JSON name protoc derives from a field name (lowerCamelCase: `product_id` -> `productId`)."""
+    parts = name.split("_")
+    return parts[0] + "".join(part[:1].upper() + part[1:] for part in parts[1:])
+
+
+def _stored(proto: descriptor_pb2.FileDescriptorProto) -> descriptor_pb2.FileDescriptorProto:
+    """The file as the registry keeps and fingerprints it: no comments or positions, and every field's
+    JSON name spelled out (protoc's descriptor sets have them; generated code keeps only explicit ones)."""
     copy = descriptor_pb2.FileDescriptorProto()
     copy.CopyFrom(proto)
     copy.ClearField("source_code_info")
 
-    def strip(messages: Iterable[descriptor_pb2.DescriptorProto]) -> None:
-        for message in messages:
-            for message_field in (*message.field, *message.extension):
-                message_field.ClearField("json_name")
-            strip(message.nested_type)
+    def fill(fields: Iterable[descriptor_pb2.FieldDescriptorProto]) -> None:
+        for message_field in fields:
+            if not message_field.HasField("json_name"):
+                message_field.json_name = _json_name(message_field.name)
 
-    strip(copy.message_type)
-    for extension in copy.extension:
-        extension.ClearField("json_name")
-    return copy.SerializeToString(deterministic=True)
+    def visit(messages: Iterable[descriptor_pb2.DescriptorProto]) -> None:
+        for message in messages:
+            fill(message.field)
+            fill(message.extension)
+            visit(message.nested_type)
+
+    visit(copy.message_type)
+    fill(copy.extension)
+    return copy
 
 
 def fingerprint_of(files: descriptor_pb2.FileDescriptorSet) -> str:
@@ -67,16 +79,9 @@ def fingerprint_of(files: descriptor_pb2.FileDescriptorSet) -> str:
     for proto in sorted(files.file, key=lambda p: p.name):
         if proto.name.startswith(_WELL_KNOWN):
             continue
-        body = _normal_form(proto)
+        body = _stored(proto).SerializeToString(deterministic=True)
         digest.update(proto.name.encode() + b"\0" + len(body).to_bytes(8, "big") + body)
     return f"sha256:{digest.hexdigest()}"
-
-
-def _stored(proto: descriptor_pb2.FileDescriptorProto) -> descriptor_pb2.FileDescriptorProto:
-    copy = descriptor_pb2.FileDescriptorProto()
-    copy.CopyFrom(proto)
-    copy.ClearField("source_code_info")
-    return copy
 
 
 @dataclass(frozen=True)
@@ -144,12 +149,18 @@ def check_against(schema: Schema, earlier: Sequence[Schema]) -> list[Finding]:
     return findings
 
 
-def event_schemas(image: Image, all_files: descriptor_pb2.FileDescriptorSet) -> list[Schema]:
-    """The schema of every event type declared in `image` (a compiled `proto/`), in name order.
+def event_schemas(image: Image) -> list[Schema]:
+    """The schema of every event type declared in `image` (e.g. `proto/` compiled by compat's loader).
 
-    `all_files` holds every compiled file, imports included, to assemble each type's own set.
+    Imports outside the image (Google's well-known types) come from the protobuf runtime's own copies.
     """
-    by_name = {proto.name: proto for proto in all_files.file}
+    by_name = {proto_file.name: proto_file.proto for proto_file in image.files}
+    for proto_file in image.files:
+        for dependency in proto_file.proto.dependency:
+            if dependency not in by_name:
+                by_name[dependency] = descriptor_pb2.FileDescriptorProto.FromString(
+                    descriptor_pool.Default().FindFileByName(dependency).serialized_pb
+                )
     schemas = []
     for proto_file in image.files:
         if not proto_file.package.startswith(EVENT_PACKAGE_PREFIX):

@@ -69,7 +69,7 @@ class BusUrl:
 
     kind: str
     """`sqlite`, `redis`, `kafka`, or `none`."""
-    text: str
+    text: str = field(repr=False)
     path: Path | None = None
     """The SQLite file."""
     hosts: tuple[tuple[str, int], ...] = ()
