@@ -33,6 +33,7 @@ from pagemesh.runtime._process import (
 )
 from pagemesh.runtime._server import (
     ApiBinding,
+    EventHandler,
     GrpcServer,
     ServerStartError,
     ServiceInstance,
@@ -53,6 +54,7 @@ __all__ = [
     "ApiBinding",
     "CallInterceptor",
     "ChildProcess",
+    "EventHandler",
     "FaultSpec",
     "GrpcServer",
     "InvalidArgumentError",
