@@ -11,8 +11,10 @@ from aiohttp import web
 from aggregator._assembler import PageAssembler
 from aggregator._config import AggregatorConfig, ChannelConfig
 from aggregator._downstream import Downstream, GrpcDownstream
+from aggregator._events import PageViews
 from aggregator._http import make_app
 from aggregator._service import page_bindings
+from pagemesh.bus import parse_bus_url
 from pagemesh.cli import ArgumentParser
 from pagemesh.runtime import (
     AGGREGATOR,
@@ -76,7 +78,9 @@ async def _serve(
     backends: dict[str, Downstream] = {
         name: GrpcDownstream(name, settings.addresses[name], channels) for name in SERVICES
     }
-    assembler = PageAssembler(backends, config)
+    bus = parse_bus_url(settings.bus)
+    page_views = await PageViews.start(bus, settings.data_dir / "outbox") if bus.enabled else None
+    assembler = PageAssembler(backends, config, page_views)
     server = GrpcServer(AGGREGATOR, address, page_bindings(assembler))
     runner = web.AppRunner(make_app(assembler), access_log=None, handle_signals=False)
     serving = False
@@ -100,6 +104,7 @@ async def _serve(
             deadline_ms=config.deadline * 1000,
             hedging=config.hedging,
             backends={name: settings.addresses[name] for name in SERVICES},
+            bus=str(bus),
         )
         await wait_for_stop_signal()
     finally:

@@ -413,13 +413,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 Result("20 ms, 1% 1 s", handler, 20, options.tail_concurrency),
             )
             after = statz(running.http_ports[process.name])
-            hedges = sum(after[n]["hedges"] - before[n]["hedges"] for n in after)
+            hedges = sum(after[n]["hedges"] - before[n]["hedges"] for n in SERVICES)
             pages = result.pages + result.errors
             # Each page calls the six services once; hedges are the calls beyond that.
             result.extra_backend_calls = round(hedges / max(1, pages * len(SERVICES)), 4)
             result.extra = {
                 n: {k: after[n][k] for k in ("hedges", "hedge_wins", "hedges_withheld", "hedge_delay_ms")}
-                for n in after
+                for n in SERVICES
             }
             results.append(result)
             print(f"    extra backend calls {result.extra_backend_calls:.2%}", flush=True)

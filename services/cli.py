@@ -1,4 +1,8 @@
-"""`pagemesh serve SERVICE`: runs one backend service in this process until SIGTERM or SIGINT."""
+"""`pagemesh serve SERVICE`: runs one backend service in this process until SIGTERM or SIGINT.
+
+A service that consumes bus events (history, recommendations) also runs its consumer in this process, as
+a member of the consumer group named after the service, on the bus `PAGEMESH_BUS` names (unless `none`).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from pagemesh.bus import BusUrl, Consumer, parse_bus_url
 from pagemesh.cli import ArgumentParser
 from pagemesh.runtime import (
     SERVICES,
+    EventHandler,
     FaultSpec,
     GrpcServer,
     PagemeshError,
@@ -68,9 +74,18 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
-async def _serve(server: GrpcServer, grace: float, drain: float) -> None:
+async def _serve(
+    server: GrpcServer, grace: float, drain: float, bus: BusUrl, events: EventHandler | None
+) -> None:
     await server.start()
+    consumer = None
+    if events is not None and bus.enabled:
+        consumer = Consumer(bus, group=server.component, types=events.types, handle=events.handle)
+        consumer.start()
     await wait_for_stop_signal()
+    if consumer is not None:
+        # The batch in hand is applied and acknowledged; the rest waits on the bus for the next start.
+        await consumer.stop(grace)
     await server.stop(grace, drain)
 
 
@@ -90,6 +105,7 @@ def main(argv: list[str]) -> int:
         settings = Settings.from_environment()
         address = override_address(settings.addresses[options.service], options.host, options.port)
         faults = FaultSpec.parse(options.inject)
+        bus = parse_bus_url(settings.bus)
         configure_logging(options.service, settings.log_level)
         instance = open_service(options.service, options.db or settings.db_path(options.service))
     except PagemeshError as error:
@@ -99,7 +115,13 @@ def main(argv: list[str]) -> int:
         bindings = [b for b in instance.bindings if b.version in versions]
         server = GrpcServer(options.service, address, bindings, faults=faults)
         run_event_loop(
-            _serve(server, settings.grace_seconds if options.grace is None else options.grace, options.drain)
+            _serve(
+                server,
+                settings.grace_seconds if options.grace is None else options.grace,
+                options.drain,
+                bus,
+                instance.events,
+            )
         )
     except PagemeshError as error:
         print(f"pagemesh serve: {error}", file=sys.stderr)

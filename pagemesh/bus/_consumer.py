@@ -5,7 +5,8 @@ transaction, deduplicated on `event_id` in that same transaction). When it raise
 one event at a time, so one poison event cannot hold the others back: an event that still fails after
 `max_attempts` handler calls (counting deliveries before a crash, where the broker counts them) goes to
 the group's dead-letter place with the reason, and the rest keep flowing. Bytes that do not decode as an
-envelope of a type this consumer handles are dead-lettered at once: no retry would change them.
+envelope of a type this consumer handles are dead-lettered at once: no retry would change them; so is
+an event for which the handler raises `PoisonEventError` (its content can never be applied).
 
 A lost broker connection is retried with backoff forever; events not acknowledged are delivered again
 (at-least-once), which the handler's deduplication makes harmless.
@@ -179,6 +180,10 @@ class Consumer:
             while True:
                 try:
                     await self._handle([event])
+                except PoisonEventError as error:
+                    # The handler says no attempt can ever apply it (e.g. a required field is empty).
+                    await self._dead_letter(subscription, delivery, str(error), attempt)
+                    break
                 except Exception as error:
                     if attempt >= limit:
                         reason = f"the handler failed {attempt} times, last with {error!r}"

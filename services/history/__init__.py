@@ -9,13 +9,14 @@ from pagemesh.history.v1 import history_pb2_grpc as v1_grpc
 from pagemesh.history.v2 import history_pb2 as v2
 from pagemesh.history.v2 import history_pb2_grpc as v2_grpc
 from pagemesh.runtime import ServiceInstance, api_binding
+from services.history._consumer import ViewEvents
 from services.history._journal import ViewJournal
 from services.history._model import View
 from services.history._store import SqliteViewRepository, ViewRepository
 from services.history._v1 import HistoryServiceV1
 from services.history._v2 import HistoryServiceV2
 
-__all__ = ["View", "ViewJournal", "ViewRepository", "open_service"]
+__all__ = ["View", "ViewEvents", "ViewJournal", "ViewRepository", "open_service"]
 
 
 def open_service(db_path: Path) -> ServiceInstance:
@@ -32,4 +33,5 @@ def open_service(db_path: Path) -> ServiceInstance:
             ),
         ),
         close=repository.close,
+        events=ViewEvents(repository).handler(),
     )

@@ -1,8 +1,17 @@
-"""The history service's storage: the last time each user looked at each product."""
+"""The history service's storage: the last time each user looked at each product.
+
+Views arrive two ways: the RecordView RPC (old clients) and the `ProductViewed` events of the bus
+(`services.history._consumer`). Events can be delivered more than once, so the IDs of applied events are
+kept in `applied_events`, written in the same transaction as the views they changed: an event whose ID is
+there already changes nothing. IDs older than the dedupe window are forgotten (no broker redelivers that
+late: Redis and SQLite keep pending entries until acknowledged, Kafka's default retention is 7 days).
+"""
 
 from __future__ import annotations
 
 import sqlite3
+import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -25,6 +34,11 @@ class ViewRepository(Protocol):
         """Stores a view (replacing the user's earlier view of the same product) and returns it."""
         ...
 
+    async def apply_views(self, views: Sequence[tuple[str, View]]) -> int:
+        """Records views from events (event ID, view) in one transaction, skipping event IDs applied
+        before; returns how many were new."""
+        ...
+
 
 _SCHEMA = """
 CREATE TABLE views (
@@ -33,6 +47,18 @@ CREATE TABLE views (
 );
 CREATE INDEX views_by_recency ON views (user_id, viewed DESC, product_id)
 """
+# Added with the event bus; created in a store made before it too.
+_EVENTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS applied_events (event_id TEXT PRIMARY KEY, applied REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS applied_events_by_age ON applied_events (applied)
+"""
+DEDUPE_WINDOW = 14 * 24 * 3600.0
+"""Seconds an applied event's ID is remembered."""
+_UPSERT = (
+    "INSERT INTO views VALUES (?, ?, ?, ?) ON CONFLICT (user_id, product_id) DO UPDATE SET "
+    "title = CASE WHEN excluded.title != '' THEN excluded.title ELSE views.title END, "
+    "viewed = max(views.viewed, excluded.viewed)"
+)
 
 
 def _seed(connection: sqlite3.Connection) -> None:
@@ -47,6 +73,9 @@ class SqliteViewRepository:
 
     def __init__(self, path: Path) -> None:
         self._db = open_store(path, _SCHEMA, _seed)
+        for statement in _EVENTS_SCHEMA.split(";"):
+            self._db.execute(statement)
+        self._applied_since_prune = 0
 
     def close(self) -> None:
         """Closes the file."""
@@ -62,14 +91,31 @@ class SqliteViewRepository:
         return [View(user_id, pid, title, datetime_from_iso(viewed)) for pid, title, viewed in rows], total
 
     async def record(self, view: View) -> View:
-        self._db.execute(
-            "INSERT INTO views VALUES (?, ?, ?, ?) ON CONFLICT (user_id, product_id) DO UPDATE SET "
-            "title = CASE WHEN excluded.title != '' THEN excluded.title ELSE views.title END, "
-            "viewed = max(views.viewed, excluded.viewed)",
-            (view.user_id, view.product_id, view.title, view.viewed.isoformat()),
-        )
+        self._db.execute(_UPSERT, (view.user_id, view.product_id, view.title, view.viewed.isoformat()))
         pid, title, viewed = self._db.execute(
             "SELECT product_id, title, viewed FROM views WHERE user_id = ? AND product_id = ?",
             (view.user_id, view.product_id),
         ).fetchone()
         return View(view.user_id, pid, title, datetime_from_iso(viewed))
+
+    async def apply_views(self, views: Sequence[tuple[str, View]]) -> int:
+        now = time.time()
+        applied = 0
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for event_id, view in views:
+                if db.execute(
+                    "INSERT INTO applied_events VALUES (?, ?) ON CONFLICT DO NOTHING", (event_id, now)
+                ).rowcount:
+                    db.execute(_UPSERT, (view.user_id, view.product_id, view.title, view.viewed.isoformat()))
+                    applied += 1
+            self._applied_since_prune += applied
+            if self._applied_since_prune >= 10_000:
+                self._applied_since_prune = 0
+                db.execute("DELETE FROM applied_events WHERE applied < ?", (now - DEDUPE_WINDOW,))
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        return applied

@@ -9,6 +9,7 @@ from pagemesh.recommendations.v1 import recommendations_pb2_grpc as v1_grpc
 from pagemesh.recommendations.v2 import recommendations_pb2 as v2
 from pagemesh.recommendations.v2 import recommendations_pb2_grpc as v2_grpc
 from pagemesh.runtime import ServiceInstance, api_binding
+from services.recommendations._consumer import CoViewEvents
 from services.recommendations._engine import RecommendationEngine
 from services.recommendations._store import (
     Recommendation,
@@ -18,7 +19,16 @@ from services.recommendations._store import (
 from services.recommendations._v1 import RecommendationServiceV1
 from services.recommendations._v2 import RecommendationServiceV2
 
-__all__ = ["Recommendation", "RecommendationEngine", "RecommendationRepository", "open_service"]
+__all__ = [
+    "CoViewEvents",
+    "Recommendation",
+    "RecommendationEngine",
+    "RecommendationRepository",
+    "open_service",
+]
+
+ANSWER_MAX_AGE = 1.0
+"""Seconds an answer is served from memory: co-views learnt from events show on pages within this."""
 
 
 def open_service(db_path: Path) -> ServiceInstance:
@@ -32,13 +42,16 @@ def open_service(db_path: Path) -> ServiceInstance:
                 v1_grpc.add_RecommendationServiceServicer_to_server,
                 RecommendationServiceV1(engine),
                 read_only=True,
+                max_age=ANSWER_MAX_AGE,
             ),
             api_binding(
                 v2.DESCRIPTOR,
                 v2_grpc.add_RecommendationServiceServicer_to_server,
                 RecommendationServiceV2(engine),
                 read_only=True,
+                max_age=ANSWER_MAX_AGE,
             ),
         ),
         close=repository.close,
+        events=CoViewEvents(repository).handler(),
     )

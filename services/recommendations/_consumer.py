@@ -1,0 +1,42 @@
+"""The recommendation service's consumer group on the bus: page views of signed-in visitors become the
+co-view counts behind "customers who viewed this also viewed" (`REASON_ALSO_VIEWED`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pagemesh.bus import Event, PoisonEventError
+from pagemesh.events.v1 import events_pb2
+from pagemesh.runtime import EventHandler
+from services.recommendations._store import RecommendationRepository
+
+__all__ = ["CoViewEvents"]
+
+_MAX_ID_LENGTH = 200
+
+
+class CoViewEvents:
+    """Applies `ProductViewed` events to the co-view counts, each event at most once."""
+
+    def __init__(self, repository: RecommendationRepository) -> None:
+        self._repository = repository
+        self.applied = 0
+
+    def handler(self) -> EventHandler:
+        """This consumer as the service offers it to `pagemesh serve`."""
+        return EventHandler(types=(events_pb2.ProductViewed,), handle=self.handle)
+
+    async def handle(self, events: Sequence[Event[events_pb2.ProductViewed]]) -> None:
+        """Counts the batch's views in one transaction (deduplicated on `event_id`)."""
+        views = []
+        for event in events:
+            view = event.payload
+            if not view.user_id:
+                continue  # an anonymous view links nothing to anything
+            if not view.product_id or max(len(view.product_id), len(view.user_id)) > _MAX_ID_LENGTH:
+                raise PoisonEventError(
+                    f"event {event.event_id}: a view needs a product_id and a short user_id"
+                )
+            views.append((event.event_id, view.user_id, view.product_id))
+        if views:
+            self.applied += await self._repository.apply_views(views)
