@@ -337,14 +337,13 @@ class RunningBus:
     def describe(self) -> str:
         """One line for people: the backend, where it is and where its data is."""
         if self.broker is None:
-            return f"{self.kind:<16} {self.url}"
-        where = f"127.0.0.1:{self.broker.port}"
+            return f"{self.kind} {self.url}"
         operator_file = self.broker.data_dir / "operator.url"
         operator_file.write_text(self.url + "\n")
         operator_file.chmod(0o600)
         return (
-            f"{self.kind:<16} {where:<22} data in {self.broker.data_dir}; for `pagemesh events`: "
-            f"export PAGEMESH_BUS=$(cat {operator_file})"
+            f"{self.kind} on 127.0.0.1:{self.broker.port} (data in {self.broker.data_dir}); "
+            f"for `pagemesh events`: export PAGEMESH_BUS=$(cat {operator_file})"
         )
 
     def stop(self) -> None:

@@ -396,10 +396,28 @@ class _KafkaSubscription:
         self._backend = backend
         self._group = group
         self._member = member
+        self._marked: set[TopicPartition] = set()
+
+    async def _mark_start(self) -> None:
+        """Commits the starting offset of newly assigned partitions the group never committed on, so
+        the group and its lag are visible (`pagemesh events lag`) before it has consumed anything."""
+        assigned = set(self._member.assignment())
+        fresh = assigned - self._marked
+        if not fresh:
+            return
+        marks = {}
+        for tp in fresh:
+            if await self._member.committed(tp) is None:
+                marks[tp] = OffsetAndMetadata(await self._member.position(tp), "")
+        if marks:
+            await self._member.commit(marks)
+        self._marked = assigned
 
     async def fetch(self, max_count: int, wait: float) -> list[Delivery]:
         with self._backend._errors(f"fetch as group {self._group!r}"):
             batch = await self._member.getmany(timeout_ms=int(wait * 1000), max_records=max_count)
+            if not batch:
+                await self._mark_start()
         return [
             Delivery(
                 record.topic,
