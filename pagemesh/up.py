@@ -3,6 +3,10 @@
 It starts every part as a child process on its address (defaults or `PAGEMESH_*_ADDR`), waits until
 each one's health check says SERVING, prints where they are, and on Ctrl-C or SIGTERM stops them all
 gracefully. Children die with it even if it is killed outright, so nothing is left behind.
+
+`--bus sqlite|redis|kafka` chooses the event bus: a private Redis or Kafka broker started under the data
+directory (stopped with the mesh; each part gets its own bus user and URL), or the SQLite bus file there.
+Without it, `PAGEMESH_BUS` (or the default SQLite file) is used as it is.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from pagemesh.bus import KINDS, RunningBus, start_private_bus
 from pagemesh.cli import ArgumentParser
 from pagemesh.runtime import (
     AGGREGATOR,
@@ -63,6 +68,12 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--data-dir", type=Path, help="where the services keep their SQLite files and logs")
     parser.add_argument(
         "--timeout", type=float, default=60.0, help="seconds to wait for every part to be SERVING"
+    )
+    parser.add_argument(
+        "--bus",
+        choices=KINDS,
+        help="the event bus: a private redis or kafka broker under the data dir, or the sqlite file there "
+        "(default: PAGEMESH_BUS, else the sqlite file)",
     )
     return parser
 
@@ -113,7 +124,14 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, request_stop)
 
     children: list[ChildProcess] = []
+    running_bus: RunningBus | None = None
     try:
+        if options.bus:
+            try:
+                running_bus = start_private_bus(options.bus, data_dir)
+            except PagemeshError as error:
+                print(f"pagemesh up: the {options.bus} bus did not start: {error.message}", file=sys.stderr)
+                return 1
         for name in parts:
             args = ["serve", name]
             for fault in injections.get(name, FaultSpec()).as_arguments():
@@ -124,7 +142,7 @@ def main(argv: list[str]) -> int:
                     name=name,
                     address=settings.addresses[name],
                     log_path=log_dir / f"{name}.log",
-                    env=env,
+                    env={**env, **(running_bus.env_for(name) if running_bus else {})},
                 )
             )
         deadline = time.monotonic() + options.timeout
@@ -145,6 +163,8 @@ def main(argv: list[str]) -> int:
             print(f"{child.name:<16} {child.address:<22} {fault_text}")
         if AGGREGATOR in parts:
             print(f"{'page (HTTP)':<16} http://{settings.http_address}/")
+        if running_bus is not None:
+            print(f"{'bus':<16} {running_bus.describe()}")
         print(f"all {len(children)} parts SERVING; logs in {log_dir}/; Ctrl-C stops the mesh", flush=True)
         while not stop_requested:
             for child in children:
@@ -160,3 +180,5 @@ def main(argv: list[str]) -> int:
         return 0
     finally:
         _stop_all(children, settings.grace_seconds)
+        if running_bus is not None:
+            running_bus.stop()
