@@ -291,15 +291,18 @@ def test_pagemesh_up_with_a_private_redis_bus(tmp_path: Path) -> None:
 
 
 def _redis_pid(data_dir: Path) -> int:
+    # Redis renames its process "redis-server 127.0.0.1:PORT"; the port is in the config pagemesh wrote.
+    config = (data_dir / "redis" / "redis.conf").read_text()
+    port = next(line.split()[1] for line in config.splitlines() if line.startswith("port "))
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 command = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if b"redis-server" in command and str(data_dir).encode() in command:
+            if b"redis-server" in command and f"127.0.0.1:{port}".encode() in command:
                 return int(entry.name)
-    raise AssertionError("no redis-server with the mesh's data dir is running")
+    raise AssertionError(f"no redis-server on port {port} is running")
 
 
 def _alive(pid: int) -> bool:
