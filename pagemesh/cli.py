@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sdk": ("sdkgen.cli", "generate client SDKs from proto/"),
     "page": ("aggregator.page_cli", "fetch one product page through the aggregator"),
     "events": ("pagemesh.bus.cli", "the event bus: register schemas, tail events, lag, dead letters"),
+    "certs": ("pagemesh.security.cli", "make or rotate the mesh's CA and per-identity certificates"),
 }
 
 

@@ -14,7 +14,7 @@ This is the only module that reads the process environment. Variables:
   default: its gRPC port + 1000 on the same host.
 - `PAGEMESH_BUS`: the event bus, `sqlite:///path` (default `<data dir>/bus.sqlite3`), `redis://host:port/db`
   or `kafka://host:port`.
-- `PAGEMESH_TLS`: `mtls` or `plaintext`, how every gRPC hop is secured.
+- `PAGEMESH_TLS`: `mtls` (the default) or `plaintext`, how every gRPC hop is secured.
 - `PAGEMESH_PKI_DIR`: the CA and each identity's certificate and key (default `<data dir>/pki`).
 - `PAGEMESH_AUTHZ_POLICY`: the authorization policy file (gRFC A43 format); unset means no policy.
 - `PAGEMESH_NAMESPACE`: the namespace in every identity `spiffe://pagemesh.local/ns/<namespace>/sa/<part>`.
@@ -118,8 +118,8 @@ class Settings:
     """Explicit admin addresses per part; others are `admin_address_for` their gRPC address."""
     bus_url: str = ""
     """The event bus URL; empty means the default SQLite bus file in `data_dir`."""
-    tls: str = "plaintext"
-    """`mtls` or `plaintext`: how gRPC hops are secured."""
+    tls: str = "mtls"
+    """`mtls` or `plaintext`: how gRPC hops are secured. Secure unless asked otherwise."""
     pki_dir: Path | None = None
     """Where the CA and identity certificates are; None means `<data_dir>/pki`."""
     authz_policy: Path | None = None
@@ -160,7 +160,7 @@ class Settings:
             if value:
                 parse_address(value)
                 admin_addresses[component] = value
-        tls = env.get("PAGEMESH_TLS", "plaintext").lower()
+        tls = env.get("PAGEMESH_TLS", "mtls").lower()
         if tls not in TLS_MODES:
             raise InvalidArgumentError(f"PAGEMESH_TLS must be one of {', '.join(TLS_MODES)}, got {tls!r}")
         namespace = env.get("PAGEMESH_NAMESPACE", "default")
