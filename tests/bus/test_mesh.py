@@ -18,7 +18,7 @@ import pytest
 
 from pagemesh.bus import KINDS, Bus, Record, RunningBus, Schema, seal
 from pagemesh.events.v1 import events_pb2
-from pagemesh.runtime import SERVICES, free_port, health_status, pagemesh_command
+from pagemesh.runtime import SERVICES, free_port, pagemesh_command
 from tests.bus.events import ADDED_FIELD, CHANGED_TYPE, EVENTS_PROTO, marker
 from tests.bus.mesh import (
     DEADLINE_MS,
@@ -29,7 +29,7 @@ from tests.bus.mesh import (
     distinct_views,
     expected_coviews,
 )
-from tests.harness import clean_environment
+from tests.harness import clean_environment, health
 from tests.tools import ROOT
 
 BROKERS = ["redis", "kafka"]
@@ -239,6 +239,7 @@ def test_pagemesh_up_with_a_private_redis_bus(tmp_path: Path) -> None:
     env = clean_environment()
     ports = {name: free_port() for name in (*SERVICES, "aggregator")}
     env.update({f"PAGEMESH_{name.upper()}_ADDR": f"127.0.0.1:{port}" for name, port in ports.items()})
+    env.update({f"PAGEMESH_{name.upper()}_ADMIN_ADDR": f"127.0.0.1:{free_port()}" for name in ports})
     http = free_port()
     env["PAGEMESH_AGGREGATOR_HTTP_ADDR"] = f"127.0.0.1:{http}"
     with subprocess.Popen(
@@ -257,7 +258,7 @@ def test_pagemesh_up_with_a_private_redis_bus(tmp_path: Path) -> None:
                     break
             table = "".join(lines)
             assert "redis on 127.0.0.1:" in table, table + (up.stderr.read() if up.stderr else "")
-            assert health_status(f"127.0.0.1:{ports['history']}") == "SERVING"
+            assert health(f"127.0.0.1:{ports['history']}") == "SERVING"
             redis_pid = _redis_pid(tmp_path)
             operator_url = (tmp_path / "redis" / "operator.url").read_text().strip()
             with urllib.request.urlopen(
