@@ -13,7 +13,7 @@ from pagemesh.bus._backend import Backend, DeadLetter, Delivery, GroupLag, Recor
 from pagemesh.bus._brokers import PrivateBroker, RunningBus, start_kafka, start_private_bus, start_redis
 from pagemesh.bus._bus import Bus
 from pagemesh.bus._consumer import Consumer, Handler
-from pagemesh.bus._envelope import Event, PoisonEventError, decode, open_envelope, seal, topic_of
+from pagemesh.bus._envelope import Event, PoisonEventError, decode, open_envelope, seal
 from pagemesh.bus._errors import (
     BrokerStartError,
     BusConfigError,
@@ -25,6 +25,7 @@ from pagemesh.bus._errors import (
     UnregisteredSchemaError,
 )
 from pagemesh.bus._mesh import CONSUMERS, MESH_EVENT_TYPES, PRODUCERS
+from pagemesh.bus._names import topic_of
 from pagemesh.bus._outbox import Outbox, Publisher
 from pagemesh.bus._registry import Registration, SchemaRegistry
 from pagemesh.bus._schema import Schema, check_against, event_schemas, fingerprint_of, message_class

@@ -41,7 +41,7 @@ from pagemesh.bus._backend import Record
 from pagemesh.bus._bus import Bus
 from pagemesh.bus._errors import BrokerStartError, BusConfigError, BusError
 from pagemesh.bus._mesh import CONSUMERS, MESH_EVENT_TYPES, PRODUCERS, REGISTRY_WRITER
-from pagemesh.bus._redis import DLQ_PREFIX, REGISTRY_KEY, STREAM_PREFIX
+from pagemesh.bus._names import REDIS_DLQ_PREFIX, REDIS_REGISTRY_KEY, REDIS_STREAM_PREFIX
 from pagemesh.bus._schema import Schema
 from pagemesh.bus._url import KINDS
 from pagemesh.runtime import ChildProcess, free_port, spawn, tied_command
@@ -94,22 +94,22 @@ def redis_acl(passwords: Mapping[str, str]) -> list[str]:
         digest = hashlib.sha256(passwords[name].encode()).hexdigest()
         return f"user {name} on #{digest} resetchannels {rules}"
 
-    events = f"~{STREAM_PREFIX}*"
+    events = f"~{REDIS_STREAM_PREFIX}*"
     lines = [
         "user default off",
         user(OPERATOR, "~* &* +@all"),
-        user(REGISTRY_WRITER, f"~{REGISTRY_KEY} +xadd +xrange +ping"),
+        user(REGISTRY_WRITER, f"~{REDIS_REGISTRY_KEY} +xadd +xrange +ping"),
     ]
     for producer in PRODUCERS:
         lines.append(
-            user(producer, f"{events} +xadd +xinfo|groups +xpending +ping (~{REGISTRY_KEY} +xrange)")
+            user(producer, f"{events} +xadd +xinfo|groups +xpending +ping (~{REDIS_REGISTRY_KEY} +xrange)")
         )
     for consumer in CONSUMERS:
         lines.append(
             user(
                 consumer,
                 f"{events} +xgroup|create +xreadgroup +xack +xautoclaim +xpending +ping "
-                f"(~{DLQ_PREFIX}{consumer} +xadd)",
+                f"(~{REDIS_DLQ_PREFIX}{consumer} +xadd)",
             )
         )
     return lines

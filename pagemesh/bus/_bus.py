@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Sequence
 from google.protobuf.message import Message
 
 from pagemesh.bus._backend import Backend, DeadLetter, Delivery, GroupLag, Record, Subscription
-from pagemesh.bus._envelope import topic_of
 from pagemesh.bus._errors import BusConfigError, UnregisteredSchemaError
+from pagemesh.bus._names import topic_of
 from pagemesh.bus._registry import SchemaRegistry
 from pagemesh.bus._url import BusUrl, parse_bus_url
 from pagemesh.events.v1 import events_pb2

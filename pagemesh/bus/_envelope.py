@@ -13,7 +13,7 @@ from google.protobuf.message import DecodeError, Message
 from pagemesh.bus._schema import Schema
 from pagemesh.events.v1 import events_pb2
 
-__all__ = ["Event", "PoisonEventError", "decode", "open_envelope", "seal", "topic_of"]
+__all__ = ["Event", "PoisonEventError", "decode", "open_envelope", "seal"]
 
 M = TypeVar("M", bound=Message)
 
@@ -23,11 +23,6 @@ class PoisonEventError(ValueError):
 
     Such an event can never be handled, however often it is retried: it goes to the dead-letter place.
     """
-
-
-def topic_of(type_name: str) -> str:
-    """The topic (Kafka topic, Redis stream suffix, SQLite topic) of an event type: its full name."""
-    return type_name
 
 
 def seal(

@@ -16,11 +16,14 @@ The tree::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import grpc
 
-from compat import Finding
 from pagemesh.runtime import PagemeshError
+
+if TYPE_CHECKING:
+    from compat import Finding
 
 __all__ = [
     "BrokerStartError",

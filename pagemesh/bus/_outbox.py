@@ -34,13 +34,14 @@ from google.protobuf.message import Message
 
 from pagemesh.bus._backend import Record
 from pagemesh.bus._bus import Bus
-from pagemesh.bus._envelope import seal, topic_of
+from pagemesh.bus._envelope import seal
 from pagemesh.bus._errors import (
     BusError,
     BusPermissionError,
     IncompatibleSchemaError,
     UnregisteredSchemaError,
 )
+from pagemesh.bus._names import topic_of
 from pagemesh.bus._schema import Schema
 from pagemesh.bus._url import BusUrl
 from pagemesh.runtime import log_event

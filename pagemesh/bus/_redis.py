@@ -24,23 +24,15 @@ import redis.exceptions as redis_errors
 
 from pagemesh.bus._backend import DeadLetter, Delivery, GroupLag, Record, StoredSchema
 from pagemesh.bus._errors import BusError, BusPermissionError, BusUnavailableError
+from pagemesh.bus._names import REDIS_DLQ_PREFIX, REDIS_REGISTRY_KEY, REDIS_STREAM_PREFIX, redis_stream
 from pagemesh.bus._url import BusUrl
 
-__all__ = ["DLQ_PREFIX", "REGISTRY_KEY", "STREAM_PREFIX", "RedisBackend", "stream_key"]
-
-STREAM_PREFIX = "pagemesh:events:"
-DLQ_PREFIX = "pagemesh:dlq:"
-REGISTRY_KEY = "pagemesh:schemas"
-
-
-def stream_key(topic: str) -> str:
-    """The stream of a topic."""
-    return STREAM_PREFIX + topic
+__all__ = ["RedisBackend"]
 
 
 def _topic(key: bytes | str) -> str:
     text = key.decode() if isinstance(key, bytes) else key
-    return text.removeprefix(STREAM_PREFIX)
+    return text.removeprefix(REDIS_STREAM_PREFIX)
 
 
 def _entry_time(entry_id: bytes | str) -> float:
@@ -107,7 +99,7 @@ class RedisBackend:
             pipe = self._client.pipeline(transaction=False)
             for record in records:
                 pipe.xadd(
-                    stream_key(record.topic),
+                    redis_stream(record.topic),
                     {b"e": record.value},
                     maxlen=self.options.maxlen,
                     approximate=True,
@@ -118,15 +110,15 @@ class RedisBackend:
         for topic in topics:
             with self._errors(f"create consumer group {group!r} (XGROUP CREATE)"):
                 try:
-                    await self._client.xgroup_create(stream_key(topic), group, id="0", mkstream=True)
+                    await self._client.xgroup_create(redis_stream(topic), group, id="0", mkstream=True)
                 except redis_errors.ResponseError as error:
                     if "BUSYGROUP" not in str(error):
                         raise
         return _RedisSubscription(self, group, consumer, tuple(topics))
 
     async def schemas(self) -> list[StoredSchema]:
-        with self._errors(f"read the schema registry (XRANGE {REGISTRY_KEY})"):
-            entries = await self._client.xrange(REGISTRY_KEY)
+        with self._errors(f"read the schema registry (XRANGE {REDIS_REGISTRY_KEY})"):
+            entries = await self._client.xrange(REDIS_REGISTRY_KEY)
         stored = [
             StoredSchema(
                 _text(fields[b"subject"]),
@@ -140,15 +132,15 @@ class RedisBackend:
         return sorted(stored, key=lambda s: (s.subject, s.version))
 
     async def add_schema(self, schema: StoredSchema) -> bool:
-        with self._errors(f"register a schema (XADD {REGISTRY_KEY})"):
-            entries = await self._client.xrange(REGISTRY_KEY)
+        with self._errors(f"register a schema (XADD {REDIS_REGISTRY_KEY})"):
+            entries = await self._client.xrange(REDIS_REGISTRY_KEY)
             for _, fields in entries:
                 if _text(fields[b"subject"]) == schema.subject and int(fields[b"version"]) == schema.version:
                     return False
             next_id = (int(_text(entries[-1][0]).partition("-")[0]) if entries else 0) + 1
             try:
                 await self._client.xadd(
-                    REGISTRY_KEY,
+                    REDIS_REGISTRY_KEY,
                     {
                         b"subject": schema.subject,
                         b"version": schema.version,
@@ -168,7 +160,7 @@ class RedisBackend:
         report = []
         now = time.time()
         for topic in topics:
-            key = stream_key(topic)
+            key = redis_stream(topic)
             with self._errors(f"read the consumer groups of {key} (XINFO GROUPS)"):
                 try:
                     groups = await self._client.xinfo_groups(key)
@@ -205,9 +197,9 @@ class RedisBackend:
 
     async def _dlq_keys(self, group: str | None) -> list[str]:
         if group is not None:
-            return [DLQ_PREFIX + group]
+            return [REDIS_DLQ_PREFIX + group]
         with self._errors("list the dead-letter streams (SCAN)"):
-            return sorted([_text(k) async for k in self._client.scan_iter(match=DLQ_PREFIX + "*")])
+            return sorted([_text(k) async for k in self._client.scan_iter(match=REDIS_DLQ_PREFIX + "*")])
 
     async def dead_letters(self, group: str | None) -> list[DeadLetter]:
         letters = []
@@ -217,7 +209,7 @@ class RedisBackend:
             for entry_id, fields in entries:
                 letters.append(
                     DeadLetter(
-                        key.removeprefix(DLQ_PREFIX),
+                        key.removeprefix(REDIS_DLQ_PREFIX),
                         _text(fields[b"topic"]),
                         _text(entry_id),
                         fields[b"e"],
@@ -232,11 +224,11 @@ class RedisBackend:
         with self._errors("remove dead letters (XDEL)"):
             pipe = self._client.pipeline(transaction=False)
             for letter in letters:
-                pipe.xdel(DLQ_PREFIX + letter.group, letter.position)
+                pipe.xdel(REDIS_DLQ_PREFIX + letter.group, letter.position)
             await pipe.execute()
 
     async def tail(self, topics: Sequence[str]) -> AsyncIterator[Delivery]:
-        positions: dict[str, str] = {stream_key(topic): "$" for topic in topics}
+        positions: dict[str, str] = {redis_stream(topic): "$" for topic in topics}
         while True:
             with self._errors("follow the streams (XREAD)"):
                 answer = await self._client.xread(positions, block=1000, count=500)
@@ -254,7 +246,7 @@ class _RedisSubscription:
         self._client: Any = backend._client
         self._group = group
         self._consumer = consumer
-        self._keys = [stream_key(topic) for topic in topics]
+        self._keys = [redis_stream(topic) for topic in topics]
         self._claim_every = max(0.1, backend.options.lease / 4)
         self._next_claim = 0.0
 
@@ -316,7 +308,7 @@ class _RedisSubscription:
             return
         by_key: dict[str, list[str]] = {}
         for delivery in deliveries:
-            by_key.setdefault(stream_key(delivery.topic), []).append(delivery.position)
+            by_key.setdefault(redis_stream(delivery.topic), []).append(delivery.position)
         with self._backend._errors(f"acknowledge as group {self._group!r} (XACK)"):
             pipe = self._client.pipeline(transaction=False)
             for key, ids in by_key.items():
@@ -324,9 +316,11 @@ class _RedisSubscription:
             await pipe.execute()
 
     async def dead_letter(self, delivery: Delivery, reason: str, attempts: int) -> None:
-        with self._backend._errors(f"dead-letter for group {self._group!r} (XADD {DLQ_PREFIX}{self._group})"):
+        with self._backend._errors(
+            f"dead-letter for group {self._group!r} (XADD {REDIS_DLQ_PREFIX}{self._group})"
+        ):
             await self._client.xadd(
-                DLQ_PREFIX + self._group,
+                REDIS_DLQ_PREFIX + self._group,
                 {
                     b"e": delivery.value,
                     b"topic": delivery.topic,

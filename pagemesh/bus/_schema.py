@@ -17,12 +17,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from google.protobuf.message import DecodeError, Message
 
-from compat import BreakingConfig, Finding, Image, check_images, image_from_descriptor_set
+if TYPE_CHECKING:
+    from compat import Finding, Image
 
 __all__ = [
     "ENVELOPE_TYPE",
@@ -41,7 +42,6 @@ ENVELOPE_TYPE = "Envelope"
 RULE_CATEGORIES = ("WIRE", "WIRE_JSON")
 """The compat categories a new schema version is checked with."""
 _WELL_KNOWN = "google/protobuf/"
-_CHECK_CONFIG = BreakingConfig(use=RULE_CATEGORIES)
 
 
 def _json_name(name: str) -> str:
@@ -129,6 +129,9 @@ class Schema:
         """The image the compatibility rules read (only the declaring file is checked)."""
         if self.image is not None:
             return self.image
+        # compat loads only when a schema is checked: consumers and most start-ups never need it.
+        from compat import image_from_descriptor_set  # noqa: PLC0415
+
         declaring = self.files.file[-1].name
         return image_from_descriptor_set(
             self.files, imports=frozenset(p.name for p in self.files.file if p.name != declaring)
@@ -137,11 +140,14 @@ class Schema:
 
 def check_against(schema: Schema, earlier: Sequence[Schema]) -> list[Finding]:
     """Every WIRE and WIRE_JSON finding of `schema` against each earlier version (transitive)."""
+    from compat import BreakingConfig, check_images  # noqa: PLC0415 - see Schema.check_image
+
+    config = BreakingConfig(use=RULE_CATEGORIES)
     current = schema.check_image()
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for previous in earlier:
-        for finding in check_images(current, previous.check_image(), _CHECK_CONFIG).findings:
+        for finding in check_images(current, previous.check_image(), config).findings:
             key = (finding.rule, finding.message)
             if key not in seen:
                 seen.add(key)

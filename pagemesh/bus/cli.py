@@ -23,8 +23,9 @@ from google.protobuf.json_format import MessageToDict
 
 from compat import FORMATS, CompatError, load_image, parse_input, render
 from pagemesh.bus._bus import Bus
-from pagemesh.bus._envelope import PoisonEventError, open_envelope, topic_of
+from pagemesh.bus._envelope import PoisonEventError, open_envelope
 from pagemesh.bus._errors import IncompatibleSchemaError
+from pagemesh.bus._names import topic_of
 from pagemesh.bus._schema import Schema, event_schemas, message_class
 from pagemesh.cli import ArgumentParser
 from pagemesh.runtime import PagemeshError, Settings
