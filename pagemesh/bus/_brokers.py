@@ -60,7 +60,7 @@ __all__ = [
 OPERATOR = "operator"
 KAFKA_LIB = Path(__file__).resolve().parents[2] / ".tools" / "kafka" / "lib"
 """Where `make setup` puts the Kafka broker's jars."""
-_START_TIMEOUT = 60.0
+_START_TIMEOUT = 120.0
 _KAFKA_JVM = ("-Xms128m", "-Xmx256m", "-XX:+UseG1GC", "-XX:MaxMetaspaceSize=128m")
 _KAFKA_PROPERTIES = """\
 process.roles=broker,controller
@@ -327,7 +327,8 @@ class RunningBus:
     part_urls: dict[str, str] = field(default_factory=dict, repr=False)
 
     def url_for(self, part: str) -> str:
-        """The bus URL of one part: its own user's on Redis; `none` for a part that uses no events."""
+        """The bus URL of one part (or of the `registry` writer): its own user's on Redis; `none` for a
+        part that uses no events."""
         return self.part_urls.get(part, "none")
 
     def env_for(self, part: str) -> dict[str, str]:
@@ -363,29 +364,22 @@ async def _register(url: str) -> None:
 
 def start_private_bus(kind: str, data_dir: Path, *, port: int | None = None) -> RunningBus:
     """The mesh's bus of `kind` with its data in `data_dir`: a private broker for Redis and Kafka, the
-    file `data_dir/bus.sqlite3` for SQLite; the mesh's event schemas registered."""
+    file `data_dir/bus.sqlite3` for SQLite; the mesh's event schemas registered (as the `registry` user)."""
     if kind not in KINDS:
         raise BusConfigError(f"unknown bus {kind!r}; use one of {', '.join(KINDS)}")
-    users = [*PRODUCERS, *CONSUMERS]
+    users = [*PRODUCERS, *CONSUMERS, REGISTRY_WRITER]
     if kind == "sqlite":
         url = f"sqlite:///{(data_dir / 'bus.sqlite3').resolve()}"
         running = RunningBus(kind, url, None, dict.fromkeys(users, url))
-        registrar = url
     elif kind == "redis":
         broker, passwords = start_redis(data_dir, port)
-        running = RunningBus(
-            kind,
-            broker.probe_url,
-            broker,
-            {user: _redis_url(user, passwords[user], broker.port) for user in users},
-        )
-        registrar = _redis_url(REGISTRY_WRITER, passwords[REGISTRY_WRITER], broker.port)
+        urls = {user: _redis_url(user, passwords[user], broker.port) for user in users}
+        running = RunningBus(kind, broker.probe_url, broker, urls)
     else:
         broker = start_kafka(data_dir, port)
         running = RunningBus(kind, broker.probe_url, broker, dict.fromkeys(users, broker.probe_url))
-        registrar = broker.probe_url
     try:
-        asyncio.run(_register(registrar))
+        asyncio.run(_register(running.url_for(REGISTRY_WRITER)))
     except BaseException:
         running.stop()
         raise

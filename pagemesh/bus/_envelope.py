@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import random
 import time
 import uuid
 from dataclasses import dataclass
@@ -13,7 +15,7 @@ from google.protobuf.message import DecodeError, Message
 from pagemesh.bus._schema import Schema
 from pagemesh.events.v1 import events_pb2
 
-__all__ = ["Event", "PoisonEventError", "decode", "open_envelope", "seal"]
+__all__ = ["Event", "PoisonEventError", "Sealer", "decode", "new_event_id", "open_envelope", "seal"]
 
 M = TypeVar("M", bound=Message)
 
@@ -23,6 +25,60 @@ class PoisonEventError(ValueError):
 
     Such an event can never be handled, however often it is retried: it goes to the dead-letter place.
     """
+
+
+_random = random.Random(os.urandom(32))
+# A child process must not repeat its parent's IDs.
+os.register_at_fork(after_in_child=lambda: _random.seed(os.urandom(32)))
+
+
+def new_event_id() -> str:
+    """A random (version 4) UUID. From a seeded generator, not `uuid.uuid4()`: its `os.urandom` call
+    measured as most of the cost of publishing on a busy machine."""
+    return str(uuid.UUID(int=_random.getrandbits(128), version=4))
+
+
+_SMALL_VARINTS = [bytes((n,)) for n in range(0x80)]
+
+
+def _varint(value: int) -> bytes:
+    if value < 0x80:
+        return _SMALL_VARINTS[value]  # lengths and tags, nearly always
+    out = bytearray()
+    while value > 0x7F:
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _field(number: int, data: bytes) -> bytes:
+    """A length-delimited field (string, bytes or message)."""
+    return _varint(number << 3 | 2) + _varint(len(data)) + data
+
+
+class Sealer:
+    """Seals many events of one schema and producer fast: the envelope's encoding is written directly,
+    with its constant fields encoded once (what `seal(...).SerializeToString()` gives, byte for byte)."""
+
+    def __init__(self, schema: Schema, producer: str) -> None:
+        self._middle = _field(2, schema.type_name.encode()) + _field(3, schema.fingerprint.encode())
+        self._end = _field(7, producer.encode()) if producer else b""
+
+    def seal(self, payload: bytes, traceparent: str = "", event_id: str = "") -> tuple[str, bytes]:
+        """(event_id, the envelope's encoding) for `payload` (already serialized), occurring now."""
+        event_id = event_id or new_event_id()
+        seconds, nanos = divmod(time.time_ns(), 1_000_000_000)
+        stamp = (b"\x08" + _varint(seconds) if seconds else b"") + (
+            b"\x10" + _varint(nanos) if nanos else b""
+        )
+        parts = [_field(1, event_id.encode()), self._middle, _field(4, stamp)]
+        if traceparent:
+            parts.append(_field(5, traceparent.encode()))
+        if payload:
+            parts.append(_field(6, payload))
+        parts.append(self._end)
+        return event_id, b"".join(parts)
 
 
 def seal(
@@ -36,7 +92,7 @@ def seal(
 ) -> events_pb2.Envelope:
     """The envelope of one new event (a fresh `event_id` unless one is given)."""
     envelope = events_pb2.Envelope(
-        event_id=event_id or str(uuid.uuid4()),
+        event_id=event_id or new_event_id(),
         type=schema.type_name,
         schema_fingerprint=schema.fingerprint,
         traceparent=traceparent,

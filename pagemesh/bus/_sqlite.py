@@ -1,10 +1,13 @@
 """The SQLite backend (the default): one WAL database file shared by the processes of one host.
 
 Every topic's events are rows of one table, in append order. A consumer group has a cursor per topic (the
-next event it has not been given) and a lease row per event it was given and has not acknowledged yet:
-a fetch is one `BEGIN IMMEDIATE` transaction that first takes over leases that expired (their consumer
-died: `UPDATE … RETURNING`, counting the attempt) and then hands out the next events after the cursor.
-An acknowledgement deletes the lease rows.
+next event it has not been given) and a lease per batch it was given and has not finished (a range of
+sequence numbers of one topic, its consumer, its expiry and how often it was handed out): a fetch is one
+`BEGIN IMMEDIATE` transaction that first takes over leases that expired (their consumer died:
+`UPDATE … RETURNING`, counting the attempt) and then hands out the next events after the cursor. When
+every event of a batch is acknowledged or dead-lettered, its lease row goes. One lease row per batch, not
+per event, keeps the consumer's writes per batch constant; a batch taken over is delivered whole again,
+and the consumers' deduplication absorbs the events of it that were applied already.
 
 Consumers wait for new events on an abstract UNIX datagram socket each (listed in the `wakers` table),
 to which every append sends one empty datagram after its commit: delivery is prompt without polling the
@@ -47,8 +50,9 @@ CREATE TABLE IF NOT EXISTS cursors (
     PRIMARY KEY (grp, topic)
 );
 CREATE TABLE IF NOT EXISTS leases (
-    grp TEXT NOT NULL, seq INTEGER NOT NULL, topic TEXT NOT NULL, consumer TEXT NOT NULL,
-    lease_until REAL NOT NULL, attempts INTEGER NOT NULL, PRIMARY KEY (grp, seq)
+    grp TEXT NOT NULL, topic TEXT NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+    consumer TEXT NOT NULL, lease_until REAL NOT NULL, attempts INTEGER NOT NULL,
+    PRIMARY KEY (grp, topic, first_seq)
 );
 CREATE INDEX IF NOT EXISTS leases_by_expiry ON leases (grp, lease_until);
 CREATE TABLE IF NOT EXISTS dead_letters (
@@ -61,6 +65,8 @@ CREATE TABLE IF NOT EXISTS schemas (
 );
 CREATE TABLE IF NOT EXISTS wakers (name BLOB PRIMARY KEY, grp TEXT NOT NULL, pid INTEGER NOT NULL)
 """
+_FILE_VERSION = 2
+"""The layout of the bus file (PRAGMA user_version); 2 has one lease row per batch."""
 _TRIM_EVERY = 1024
 """Appends between two trims of a topic to about `maxlen` events."""
 _WAKERS_TTL = 1.0
@@ -161,15 +167,26 @@ class SqliteBackend:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             self._db = db
-            self._transaction(
-                lambda c: [c.execute(statement) for statement in _SCHEMA.split(";") if statement.strip()]
-            )
+            self._transaction(self._create)
 
         if self._db is None:
             try:
                 await self._run(open_file)
             except OSError as error:
                 raise BusUnavailableError(f"cannot open the SQLite bus {str(self.path)!r}: {error}") from None
+
+    def _create(self, db: sqlite3.Connection) -> None:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        if tables and version != _FILE_VERSION:
+            raise sqlite3.DatabaseError(
+                f"the file has bus format {version}, not {_FILE_VERSION}: it was made by another pagemesh "
+                "version; move it away (its events are not readable by this one)"
+            )
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute(f"PRAGMA user_version = {_FILE_VERSION}")
 
     async def close(self) -> None:
         if self._db is not None:
@@ -279,8 +296,8 @@ class SqliteBackend:
                     (topic, next_seq),
                 ).fetchone()
                 leased, oldest_leased = self.db.execute(
-                    "SELECT count(*), min(e.published) FROM leases l LEFT JOIN events e ON e.seq = l.seq "
-                    "WHERE l.grp = ? AND l.topic = ?",
+                    "SELECT count(e.seq), min(e.published) FROM leases l JOIN events e ON e.topic = l.topic "
+                    "AND e.seq BETWEEN l.first_seq AND l.last_seq WHERE l.grp = ? AND l.topic = ?",
                     (group, topic),
                 ).fetchone()
                 oldest = min((t for t in (oldest_waiting, oldest_leased) if t is not None), default=None)
@@ -339,6 +356,10 @@ def _marks(items: Sequence[object]) -> str:
     return ", ".join("?" * len(items)) or "NULL"
 
 
+_Range = tuple[str, int]
+"""A lease: (topic, first sequence number)."""
+
+
 class _SqliteSubscription:
     """One consumer of a group on the SQLite bus."""
 
@@ -350,34 +371,36 @@ class _SqliteSubscription:
         self._consumer = consumer
         self._topics = topics
         self._waker = waker
+        self._open: dict[_Range, set[int]] = {}
+        """Per lease held: the sequence numbers of it not yet acknowledged or dead-lettered."""
+        self._lease_of: dict[int, _Range] = {}
 
-    def _claim(self, db: sqlite3.Connection, max_count: int) -> list[Delivery]:
+    def _claim(self, db: sqlite3.Connection, max_count: int) -> list[tuple[_Range, list[Delivery]]]:
         now = time.time()
         lease_until = now + self._backend.options.lease
+        batches: list[tuple[_Range, list[Delivery]]] = []
         taken = db.execute(
             "UPDATE leases SET consumer = ?, lease_until = ?, attempts = attempts + 1 WHERE rowid IN "
-            "(SELECT rowid FROM leases WHERE grp = ? AND lease_until < ? ORDER BY seq LIMIT ?) "
-            "RETURNING seq, topic, attempts",
-            (self._consumer, lease_until, self._group, now, max_count),
+            "(SELECT rowid FROM leases WHERE grp = ? AND lease_until < ? ORDER BY first_seq LIMIT 4) "
+            "RETURNING topic, first_seq, last_seq, attempts",
+            (self._consumer, lease_until, self._group, now),
         ).fetchall()
-        deliveries: list[Delivery] = []
-        if taken:
-            seqs = [seq for seq, _, _ in taken]
-            values = {
-                seq: (value, published)
-                for seq, value, published in db.execute(
-                    f"SELECT seq, value, published FROM events WHERE seq IN ({_marks(seqs)})", seqs
+        for topic, first, last, attempts in sorted(taken, key=lambda row: row[1]):
+            rows = db.execute(
+                "SELECT seq, value, published FROM events WHERE topic = ? AND seq BETWEEN ? AND ? "
+                "ORDER BY seq",
+                (topic, first, last),
+            ).fetchall()
+            if rows:
+                deliveries = [Delivery(topic, str(seq), value, attempts, at) for seq, value, at in rows]
+                batches.append(((topic, first), deliveries))
+            else:  # trimmed away meanwhile
+                db.execute(
+                    "DELETE FROM leases WHERE grp = ? AND topic = ? AND first_seq = ?",
+                    (self._group, topic, first),
                 )
-            }
-            gone = []
-            for seq, topic, attempts in sorted(taken):
-                if seq in values:
-                    deliveries.append(Delivery(topic, str(seq), values[seq][0], attempts, values[seq][1]))
-                else:
-                    gone.append((self._group, seq))  # trimmed away meanwhile
-            db.executemany("DELETE FROM leases WHERE grp = ? AND seq = ?", gone)
+        room = max_count - sum(len(d) for _, d in batches)
         for topic in self._topics:
-            room = max_count - len(deliveries)
             if room <= 0:
                 break
             (next_seq,) = db.execute(
@@ -389,28 +412,56 @@ class _SqliteSubscription:
             ).fetchall()
             if not rows:
                 continue
-            db.executemany(
-                "INSERT INTO leases VALUES (?, ?, ?, ?, ?, 1)",
-                [(self._group, seq, topic, self._consumer, lease_until) for seq, _, _ in rows],
+            first, last = rows[0][0], rows[-1][0]
+            db.execute(
+                "INSERT INTO leases VALUES (?, ?, ?, ?, ?, ?, 1)",
+                (self._group, topic, first, last, self._consumer, lease_until),
             )
             db.execute(
-                "UPDATE cursors SET next_seq = ? WHERE grp = ? AND topic = ?",
-                (rows[-1][0] + 1, self._group, topic),
+                "UPDATE cursors SET next_seq = ? WHERE grp = ? AND topic = ?", (last + 1, self._group, topic)
             )
-            deliveries += [Delivery(topic, str(seq), value, 1, published) for seq, value, published in rows]
-        return deliveries
+            batches.append(
+                ((topic, first), [Delivery(topic, str(seq), value, 1, at) for seq, value, at in rows])
+            )
+            room -= len(rows)
+        return batches
 
     async def fetch(self, max_count: int, wait: float) -> list[Delivery]:
         deadline = time.monotonic() + wait
         backend = self._backend
         while True:
-            deliveries: list[Delivery] = await backend._run(
-                backend._transaction, lambda db: self._claim(db, max_count)
-            )
+            batches = await backend._run(backend._transaction, lambda db: self._claim(db, max_count))
+            deliveries = []
+            for lease, batch in batches:
+                self._open[lease] = {int(d.position) for d in batch}
+                for delivery in batch:
+                    self._lease_of[int(delivery.position)] = lease
+                deliveries += batch
             remaining = deadline - time.monotonic()
             if deliveries or remaining <= 0:
                 return deliveries
             await self._waker.wait(min(remaining, _POLL))
+
+    def _finish(self, deliveries: Sequence[Delivery]) -> list[_Range]:
+        """Marks deliveries done; returns the leases all of whose events are done now."""
+        finished = []
+        for delivery in deliveries:
+            seq = int(delivery.position)
+            lease = self._lease_of.pop(seq, None)
+            if lease is None:
+                continue
+            remaining = self._open[lease]
+            remaining.discard(seq)
+            if not remaining:
+                del self._open[lease]
+                finished.append(lease)
+        return finished
+
+    def _drop(self, db: sqlite3.Connection, finished: list[_Range]) -> None:
+        db.executemany(
+            "DELETE FROM leases WHERE grp = ? AND topic = ? AND first_seq = ?",
+            [(self._group, topic, first) for topic, first in finished],
+        )
 
     async def ack(self, deliveries: Sequence[Delivery]) -> None:
         if not deliveries:
@@ -418,12 +469,10 @@ class _SqliteSubscription:
         per_topic: dict[str, int] = {}
         for delivery in deliveries:
             per_topic[delivery.topic] = per_topic.get(delivery.topic, 0) + 1
+        finished = self._finish(deliveries)
 
         def done(db: sqlite3.Connection) -> None:
-            db.executemany(
-                "DELETE FROM leases WHERE grp = ? AND seq = ?",
-                [(self._group, int(d.position)) for d in deliveries],
-            )
+            self._drop(db, finished)
             db.executemany(
                 "UPDATE cursors SET acked = acked + ? WHERE grp = ? AND topic = ?",
                 [(count, self._group, topic) for topic, count in per_topic.items()],
@@ -432,13 +481,15 @@ class _SqliteSubscription:
         await self._backend._run(self._backend._transaction, done)
 
     async def dead_letter(self, delivery: Delivery, reason: str, attempts: int) -> None:
+        finished = self._finish([delivery])
+
         def move(db: sqlite3.Connection) -> None:
             db.execute(
                 "INSERT INTO dead_letters (grp, topic, value, reason, attempts, failed) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (self._group, delivery.topic, delivery.value, reason, attempts, time.time()),
             )
-            db.execute("DELETE FROM leases WHERE grp = ? AND seq = ?", (self._group, int(delivery.position)))
+            self._drop(db, finished)
 
         await self._backend._run(self._backend._transaction, move)
 

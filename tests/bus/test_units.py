@@ -106,14 +106,20 @@ async def test_each_redis_user_may_do_only_its_part(redis_bus: RunningBus) -> No
         part: aioredis.Redis.from_url(redis_bus.url_for(part), driver_info=None)
         for part in ("aggregator", "history", "recommendations")
     }
-    registry_url = redis_bus.url.replace("operator:", "registry:")
+    registry_url = redis_bus.url_for("registry")
     try:
         aggregator, history = clients["aggregator"], clients["history"]
         # The producer adds events and reads group counts, never the events themselves.
+        operator = await Bus.connect(redis_bus.url)
+        group = f"acl-{marker()}"
+        try:
+            await (await operator.subscribe(group, "c", [events_pb2.ProductViewed])).close()
+        finally:
+            await operator.close()
         producer = await Bus.connect(redis_bus.url_for("aggregator"))
         try:
             await producer.publish([event])
-            assert await producer.lag([TOPIC])
+            assert group in {lag.group for lag in await producer.lag([TOPIC])}
         finally:
             await producer.close()
         denied: Any
@@ -168,7 +174,7 @@ def test_a_tied_program_dies_with_its_parent(tmp_path: Path) -> None:
             "-c",
             "import sys, time; from pathlib import Path\n"
             "from pagemesh.runtime import spawn, tied_command\n"
-            "child = spawn(tied_command(['sleep', '600']), name='sleep', address='-', "
+            "child = spawn(tied_command(['sleep', '600']), name='sleep', address='127.0.0.1:0', "
             "log_path=Path(sys.argv[1]).with_suffix('.log'), env={})\n"
             "Path(sys.argv[1]).write_text(str(child.process.pid))\n"
             "time.sleep(600)\n",
@@ -176,12 +182,15 @@ def test_a_tied_program_dies_with_its_parent(tmp_path: Path) -> None:
         ]
     )
     try:
-        deadline = time.monotonic() + 30
-        while not pid_file.exists() and time.monotonic() < deadline:
+        deadline = time.monotonic() + 120  # a generous start: the machine is shared
+        while not pid_file.exists() and time.monotonic() < deadline and parent.poll() is None:
             time.sleep(0.05)
+        assert pid_file.exists(), f"the parent did not start its child (exit code {parent.poll()})"
         child = int(pid_file.read_text())
-        time.sleep(1.0)  # the prelude has asked for the signal and exec'd sleep
-        assert Path(f"/proc/{child}/cmdline").read_bytes().startswith(b"sleep")
+        # The prelude asks for the signal, then execs sleep in its place.
+        while not Path(f"/proc/{child}/cmdline").read_bytes().startswith(b"sleep"):
+            assert time.monotonic() < deadline, "the tied program was never exec'd"
+            time.sleep(0.05)
         parent.send_signal(signal.SIGKILL)
         parent.wait()
         deadline = time.monotonic() + 10
