@@ -13,7 +13,7 @@ from pagemesh.bus._backend import Backend, DeadLetter, Delivery, GroupLag, Recor
 from pagemesh.bus._brokers import PrivateBroker, RunningBus, start_kafka, start_private_bus, start_redis
 from pagemesh.bus._bus import Bus
 from pagemesh.bus._consumer import Consumer, Handler
-from pagemesh.bus._envelope import Event, PoisonEventError, decode, open_envelope, seal
+from pagemesh.bus._envelope import Event, PoisonEventError, Sealer, decode, new_event_id, open_envelope, seal
 from pagemesh.bus._errors import (
     BrokerStartError,
     BusConfigError,
@@ -62,6 +62,7 @@ __all__ = [
     "Schema",
     "SchemaError",
     "SchemaRegistry",
+    "Sealer",
     "StoredSchema",
     "Subscription",
     "UnregisteredSchemaError",
@@ -70,6 +71,7 @@ __all__ = [
     "event_schemas",
     "fingerprint_of",
     "message_class",
+    "new_event_id",
     "open_envelope",
     "parse_bus_url",
     "seal",

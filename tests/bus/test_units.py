@@ -22,6 +22,7 @@ from pagemesh.bus import (
     BusPermissionError,
     RunningBus,
     Schema,
+    Sealer,
     parse_bus_url,
     seal,
     topic_of,
@@ -110,12 +111,12 @@ async def test_each_redis_user_may_do_only_its_part(redis_bus: RunningBus) -> No
     try:
         aggregator, history = clients["aggregator"], clients["history"]
         # The producer adds events and reads group counts, never the events themselves.
-        operator = await Bus.connect(redis_bus.url)
+        operator_bus = await Bus.connect(redis_bus.url)
         group = f"acl-{marker()}"
         try:
-            await (await operator.subscribe(group, "c", [events_pb2.ProductViewed])).close()
+            await (await operator_bus.subscribe(group, "c", [events_pb2.ProductViewed])).close()
         finally:
-            await operator.close()
+            await operator_bus.close()
         producer = await Bus.connect(redis_bus.url_for("aggregator"))
         try:
             await producer.publish([event])
@@ -205,3 +206,15 @@ def test_a_tied_program_dies_with_its_parent(tmp_path: Path) -> None:
         if parent.poll() is None:
             parent.kill()
             parent.wait()
+
+
+def test_the_fast_sealer_writes_what_protobuf_would() -> None:
+    schema = Schema.of(events_pb2.ProductViewed)
+    payload = events_pb2.ProductViewed(product_id="P00001", user_id="u-1", request_id="r")
+    for traceparent in ("", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"):
+        event_id, data = Sealer(schema, "aggregator").seal(payload.SerializeToString(), traceparent)
+        decoded = events_pb2.Envelope.FromString(data)
+        expected = seal(payload, schema, producer="aggregator", traceparent=traceparent, event_id=event_id)
+        expected.occurred_at.CopyFrom(decoded.occurred_at)
+        assert data == expected.SerializeToString(deterministic=True)
+        assert abs(decoded.occurred_at.ToNanoseconds() / 1e9 - time.time()) < 60
