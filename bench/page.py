@@ -8,7 +8,9 @@ every process (six services, the aggregators and this load generator) on the sam
    for reference, a bare `asyncio.gather` aggregator (no deadline handling, hedging, fallback, logs or
    adapters: what the aggregator costs on top of the bare fan-out, and the ceiling the services set);
 2. 20 ms backends of which one (reviews) takes 1 s more on 1% of its calls: page p99 with and without
-   hedging, and the share of extra backend calls the hedges cost.
+   hedging, and the share of extra backend calls the hedges cost;
+3. 0 ms backends: the aggregator publishing a page-view event per page (consumed by history and
+   recommendations on the default SQLite bus) against the same aggregator with no bus.
 
 Prints a table and writes JSON (default `artifacts/bench/page.json`).
 """
@@ -372,7 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         choices=("INFO", "WARNING"),
         help="the servers' log level; INFO (default, as deployed) writes one line per call and per page",
     )
-    parser.add_argument("--only", choices=("fanout", "tail"), help="run one part of the benchmark")
+    parser.add_argument("--only", choices=("fanout", "tail", "events"), help="run one part of the benchmark")
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "page.json")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
@@ -381,7 +383,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     results: list[Result] = []
     print(f"pagemesh page benchmark on {machine()}", flush=True)
-    for latency in (0, 20) if options.only != "tail" else ():
+    for latency in (0, 20) if options.only in (None, "fanout") else ():
         with fleet(options.log_level) as running:
             backends = running.services(latency, f"{latency}ms")
             concurrent = running.aggregator("aggregator", backends)
@@ -403,7 +405,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                             Result(f"{latency} ms", handler, latency, concurrency),
                         )
                     )
-    if options.only == "fanout":
+    if options.only in (None, "events"):
+        results += events(options)
+    if options.only in ("fanout", "events"):
         return finish(results, options.out)
     with fleet(options.log_level) as running:
         backends = running.services(20, "tail", {"reviews": ["--inject", "slow=1000@0.01"]})
@@ -429,6 +433,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.append(result)
             print(f"    extra backend calls {result.extra_backend_calls:.2%}", flush=True)
     return finish(results, options.out)
+
+
+def events(options: argparse.Namespace) -> list[Result]:
+    """Pages/s with page-view events published (and consumed by history and recommendations, on the
+    default SQLite bus) against the same aggregator with `PAGEMESH_BUS=none`."""
+    results = []
+    with fleet(options.log_level) as running:
+        backends = running.services(0, "events")
+        off = running.aggregator("publishing-off", {**backends, "PAGEMESH_BUS": "none"})
+        on = running.aggregator("publishing-on", backends)
+        for concurrency in (1, 32):
+            for handler, process in (("events off", off), ("events on (sqlite bus)", on)):
+                results.append(
+                    run(
+                        running,
+                        process,
+                        concurrency,
+                        options.seconds,
+                        Result("0 ms", handler, 0, concurrency),
+                    )
+                )
+        published = statz(running.http_ports[on.name]).get("events", {})
+        print(
+            f"    events published {published.get('published')}, relayed {published.get('relayed')}",
+            flush=True,
+        )
+    return results
 
 
 def finish(results: list[Result], out: Path) -> int:

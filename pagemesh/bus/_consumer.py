@@ -120,6 +120,10 @@ class Consumer:
                             await self._process(subscription, deliveries)
                         finally:
                             self._busy = False
+                        if len(deliveries) < self.url.options.batch:
+                            # A trickle: let a few more events gather, so each fetch, store transaction
+                            # and acknowledgement serves several (each costs the same for one or 50).
+                            await asyncio.sleep(self.url.options.linger)
                     backoff = 0.1
             except asyncio.CancelledError:
                 raise

@@ -1,15 +1,15 @@
 """Publishing that never waits for the bus: a durable local outbox and a relay that ships it.
 
-`Publisher.publish()` seals the event and queues it; the events published during one turn of the event
-loop are written to the producing process's own small SQLite file in one transaction at the end of that
-turn (group commit: one commit per turn rather than per event, which measured as most of the publish
-cost). A relay task on the same event loop ships what the outbox holds to the broker in batches, in
-order, and deletes what the broker acknowledged. So a published event is on disk within the event-loop
-turn that published it: a crash of the process itself can lose at most the events of that turn (`flush()`
-writes them at once, for a caller that must know); a broker outage loses nothing. A broker that
-is slow, down or restarting only makes the outbox grow: events wait there (surviving a restart of the
-producing process too) and are delivered when the broker is back. A crash between the broker's
-acknowledgement and the delete sends a batch twice, which the consumers' `event_id` deduplication absorbs.
+`Publisher.publish()` seals the event and queues it; the events published within a millisecond are
+written to the producing process's own small SQLite file in one transaction (group commit: one commit for
+many events rather than one per event, which measured as most of the publish cost). A relay task on the
+same event loop ships what the outbox holds to the broker in batches, in order, and deletes what the
+broker acknowledged. So a published event is on disk within a millisecond (`_FLUSH_DELAY`): a crash of
+the process itself can lose at most the events of that last millisecond (`flush()` writes them at once,
+for a caller that must know); a broker outage loses nothing. A broker that is slow, down or restarting
+only makes the outbox grow: events wait there (surviving a restart of the producing process too) and are
+delivered when the broker is back. A crash between the broker's acknowledgement and the delete sends a
+batch twice, which the consumers' `event_id` deduplication absorbs.
 
 Each producing process holds one outbox file under an exclusive lock (`<dir>/<producer>-<n>.sqlite3`), so
 replicas never share one, and a restarted process adopts a file that a dead one left behind.
@@ -58,6 +58,7 @@ _MAX_OUTBOXES = 64
 _RELAY_BATCH = 500
 _APPEND_TIMEOUT = 10.0
 _WARN_EVERY = 5.0
+_FLUSH_DELAY = 0.001
 
 
 _LENGTHS = struct.Struct(">HHI")
@@ -100,8 +101,8 @@ class Outbox:
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        # One row per flush (a turn of the event loop), its records packed in one blob: the outbox costs a
-        # row per turn, not per event.
+        # One row per flush, its records packed in one blob: the outbox costs a row per flush, not per
+        # event.
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS batches (id INTEGER PRIMARY KEY AUTOINCREMENT, "
             "records INTEGER NOT NULL, body BLOB NOT NULL)"
@@ -235,7 +236,8 @@ class Publisher:
         if not self._flush_scheduled:
             self._flush_scheduled = True
             try:
-                asyncio.get_running_loop().call_soon(self.flush)
+                # One commit serves every page of the next millisecond; the relay ships no sooner anyway.
+                asyncio.get_running_loop().call_later(_FLUSH_DELAY, self.flush)
             except RuntimeError:  # no event loop: write it now
                 self.flush()
         return event_id
@@ -339,6 +341,9 @@ class Publisher:
                         self.relayed += len(chunk)
                     self._outbox.remove_through(last_row, len(records))
                     backoff = 0.1
+                    if len(records) < _RELAY_BATCH:
+                        # A trickle (a page at a time): let more gather, one append serves them all.
+                        await asyncio.sleep(self.url.options.linger)
                 except Exception as error:
                     self.relay_errors += 1
                     reason = (

@@ -14,7 +14,10 @@ Options go in the query string of any of them, e.g. `redis://127.0.0.1:6379/0?ma
   Kafka's own session timeout does this there);
 - `batch` (256): the most events fetched at once;
 - `maxlen` (1000000): about how many events each topic keeps (SQLite, Redis `MAXLEN ~`);
-- `partitions` (4): partitions of a topic the Kafka backend creates.
+- `partitions` (4): partitions of a topic the Kafka backend creates;
+- `linger` (0.005): seconds a consumer (and a producer's relay) waits after a small batch, so that at a
+  trickle each fetch, store transaction and acknowledgement serves several events; it adds at most that
+  much to an event's delivery time.
 """
 
 from __future__ import annotations
@@ -40,9 +43,17 @@ class BusOptions:
     batch: int = 256
     maxlen: int = 1_000_000
     partitions: int = 4
+    linger: float = 0.005
 
 
-_MINIMUMS: dict[str, float] = {"max_attempts": 1, "lease": 0.1, "batch": 1, "maxlen": 1000, "partitions": 1}
+_MINIMUMS: dict[str, float] = {
+    "max_attempts": 1,
+    "lease": 0.1,
+    "batch": 1,
+    "maxlen": 1000,
+    "partitions": 1,
+    "linger": 0.0,
+}
 
 
 def _options(query: str, url: str) -> BusOptions:
