@@ -9,19 +9,19 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from pagemesh.bus import BusUrl, Consumer, parse_bus_url
 from pagemesh.cli import ArgumentParser
 from pagemesh.runtime import (
     SERVICES,
-    EventHandler,
     FaultSpec,
     GrpcServer,
     PagemeshError,
+    ServiceInstance,
     Settings,
     configure_logging,
     override_address,
+    parse_database_url,
     run_event_loop,
     wait_for_stop_signal,
 )
@@ -49,7 +49,12 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("service", choices=SERVICES, help="the service to run")
     parser.add_argument("--host", help="the address to listen on (default: from PAGEMESH_<SERVICE>_ADDR)")
     parser.add_argument("--port", type=int, help="the port to listen on (default: the service's own)")
-    parser.add_argument("--db", type=Path, help="the SQLite file (created and seeded if missing)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="the database: a SQLite path or sqlite:///PATH (created, migrated and seeded if new), or "
+        "postgresql://... (migrated by `pagemesh db migrate`); default: from PAGEMESH_<SERVICE>_DB",
+    )
     parser.add_argument(
         "--api",
         type=str,
@@ -80,18 +85,29 @@ def build_parser() -> ArgumentParser:
 
 
 async def _serve(
-    server: GrpcServer, grace: float, drain: float, bus: BusUrl, events: EventHandler | None
+    server: GrpcServer,
+    instance: ServiceInstance,
+    grace: float,
+    drain: float,
+    bus: BusUrl,
 ) -> None:
-    await server.start()
     consumer = None
-    if events is not None and bus.enabled:
-        consumer = Consumer(bus, group=server.component, types=events.types, handle=events.handle)
-        consumer.start()
-    await wait_for_stop_signal()
-    if consumer is not None:
-        # The batch in hand is applied and acknowledged; the rest waits on the bus for the next start.
-        await consumer.stop(grace)
-    await server.stop(grace, drain)
+    try:
+        await server.start()
+        events = instance.events
+        if events is not None and bus.enabled:
+            consumer = Consumer(bus, group=server.component, types=events.types, handle=events.handle)
+            consumer.start()
+        await wait_for_stop_signal()
+        if consumer is not None:
+            # The batch in hand is applied and acknowledged; the rest waits on the bus for the next start.
+            await consumer.stop(grace)
+            consumer = None
+        await server.stop(grace, drain)
+    finally:
+        if consumer is not None:
+            await consumer.stop(0)
+        await instance.close()
 
 
 def main(argv: list[str]) -> int:
@@ -112,7 +128,10 @@ def main(argv: list[str]) -> int:
         faults = FaultSpec.parse(options.inject)
         bus = parse_bus_url(settings.bus)
         configure_logging(options.service, settings.log_level)
-        instance = open_service(options.service, options.db or settings.db_path(options.service))
+        database = (
+            parse_database_url(options.db, "--db") if options.db else settings.database(options.service)
+        )
+        instance = open_service(options.service, database)
     except PagemeshError as error:
         print(f"pagemesh serve: {error}", file=sys.stderr)
         return 1
@@ -126,18 +145,9 @@ def main(argv: list[str]) -> int:
             faults=faults,
             authz_dry_run=options.authz_dry_run,
         )
-        run_event_loop(
-            _serve(
-                server,
-                settings.grace_seconds if options.grace is None else options.grace,
-                options.drain,
-                bus,
-                instance.events,
-            )
-        )
+        grace = settings.grace_seconds if options.grace is None else options.grace
+        run_event_loop(_serve(server, instance, grace, options.drain, bus))
     except PagemeshError as error:
         print(f"pagemesh serve: {error}", file=sys.stderr)
         return 1
-    finally:
-        instance.close()
     return 0

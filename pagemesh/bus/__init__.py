@@ -10,7 +10,14 @@ and the tests. See docs/events.md.
 from __future__ import annotations
 
 from pagemesh.bus._backend import Backend, DeadLetter, Delivery, GroupLag, Record, StoredSchema, Subscription
-from pagemesh.bus._brokers import PrivateBroker, RunningBus, start_kafka, start_private_bus, start_redis
+from pagemesh.bus._brokers import (
+    PrivateBroker,
+    PrivateBus,
+    RunningBus,
+    start_kafka,
+    start_private_bus,
+    start_redis,
+)
 from pagemesh.bus._bus import Bus
 from pagemesh.bus._consumer import Consumer, Handler
 from pagemesh.bus._envelope import Event, PoisonEventError, Sealer, decode, new_event_id, open_envelope, seal
@@ -55,6 +62,7 @@ __all__ = [
     "Outbox",
     "PoisonEventError",
     "PrivateBroker",
+    "PrivateBus",
     "Publisher",
     "Record",
     "Registration",

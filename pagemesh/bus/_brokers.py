@@ -50,6 +50,7 @@ __all__ = [
     "KAFKA_LIB",
     "OPERATOR",
     "PrivateBroker",
+    "PrivateBus",
     "RunningBus",
     "redis_acl",
     "start_kafka",
@@ -384,3 +385,36 @@ def start_private_bus(kind: str, data_dir: Path, *, port: int | None = None) -> 
         running.stop()
         raise
     return running
+
+
+class PrivateBus:
+    """The bus as a dependency of `pagemesh up` (`pagemesh.managed.ManagedDependency`), for `--bus KIND`.
+
+    Each part gets its own bus URL (`environment_for`): its own user's on Redis, `none` for a part that
+    neither publishes nor consumes events.
+    """
+
+    name = "bus"
+
+    def __init__(self, kind: str, data_dir: Path) -> None:
+        self.kind = kind
+        self.data_dir = data_dir
+        self.running: RunningBus | None = None
+
+    def start(self) -> None:
+        self.running = start_private_bus(self.kind, self.data_dir)
+
+    def environment(self) -> Mapping[str, str]:
+        # Nothing shared: every process learns its own bus URL alone (environment_for).
+        return {}
+
+    def environment_for(self, part: str) -> Mapping[str, str]:
+        """The variables of one part: its `PAGEMESH_BUS`."""
+        return self.running.env_for(part) if self.running else {}
+
+    def describe(self) -> str:
+        return self.running.describe() if self.running else f"{self.kind} (not started)"
+
+    def stop(self) -> None:
+        if self.running is not None:
+            self.running.stop()

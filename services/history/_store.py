@@ -3,7 +3,7 @@
 Views arrive two ways: the RecordView RPC (old clients) and the `ProductViewed` events of the bus
 (`services.history._consumer`). Events can be delivered more than once, so the IDs of applied events are
 kept in `applied_events`, written in the same transaction as the views they changed: an event whose ID is
-there already changes nothing. IDs older than the dedupe window are forgotten (no broker redelivers that
+there already changes nothing. IDs older than `DEDUPE_WINDOW` are forgotten (no broker redelivers that
 late: Redis and SQLite keep pending entries until acknowledged, Kafka's default retention is 7 days).
 """
 
@@ -15,16 +15,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from pagemesh.runtime import open_store
+from pagemesh.storage import SeedRows, StoreSpec
 from services import demo_data
 from services.domain import datetime_from_iso
 from services.history._model import View
 
-__all__ = ["SqliteViewRepository", "ViewRepository"]
+__all__ = ["DEDUPE_WINDOW", "PRUNE_EVERY", "STORE", "SqliteViewRepository", "ViewRepository"]
+
+DEDUPE_WINDOW = 14 * 24 * 3600.0
+"""Seconds an applied event's ID is remembered."""
+PRUNE_EVERY = 10_000
+"""Applied events between two deletions of IDs older than the window."""
 
 
 class ViewRepository(Protocol):
-    """Reads and records views; a server database can implement this in place of SQLite."""
+    """Reads and records views (in SQLite here, in PostgreSQL in `_store_postgres`)."""
 
     async def recent(self, user_id: str, offset: int, limit: int) -> tuple[list[View], int]:
         """Up to `limit` of the user's views from `offset`, newest first, and how many there are."""
@@ -40,20 +45,14 @@ class ViewRepository(Protocol):
         ...
 
 
-_SCHEMA = """
-CREATE TABLE views (
-    user_id TEXT NOT NULL, product_id TEXT NOT NULL, title TEXT NOT NULL, viewed TEXT NOT NULL,
-    PRIMARY KEY (user_id, product_id)
-);
-CREATE INDEX views_by_recency ON views (user_id, viewed DESC, product_id)
-"""
-# Added with the event bus; created in a store made before it too.
-_EVENTS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS applied_events (event_id TEXT PRIMARY KEY, applied REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS applied_events_by_age ON applied_events (applied)
-"""
-DEDUPE_WINDOW = 14 * 24 * 3600.0
-"""Seconds an applied event's ID is remembered."""
+def _seed_rows() -> SeedRows:
+    return {"views": [(v.user_id, v.product_id, v.title, v.viewed) for v in demo_data.catalogue().views]}
+
+
+STORE = StoreSpec("history", Path(__file__).parent / "migrations", _seed_rows, writes=True)
+"""The history service's store on either backend (it records views: its role may write rows)."""
+
+
 _UPSERT = (
     "INSERT INTO views VALUES (?, ?, ?, ?) ON CONFLICT (user_id, product_id) DO UPDATE SET "
     "title = CASE WHEN excluded.title != '' THEN excluded.title ELSE views.title END, "
@@ -61,25 +60,12 @@ _UPSERT = (
 )
 
 
-def _seed(connection: sqlite3.Connection) -> None:
-    connection.executemany(
-        "INSERT INTO views VALUES (?, ?, ?, ?)",
-        [(v.user_id, v.product_id, v.title, v.viewed.isoformat()) for v in demo_data.catalogue().views],
-    )
-
-
 class SqliteViewRepository:
-    """Views in a SQLite file, seeded with the demo data set on first start."""
+    """Views in a SQLite file."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = open_store(path, _SCHEMA, _seed)
-        for statement in _EVENTS_SCHEMA.split(";"):
-            self._db.execute(statement)
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
         self._applied_since_prune = 0
-
-    def close(self) -> None:
-        """Closes the file."""
-        self._db.close()
 
     async def recent(self, user_id: str, offset: int, limit: int) -> tuple[list[View], int]:
         total = self._db.execute("SELECT count(*) FROM views WHERE user_id = ?", (user_id,)).fetchone()[0]
@@ -111,11 +97,11 @@ class SqliteViewRepository:
                     db.execute(_UPSERT, (view.user_id, view.product_id, view.title, view.viewed.isoformat()))
                     applied += 1
             self._applied_since_prune += applied
-            if self._applied_since_prune >= 10_000:
+            if self._applied_since_prune >= PRUNE_EVERY:
                 self._applied_since_prune = 0
                 db.execute("DELETE FROM applied_events WHERE applied < ?", (now - DEDUPE_WINDOW,))
+            db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
         return applied

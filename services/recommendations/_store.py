@@ -16,10 +16,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from pagemesh.runtime import open_store
+from pagemesh.storage import SeedRows, StoreSpec
 from services import demo_data
 
-__all__ = ["Recommendation", "RecommendationRepository", "SqliteRecommendationRepository"]
+__all__ = [
+    "DEDUPE_WINDOW",
+    "PRUNE_EVERY",
+    "STORE",
+    "Recommendation",
+    "RecommendationRepository",
+    "SqliteRecommendationRepository",
+    "also_viewed_recommendation",
+    "interest_recommendation",
+]
+
+DEDUPE_WINDOW = 14 * 24 * 3600.0
+"""Seconds an applied event's ID is remembered (no broker redelivers later than that)."""
+PRUNE_EVERY = 10_000
+"""Applied events between two deletions of IDs older than the window."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +49,7 @@ class Recommendation:
 
 
 class RecommendationRepository(Protocol):
-    """Reads recommendations; a server database or a model server can implement this instead."""
+    """Reads recommendations (SQLite here, PostgreSQL in `_store_postgres`; a model server could too)."""
 
     async def knows_product(self, product_id: str) -> bool:
         """Whether the product is in the recommender's index."""
@@ -59,48 +73,13 @@ class RecommendationRepository(Protocol):
         ...
 
 
-_SCHEMA = """
-CREATE TABLE indexed_products (product_id TEXT PRIMARY KEY, title TEXT NOT NULL, category TEXT NOT NULL);
-CREATE INDEX indexed_products_by_category ON indexed_products (category, product_id);
-CREATE TABLE related (
-    product_id TEXT NOT NULL, rank INTEGER NOT NULL, recommended_id TEXT NOT NULL, title TEXT NOT NULL,
-    score REAL NOT NULL, reason TEXT NOT NULL, explanation TEXT NOT NULL, PRIMARY KEY (product_id, rank)
-);
-CREATE TABLE user_interests (user_id TEXT NOT NULL, category TEXT NOT NULL, PRIMARY KEY (user_id, category))
-"""
-# Added with the event bus; created in a store made before it too.
-_EVENTS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS applied_events (event_id TEXT PRIMARY KEY, applied REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS applied_events_by_age ON applied_events (applied);
-CREATE TABLE IF NOT EXISTS user_views (
-    user_id TEXT NOT NULL, product_id TEXT NOT NULL, PRIMARY KEY (user_id, product_id)
-);
-CREATE TABLE IF NOT EXISTS coviews (
-    product_id TEXT NOT NULL, other_id TEXT NOT NULL, viewers INTEGER NOT NULL,
-    PRIMARY KEY (product_id, other_id)
-);
-CREATE INDEX IF NOT EXISTS coviews_by_count ON coviews (product_id, viewers DESC, other_id)
-"""
-DEDUPE_WINDOW = 14 * 24 * 3600.0
-"""Seconds an applied event's ID is remembered (no broker redelivers later than that)."""
-_COUNT_PAIRS = (
-    "INSERT INTO coviews SELECT ?, product_id, 1 FROM user_views WHERE user_id = ? AND product_id != ? "
-    "UNION ALL SELECT product_id, ?, 1 FROM user_views WHERE user_id = ? AND product_id != ? "
-    "ON CONFLICT (product_id, other_id) DO UPDATE SET viewers = viewers + 1"
-)
-
-
-def _seed(connection: sqlite3.Connection) -> None:
+def _seed_rows() -> SeedRows:
     data = demo_data.catalogue()
-    connection.executemany(
-        "INSERT INTO indexed_products VALUES (?, ?, ?)",
-        [(b.id, b.title, b.categories[-1]) for b in data.books],
-    )
     ranks: dict[str, int] = {}
-    rows = []
+    related = []
     for rec in data.recommendations:
         ranks[rec.product_id] = ranks.get(rec.product_id, 0) + 1
-        rows.append(
+        related.append(
             (
                 rec.product_id,
                 ranks[rec.product_id],
@@ -111,22 +90,54 @@ def _seed(connection: sqlite3.Connection) -> None:
                 rec.explanation,
             )
         )
-    connection.executemany("INSERT INTO related VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    connection.executemany("INSERT INTO user_interests VALUES (?, ?)", data.user_interests)
+    return {
+        "indexed_products": [(b.id, b.title, b.categories[-1]) for b in data.books],
+        "related": related,
+        "user_interests": list(data.user_interests),
+    }
+
+
+STORE = StoreSpec("recommendations", Path(__file__).parent / "migrations", _seed_rows, writes=True)
+"""The recommendation service's store on either backend (it counts co-views: its role may write rows)."""
+
+
+def interest_recommendation(product_id: str, title: str, category: str) -> Recommendation:
+    """A suggestion from a category the user looked at, the same on every backend."""
+    return Recommendation(
+        product_id, title, 0.85, "browsing_history", f"Because you looked at {category.lower()}"
+    )
+
+
+def also_viewed_recommendation(product_id: str, title: str, viewers: int) -> Recommendation:
+    """A book that `viewers` visitors of the product also viewed, the same on every backend."""
+    return Recommendation(
+        product_id,
+        title,
+        # More shared viewers, more confidence: 0.6 for one, approaching 0.95.
+        round(0.6 + 0.35 * viewers / (viewers + 4), 3),
+        "also_viewed",
+        f"{viewers} {'reader' if viewers == 1 else 'readers'} who viewed this also viewed it",
+    )
+
+
+_COUNT_PAIRS = (
+    "INSERT INTO coviews SELECT ?, product_id, 1 FROM user_views WHERE user_id = ? AND product_id != ? "
+    "UNION ALL SELECT product_id, ?, 1 FROM user_views WHERE user_id = ? AND product_id != ? "
+    "ON CONFLICT (product_id, other_id) DO UPDATE SET viewers = viewers + 1"
+)
+_ALSO_VIEWED = (
+    "SELECT c.other_id, p.title, c.viewers FROM coviews c "
+    "JOIN indexed_products p ON p.product_id = c.other_id "
+    "WHERE c.product_id = ? ORDER BY c.viewers DESC, c.other_id LIMIT ?"
+)
 
 
 class SqliteRecommendationRepository:
-    """Recommendations in a SQLite file, seeded with the demo data set on first start."""
+    """Recommendations in a SQLite file."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = open_store(path, _SCHEMA, _seed)
-        for statement in _EVENTS_SCHEMA.split(";"):
-            self._db.execute(statement)
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
         self._applied_since_prune = 0
-
-    def close(self) -> None:
-        """Closes the file."""
-        self._db.close()
 
     async def knows_product(self, product_id: str) -> bool:
         query = "SELECT 1 FROM indexed_products WHERE product_id = ?"
@@ -147,29 +158,11 @@ class SqliteRecommendationRepository:
             "WHERE u.user_id = ? AND p.product_id != ? ORDER BY p.product_id LIMIT ?",
             (user_id, exclude, limit),
         )
-        return [
-            Recommendation(pid, title, 0.85, "browsing_history", f"Because you looked at {category.lower()}")
-            for pid, title, category in rows
-        ]
+        return [interest_recommendation(pid, title, category) for pid, title, category in rows]
 
     async def also_viewed(self, product_id: str, limit: int) -> list[Recommendation]:
-        rows = self._db.execute(
-            "SELECT c.other_id, p.title, c.viewers FROM coviews c "
-            "JOIN indexed_products p ON p.product_id = c.other_id "
-            "WHERE c.product_id = ? ORDER BY c.viewers DESC, c.other_id LIMIT ?",
-            (product_id, limit),
-        )
-        return [
-            Recommendation(
-                other,
-                title,
-                # More shared viewers, more confidence: 0.6 for one, approaching 0.95.
-                round(0.6 + 0.35 * viewers / (viewers + 4), 3),
-                "also_viewed",
-                f"{viewers} {'reader' if viewers == 1 else 'readers'} who viewed this also viewed it",
-            )
-            for other, title, viewers in rows
-        ]
+        rows = self._db.execute(_ALSO_VIEWED, (product_id, limit))
+        return [also_viewed_recommendation(other, title, viewers) for other, title, viewers in rows]
 
     async def apply_views(self, views: Sequence[tuple[str, str, str]]) -> int:
         now = time.time()
@@ -190,11 +183,11 @@ class SqliteRecommendationRepository:
                     # they viewed before, both ways round.
                     db.execute(_COUNT_PAIRS, (product_id, user_id, product_id) * 2)
             self._applied_since_prune += applied
-            if self._applied_since_prune >= 10_000:
+            if self._applied_since_prune >= PRUNE_EVERY:
                 self._applied_since_prune = 0
                 db.execute("DELETE FROM applied_events WHERE applied < ?", (now - DEDUPE_WINDOW,))
+            db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
         return applied
