@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import random
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
@@ -32,10 +31,18 @@ _random = random.Random(os.urandom(32))
 os.register_at_fork(after_in_child=lambda: _random.seed(os.urandom(32)))
 
 
+_VERSION_4 = (0xF << 76, 0x4 << 76)
+_VARIANT_RFC_4122 = (0x3 << 62, 0x2 << 62)
+
+
 def new_event_id() -> str:
-    """A random (version 4) UUID. From a seeded generator, not `uuid.uuid4()`: its `os.urandom` call
-    measured as most of the cost of publishing on a busy machine."""
-    return str(uuid.UUID(int=_random.getrandbits(128), version=4))
+    """A random (version 4) UUID. From a seeded generator and formatted directly, not `uuid.uuid4()`:
+    its `os.urandom` call and `UUID` object measured as most of the cost of publishing on a busy machine."""
+    bits = _random.getrandbits(128)
+    bits = bits & ~_VERSION_4[0] | _VERSION_4[1]
+    bits = bits & ~_VARIANT_RFC_4122[0] | _VARIANT_RFC_4122[1]
+    h = f"{bits:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 _SMALL_VARINTS = [bytes((n,)) for n in range(0x80)]

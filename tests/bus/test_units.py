@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from pagemesh.bus import (
     RunningBus,
     Schema,
     Sealer,
+    new_event_id,
     parse_bus_url,
     seal,
     topic_of,
@@ -218,3 +220,11 @@ def test_the_fast_sealer_writes_what_protobuf_would() -> None:
         expected.occurred_at.CopyFrom(decoded.occurred_at)
         assert data == expected.SerializeToString(deterministic=True)
         assert abs(decoded.occurred_at.ToNanoseconds() / 1e9 - time.time()) < 60
+
+
+def test_event_ids_are_random_version_4_uuids() -> None:
+    ids = {new_event_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    for text in list(ids)[:200]:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
