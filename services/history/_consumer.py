@@ -6,16 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC
 
-from pagemesh.bus import Event, PoisonEventError
+from pagemesh.bus import Event
 from pagemesh.events.v1 import events_pb2
 from pagemesh.runtime import EventHandler
+from services.events import signed_in_views
 from services.history._journal import MAX_TITLE_LENGTH
 from services.history._model import View
 from services.history._store import ViewRepository
 
 __all__ = ["ViewEvents"]
-
-_MAX_ID_LENGTH = 200
 
 
 class ViewEvents:
@@ -32,14 +31,7 @@ class ViewEvents:
     async def handle(self, events: Sequence[Event[events_pb2.ProductViewed]]) -> None:
         """Records the batch's views in one transaction (deduplicated on `event_id`)."""
         views = []
-        for event in events:
-            view = event.payload
-            if not view.user_id:
-                continue  # an anonymous visitor has no history
-            if not view.product_id or max(len(view.product_id), len(view.user_id)) > _MAX_ID_LENGTH:
-                raise PoisonEventError(
-                    f"event {event.event_id}: a view needs a product_id and a short user_id"
-                )
+        for event, view in signed_in_views(events):
             viewed = (
                 view.view_time.ToDatetime(tzinfo=UTC) if view.HasField("view_time") else event.occurred_at
             )

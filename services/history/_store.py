@@ -3,8 +3,7 @@
 Views arrive two ways: the RecordView RPC (old clients) and the `ProductViewed` events of the bus
 (`services.history._consumer`). Events can be delivered more than once, so the IDs of applied events are
 kept in `applied_events`, written in the same transaction as the views they changed: an event whose ID is
-there already changes nothing. IDs older than `DEDUPE_WINDOW` are forgotten (no broker redelivers that
-late: Redis and SQLite keep pending entries until acknowledged, Kafka's default retention is 7 days).
+there already changes nothing (`services.events.AppliedEvents`).
 """
 
 from __future__ import annotations
@@ -18,14 +17,10 @@ from typing import Protocol
 from pagemesh.storage import SeedRows, StoreSpec
 from services import demo_data
 from services.domain import datetime_from_iso
+from services.events import AppliedEvents
 from services.history._model import View
 
-__all__ = ["DEDUPE_WINDOW", "PRUNE_EVERY", "STORE", "SqliteViewRepository", "ViewRepository"]
-
-DEDUPE_WINDOW = 14 * 24 * 3600.0
-"""Seconds an applied event's ID is remembered."""
-PRUNE_EVERY = 10_000
-"""Applied events between two deletions of IDs older than the window."""
+__all__ = ["STORE", "SqliteViewRepository", "ViewRepository"]
 
 
 class ViewRepository(Protocol):
@@ -65,7 +60,7 @@ class SqliteViewRepository:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
-        self._applied_since_prune = 0
+        self._applied = AppliedEvents()
 
     async def recent(self, user_id: str, offset: int, limit: int) -> tuple[list[View], int]:
         total = self._db.execute("SELECT count(*) FROM views WHERE user_id = ?", (user_id,)).fetchone()[0]
@@ -91,15 +86,10 @@ class SqliteViewRepository:
         db.execute("BEGIN IMMEDIATE")
         try:
             for event_id, view in views:
-                if db.execute(
-                    "INSERT INTO applied_events VALUES (?, ?) ON CONFLICT DO NOTHING", (event_id, now)
-                ).rowcount:
+                if self._applied.first_time_sqlite(db, event_id, now):
                     db.execute(_UPSERT, (view.user_id, view.product_id, view.title, view.viewed.isoformat()))
                     applied += 1
-            self._applied_since_prune += applied
-            if self._applied_since_prune >= PRUNE_EVERY:
-                self._applied_since_prune = 0
-                db.execute("DELETE FROM applied_events WHERE applied < ?", (now - DEDUPE_WINDOW,))
+            self._applied.done_sqlite(db, applied, now)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from pagemesh.storage import PostgresDatabase
+from services.events import AppliedEvents
 from services.history._model import View
-from services.history._store import DEDUPE_WINDOW, PRUNE_EVERY
 
 __all__ = ["PostgresViewRepository"]
 
@@ -27,13 +27,11 @@ _RECORD = """
 """
 
 
-_APPLY = "INSERT INTO applied_events VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id"
 _UPSERT = """
     INSERT INTO views VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, product_id) DO UPDATE SET
         title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE views.title END,
         viewed = greatest(views.viewed, excluded.viewed)
 """
-_PRUNE = "DELETE FROM applied_events WHERE applied < $1"
 
 
 class PostgresViewRepository:
@@ -41,7 +39,7 @@ class PostgresViewRepository:
 
     def __init__(self, database: PostgresDatabase) -> None:
         self._db = database
-        self._applied_since_prune = 0
+        self._applied = AppliedEvents()
 
     async def recent(self, user_id: str, offset: int, limit: int) -> tuple[list[View], int]:
         rows = await self._db.fetch(_RECENT, user_id, limit, offset)
@@ -60,18 +58,15 @@ class PostgresViewRepository:
 
     async def apply_views(self, views: Sequence[tuple[str, View]]) -> int:
         now = datetime.now(UTC)
-        prune = self._applied_since_prune >= PRUNE_EVERY
 
         async def apply(connection: Any) -> int:
             applied = 0
             for event_id, view in views:
-                if await connection.fetchrow(_APPLY, event_id, now) is not None:
+                if await self._applied.first_time_postgres(connection, event_id, now):
                     await connection.execute(_UPSERT, view.user_id, view.product_id, view.title, view.viewed)
                     applied += 1
-            if prune:
-                await connection.execute(_PRUNE, now - timedelta(seconds=DEDUPE_WINDOW))
+            await self._applied.done_postgres(connection, applied, now)
             return applied
 
         applied: int = await self._db.transaction(apply)
-        self._applied_since_prune = 0 if prune else self._applied_since_prune + applied
         return applied

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pagemesh.bus import Event, PoisonEventError
+from pagemesh.bus import Event
 from pagemesh.events.v1 import events_pb2
 from pagemesh.runtime import EventHandler
+from services.events import signed_in_views
 from services.recommendations._store import RecommendationRepository
 
 __all__ = ["CoViewEvents"]
-
-_MAX_ID_LENGTH = 200
 
 
 class CoViewEvents:
@@ -28,15 +27,6 @@ class CoViewEvents:
 
     async def handle(self, events: Sequence[Event[events_pb2.ProductViewed]]) -> None:
         """Counts the batch's views in one transaction (deduplicated on `event_id`)."""
-        views = []
-        for event in events:
-            view = event.payload
-            if not view.user_id:
-                continue  # an anonymous view links nothing to anything
-            if not view.product_id or max(len(view.product_id), len(view.user_id)) > _MAX_ID_LENGTH:
-                raise PoisonEventError(
-                    f"event {event.event_id}: a view needs a product_id and a short user_id"
-                )
-            views.append((event.event_id, view.user_id, view.product_id))
+        views = [(event.event_id, view.user_id, view.product_id) for event, view in signed_in_views(events)]
         if views:
             self.applied += await self._repository.apply_views(views)

@@ -18,10 +18,9 @@ from typing import Protocol
 
 from pagemesh.storage import SeedRows, StoreSpec
 from services import demo_data
+from services.events import AppliedEvents
 
 __all__ = [
-    "DEDUPE_WINDOW",
-    "PRUNE_EVERY",
     "STORE",
     "Recommendation",
     "RecommendationRepository",
@@ -29,11 +28,6 @@ __all__ = [
     "also_viewed_recommendation",
     "interest_recommendation",
 ]
-
-DEDUPE_WINDOW = 14 * 24 * 3600.0
-"""Seconds an applied event's ID is remembered (no broker redelivers later than that)."""
-PRUNE_EVERY = 10_000
-"""Applied events between two deletions of IDs older than the window."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +131,7 @@ class SqliteRecommendationRepository:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
-        self._applied_since_prune = 0
+        self._applied = AppliedEvents()
 
     async def knows_product(self, product_id: str) -> bool:
         query = "SELECT 1 FROM indexed_products WHERE product_id = ?"
@@ -171,9 +165,7 @@ class SqliteRecommendationRepository:
         db.execute("BEGIN IMMEDIATE")
         try:
             for event_id, user_id, product_id in views:
-                if not db.execute(
-                    "INSERT INTO applied_events VALUES (?, ?) ON CONFLICT DO NOTHING", (event_id, now)
-                ).rowcount:
+                if not self._applied.first_time_sqlite(db, event_id, now):
                     continue
                 applied += 1
                 if db.execute(
@@ -182,10 +174,7 @@ class SqliteRecommendationRepository:
                     # A visitor's first view of this product: one more shared viewer with each product
                     # they viewed before, both ways round.
                     db.execute(_COUNT_PAIRS, (product_id, user_id, product_id) * 2)
-            self._applied_since_prune += applied
-            if self._applied_since_prune >= PRUNE_EVERY:
-                self._applied_since_prune = 0
-                db.execute("DELETE FROM applied_events WHERE applied < ?", (now - DEDUPE_WINDOW,))
+            self._applied.done_sqlite(db, applied, now)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

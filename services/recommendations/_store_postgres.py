@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from pagemesh.storage import PostgresDatabase
+from services.events import AppliedEvents
 from services.recommendations._store import (
-    DEDUPE_WINDOW,
-    PRUNE_EVERY,
     Recommendation,
     also_viewed_recommendation,
     interest_recommendation,
@@ -32,7 +31,6 @@ _ALSO_VIEWED = """
     SELECT c.other_id, p.title, c.viewers FROM coviews c JOIN indexed_products p ON p.product_id = c.other_id
     WHERE c.product_id = $1 ORDER BY c.viewers DESC, c.other_id LIMIT $2
 """
-_APPLY = "INSERT INTO applied_events VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id"
 _FIRST_VIEW = "INSERT INTO user_views VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING product_id"
 # A visitor's first view of a product: one more shared viewer with each product they viewed before.
 _COUNT_PAIRS = """
@@ -41,7 +39,6 @@ _COUNT_PAIRS = """
     UNION ALL SELECT product_id, $1, 1 FROM user_views WHERE user_id = $2 AND product_id <> $1
     ON CONFLICT (product_id, other_id) DO UPDATE SET viewers = coviews.viewers + 1
 """
-_PRUNE = "DELETE FROM applied_events WHERE applied < $1"
 
 
 class PostgresRecommendationRepository:
@@ -49,7 +46,7 @@ class PostgresRecommendationRepository:
 
     def __init__(self, database: PostgresDatabase) -> None:
         self._db = database
-        self._applied_since_prune = 0
+        self._applied = AppliedEvents()
 
     async def knows_product(self, product_id: str) -> bool:
         return await self._db.fetchrow(_KNOWS, product_id) is not None
@@ -67,20 +64,17 @@ class PostgresRecommendationRepository:
 
     async def apply_views(self, views: Sequence[tuple[str, str, str]]) -> int:
         now = datetime.now(UTC)
-        prune = self._applied_since_prune >= PRUNE_EVERY
 
         async def apply(connection: Any) -> int:
             applied = 0
             for event_id, user_id, product_id in views:
-                if await connection.fetchrow(_APPLY, event_id, now) is None:
+                if not await self._applied.first_time_postgres(connection, event_id, now):
                     continue
                 applied += 1
                 if await connection.fetchrow(_FIRST_VIEW, user_id, product_id) is not None:
                     await connection.execute(_COUNT_PAIRS, product_id, user_id)
-            if prune:
-                await connection.execute(_PRUNE, now - timedelta(seconds=DEDUPE_WINDOW))
+            await self._applied.done_postgres(connection, applied, now)
             return applied
 
         applied: int = await self._db.transaction(apply)
-        self._applied_since_prune = 0 if prune else self._applied_since_prune + applied
         return applied
