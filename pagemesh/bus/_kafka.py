@@ -397,6 +397,10 @@ class _KafkaSubscription:
         self._group = group
         self._member = member
         self._marked: set[TopicPartition] = set()
+        self._outstanding: set[tuple[TopicPartition, int]] = set()
+        """The fetched records not yet acknowledged or dead-lettered."""
+        self._marks: dict[TopicPartition, int] = {}
+        """The offsets to commit once the fetch is done."""
 
     async def _mark_start(self) -> None:
         """Commits the starting offset of newly assigned partitions the group never committed on, so
@@ -418,6 +422,12 @@ class _KafkaSubscription:
             batch = await self._member.getmany(timeout_ms=int(wait * 1000), max_records=max_count)
             if not batch:
                 await self._mark_start()
+        self._outstanding = {
+            (TopicPartition(record.topic, record.partition), record.offset)
+            for records in batch.values()
+            for record in records
+        }
+        self._marks = {}
         return [
             Delivery(
                 record.topic,
@@ -431,12 +441,15 @@ class _KafkaSubscription:
         ]
 
     async def ack(self, deliveries: Sequence[Delivery]) -> None:
-        marks: dict[TopicPartition, int] = {}
+        """Marks records done; commits once every record of the fetch is (offsets are cumulative: a
+        poison event dead-lettered before the records ahead of it are stored must not commit past them)."""
         for delivery in deliveries:
             partition, _, offset = delivery.position.partition(":")
             tp = TopicPartition(delivery.topic, int(partition))
-            marks[tp] = max(marks.get(tp, 0), int(offset) + 1)
-        if marks:
+            self._outstanding.discard((tp, int(offset)))
+            self._marks[tp] = max(self._marks.get(tp, 0), int(offset) + 1)
+        if self._marks and not self._outstanding:
+            marks, self._marks = self._marks, {}
             with self._backend._errors(f"commit offsets of group {self._group!r}"):
                 await self._member.commit({tp: OffsetAndMetadata(o, "") for tp, o in marks.items()})
 
