@@ -11,10 +11,12 @@ every process (six services, the aggregators and this load generator) on the sam
    hedging, and the share of extra backend calls the hedges cost;
 3. storage: the same page load at concurrency 32 with every service on SQLite, then on PostgreSQL (a
    private cluster, each service as its own role), then with two replicas of every service (SQLite)
-   behind the aggregator's round_robin.
+   behind the aggregator's round_robin;
 4. telemetry's cost: pages/s at concurrency 32 (0 ms backends) with metrics on, with metrics and tracing
    at the default sampling, and with every page traced, each against metrics and tracing off; four
-   meshes started together and measured in turn, round after round, so all see the same machine.
+   meshes started together and measured in turn, round after round, so all see the same machine;
+5. 0 ms backends: the aggregator publishing a page-view event per page (consumed by history and
+   recommendations on the default SQLite bus) against the same aggregator with no bus.
 
 Prints a table and writes JSON (default `artifacts/bench/page.json`).
 """
@@ -396,7 +398,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the servers' log level; INFO (default, as deployed) writes one line per call and per page",
     )
     parser.add_argument(
-        "--only", choices=("fanout", "tail", "storage", "telemetry"), help="run one part of the benchmark"
+        "--only",
+        choices=("fanout", "tail", "storage", "telemetry", "events"),
+        help="run one part of the benchmark",
     )
     parser.add_argument(
         "--telemetry-rounds", type=int, default=3, help="rounds over the four telemetry settings (default 3)"
@@ -415,7 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return finish(
             telemetry_costs(options.log_level, options.seconds, options.telemetry_rounds), options.out
         )
-    for latency in (0, 20) if options.only != "tail" else ():
+    for latency in (0, 20) if options.only in (None, "fanout") else ():
         with fleet(options.log_level) as running:
             backends = running.services(latency, f"{latency}ms")
             concurrent = running.aggregator("aggregator", backends)
@@ -437,7 +441,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                             Result(f"{latency} ms", handler, latency, concurrency),
                         )
                     )
-    if options.only == "fanout":
+    if options.only in (None, "events"):
+        results += events(options)
+    if options.only in ("fanout", "events"):
         return finish(results, options.out)
     with fleet(options.log_level) as running:
         backends = running.services(20, "tail", {"reviews": ["--inject", "slow=1000@0.01"]})
@@ -452,13 +458,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 Result("20 ms, 1% 1 s", handler, 20, options.tail_concurrency),
             )
             after = statz(running.http_ports[process.name])
-            hedges = sum(after[n]["hedges"] - before[n]["hedges"] for n in after)
+            hedges = sum(after[n]["hedges"] - before[n]["hedges"] for n in SERVICES)
             pages = result.pages + result.errors
             # Each page calls the six services once; hedges are the calls beyond that.
             result.extra_backend_calls = round(hedges / max(1, pages * len(SERVICES)), 4)
             result.extra = {
                 n: {k: after[n][k] for k in ("hedges", "hedge_wins", "hedges_withheld", "hedge_delay_ms")}
-                for n in after
+                for n in SERVICES
             }
             results.append(result)
             print(f"    extra backend calls {result.extra_backend_calls:.2%}", flush=True)
@@ -466,6 +472,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         results += storage(options.log_level, options.seconds)
         results += telemetry_costs(options.log_level, options.seconds, options.telemetry_rounds)
     return finish(results, options.out)
+
+
+def events(options: argparse.Namespace) -> list[Result]:
+    """Pages/s with page-view events published (and consumed by history and recommendations, on the
+    default SQLite bus) against the same aggregator with `PAGEMESH_BUS=none`."""
+    results = []
+    with fleet(options.log_level) as running:
+        backends = running.services(0, "events")
+        off = running.aggregator("publishing-off", {**backends, "PAGEMESH_BUS": "none"})
+        on = running.aggregator("publishing-on", backends)
+        for concurrency in (1, 32):
+            for handler, process in (("events off", off), ("events on (sqlite bus)", on)):
+                results.append(
+                    run(
+                        running,
+                        process,
+                        concurrency,
+                        options.seconds,
+                        Result("0 ms", handler, 0, concurrency),
+                    )
+                )
+        published = statz(running.http_ports[on.name]).get("events", {})
+        print(
+            f"    events published {published.get('published')}, relayed {published.get('relayed')}",
+            flush=True,
+        )
+    return results
 
 
 def _postgres_cpu_seconds(cluster: PostgresCluster) -> float:
