@@ -1,0 +1,76 @@
+"""Fixtures of tests/k8s: rendered overlays, offline schemas, and the real local cluster (one per session)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.k8s.cluster import (
+    DEPLOY,
+    Cluster,
+    Manifest,
+    kustomize_build,
+    start_cluster,
+    stop_cluster,
+    unavailable_reason,
+)
+from tests.k8s.schemas import standalone_schemas
+from tests.tools import ROOT
+
+OVERLAYS = ("dev", "prod")
+COMPONENTS = tuple(sorted(path.name for path in (DEPLOY / "components").iterdir() if path.is_dir()))
+"""The switches for what is landing (admin-port probes, PostgreSQL, the Redis bus)."""
+
+VARIANTS = (*OVERLAYS, *(f"{overlay}+components" for overlay in OVERLAYS))
+"""Every overlay, alone and with every component switched on."""
+
+
+def render(variant: str, scratch: Path) -> list[Manifest]:
+    """The objects of an overlay, or of an overlay with every component (`dev+components`)."""
+    overlay, _, with_components = variant.partition("+")
+    if not with_components:
+        return kustomize_build(DEPLOY / "overlays" / overlay)
+    # kustomize takes only relative paths to other kustomizations.
+    directory = scratch / variant
+    directory.mkdir(parents=True, exist_ok=True)
+    relative = os.path.relpath(DEPLOY, directory)
+    components = "\n".join(f"  - {relative}/components/{name}" for name in COMPONENTS)
+    (directory / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+        f"resources:\n  - {relative}/overlays/{overlay}\ncomponents:\n{components}\n"
+    )
+    return kustomize_build(directory)
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Manifest]]:
+    """Every variant's objects."""
+    scratch = tmp_path_factory.mktemp("kustomize")
+    return {variant: render(variant, scratch) for variant in VARIANTS}
+
+
+@pytest.fixture(scope="session")
+def schemas() -> Path:
+    """kubeconform's schema directory (made once, cached under .tools/k8s/schemas)."""
+    return standalone_schemas(ROOT / ".tools" / "k8s" / "schemas")
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[Cluster]:
+    """The local single-node cluster with the dev overlay rolled out.
+
+    Where no node can run here the tests that need it skip, except under PAGEMESH_REQUIRE_K8S=1 (CI sets
+    it), where that is a failure: a CI run must never pass without having exercised the cluster.
+    """
+    reason = unavailable_reason()
+    if reason is not None:
+        if os.environ.get("PAGEMESH_REQUIRE_K8S") == "1":
+            pytest.fail(f"PAGEMESH_REQUIRE_K8S=1 but {reason}")
+        pytest.skip(reason)
+    running = start_cluster()
+    yield running
+    if running.started_here:
+        stop_cluster()
