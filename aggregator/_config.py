@@ -65,6 +65,8 @@ class ChannelConfig:
     """The upper bound of the backoff between retries."""
     max_reconnect_backoff_ms: int = 1_000
     """A restarted backend is found again within about this long."""
+    retired_channel_grace: float = 5.0
+    """Seconds a channel replaced after a certificate renewal stays open for the calls still on it."""
 
     def service_config(self, read_methods: Sequence[tuple[str, str]]) -> str:
         """The gRPC service config (JSON) that retries UNAVAILABLE on the given (service, method) pairs.

@@ -10,6 +10,8 @@ real end-to-end tests.
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -40,7 +42,7 @@ from pagemesh.reviews.v1 import reviews_pb2 as reviews_v1
 from pagemesh.reviews.v1 import reviews_pb2_grpc as reviews_v1_grpc
 from pagemesh.reviews.v2 import reviews_pb2 as reviews_v2
 from pagemesh.reviews.v2 import reviews_pb2_grpc as reviews_v2_grpc
-from pagemesh.runtime import REQUEST_ID_KEY
+from pagemesh.runtime import REQUEST_ID_KEY, PagemeshError, Transport, log_event
 from pagemesh.sponsored.v1 import sponsored_pb2 as sponsored_v1
 from pagemesh.sponsored.v1 import sponsored_pb2_grpc as sponsored_v1_grpc
 from pagemesh.sponsored.v2 import sponsored_pb2 as sponsored_v2
@@ -58,6 +60,7 @@ __all__ = [
 ]
 
 Metadata = Sequence[tuple[str, str]]
+_logger = logging.getLogger("pagemesh.aggregator")
 
 
 def request_metadata(request_id: str) -> Metadata:
@@ -163,22 +166,72 @@ def _read_methods(name: str) -> list[tuple[str, str]]:
 
 
 class GrpcDownstream:
-    """A backend over one long-lived `grpc.aio` channel, shared by every page (made once, at start)."""
+    """A backend over one long-lived `grpc.aio` channel, shared by every page (made once, at start).
 
-    def __init__(self, name: str, address: str, config: ChannelConfig | None = None) -> None:
+    The channel is secured by `transport` (mutual TLS as the aggregator, or plaintext). A channel keeps the
+    certificate it was opened with, so when the aggregator's certificate files are renewed the next call
+    opens a new channel, and the old one is closed once the calls still on it had time to finish.
+    """
+
+    RENEWAL_CHECK_INTERVAL = 1.0
+    """Seconds between looks at the certificate files (a `stat` each), on the call path."""
+
+    def __init__(
+        self,
+        name: str,
+        address: str,
+        config: ChannelConfig | None = None,
+        transport: Transport | None = None,
+    ) -> None:
         if name not in _CONTRACTS:
             raise ValueError(f"unknown backend {name!r}")
         self._name = name
         self.address = address
-        config = config or ChannelConfig()
-        self._channel = grpc.aio.insecure_channel(address, options=config.options(_read_methods(name)))
+        self._config = config or ChannelConfig()
+        self._transport = transport or Transport("plaintext", "aggregator")
+        self._stamp = self._transport.stamp()
+        self._next_check = time.monotonic() + self.RENEWAL_CHECK_INTERVAL
+        self._retired: set[asyncio.Task[None]] = set()
+        self._channel, self._methods = self._connect()
+
+    def _connect(self) -> tuple[grpc.aio.Channel, dict[tuple[str, str], Any]]:
+        channel = self._transport.channel(
+            self.address, server_name=self._name, options=self._config.options(_read_methods(self._name))
+        )
         # Each method's callable, looked up once: a page makes six calls, each would look it up again.
-        self._methods: dict[tuple[str, str], Any] = {}
-        for version, (file, make_stub) in _CONTRACTS[name].items():
-            stub = make_stub(self._channel)
+        methods: dict[tuple[str, str], Any] = {}
+        for version, (file, make_stub) in _CONTRACTS[self._name].items():
+            stub = make_stub(channel)
             (service,) = file.services_by_name.values()
             for method in service.methods:
-                self._methods[version, method.name] = getattr(stub, method.name)
+                methods[version, method.name] = getattr(stub, method.name)
+        return channel, methods
+
+    def _renew_if_due(self) -> None:
+        now = time.monotonic()
+        if now < self._next_check:
+            return
+        self._next_check = now + self.RENEWAL_CHECK_INTERVAL
+        stamp = self._transport.stamp()
+        if stamp == self._stamp:
+            return
+        try:
+            channel, methods = self._connect()
+        except PagemeshError as error:
+            # Mid-renewal (files half written): keep the channel that works and look again shortly.
+            log_event(
+                _logger, logging.WARNING, "channel not renewed", service=self._name, reason=error.message
+            )
+            return
+        old, self._channel, self._methods, self._stamp = self._channel, channel, methods, stamp
+        log_event(_logger, logging.INFO, "channel renewed", service=self._name, reason="certificate renewed")
+        task = asyncio.ensure_future(self._retire(old))
+        self._retired.add(task)
+        task.add_done_callback(self._retired.discard)
+
+    async def _retire(self, channel: grpc.aio.Channel) -> None:
+        await asyncio.sleep(self._config.retired_channel_grace)
+        await channel.close()
 
     @property
     def name(self) -> str:
@@ -187,10 +240,13 @@ class GrpcDownstream:
     def start(
         self, version: str, method: str, request: Message, *, time_limit: float, metadata: Metadata
     ) -> Pending[Message]:
+        self._renew_if_due()
         multicallable = self._methods[version, method]
         return _GrpcCall(self._name, multicallable(request, timeout=time_limit, metadata=metadata))
 
     async def close(self) -> None:
+        for task in list(self._retired):
+            task.cancel()
         await self._channel.close()
 
 

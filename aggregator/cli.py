@@ -21,6 +21,7 @@ from pagemesh.runtime import (
     PagemeshError,
     ServerStartError,
     Settings,
+    Transport,
     configure_logging,
     log_event,
     override_address,
@@ -60,6 +61,11 @@ def build_parser() -> ArgumentParser:
         help="call the backends one after another (the naive baseline, for benchmarks)",
     )
     parser.add_argument("--grace", type=float, help="seconds in-flight pages may run after a stop signal")
+    parser.add_argument(
+        "--authz-dry-run",
+        action="store_true",
+        help="log the calls the authorization policy would deny instead of denying them",
+    )
     return parser
 
 
@@ -70,14 +76,19 @@ async def _serve(
     config: AggregatorConfig,
     settings: Settings,
     grace: float,
+    authz_dry_run: bool,
 ) -> None:
+    # The aggregator calls the backends as itself: its own certificate under mutual TLS.
+    transport = Transport.from_settings(settings, AGGREGATOR)
     # Channels belong to the running loop: made here, once, and shared by every page.
     channels = ChannelConfig()
     backends: dict[str, Downstream] = {
-        name: GrpcDownstream(name, settings.addresses[name], channels) for name in SERVICES
+        name: GrpcDownstream(name, settings.addresses[name], channels, transport) for name in SERVICES
     }
     assembler = PageAssembler(backends, config)
-    server = GrpcServer(AGGREGATOR, address, page_bindings(assembler))
+    server = GrpcServer(
+        AGGREGATOR, address, page_bindings(assembler), settings=settings, authz_dry_run=authz_dry_run
+    )
     runner = web.AppRunner(make_app(assembler), access_log=None, handle_signals=False)
     serving = False
     try:
@@ -136,6 +147,7 @@ def main(argv: list[str]) -> int:
                 config=config,
                 settings=settings,
                 grace=settings.grace_seconds if options.grace is None else options.grace,
+                authz_dry_run=options.authz_dry_run,
             )
         )
     except PagemeshError as error:

@@ -13,7 +13,7 @@ from pagemesh.page.v1 import page_pb2 as page_v1
 from pagemesh.page.v1 import page_pb2_grpc as page_v1_grpc
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
-from pagemesh.runtime import AGGREGATOR, PagemeshError, Settings
+from pagemesh.runtime import AGGREGATOR, PagemeshError, Settings, Transport
 
 __all__ = ["build_parser", "main"]
 
@@ -72,12 +72,15 @@ def main(argv: list[str]) -> int:
     """Prints the page; one line on stderr and exit 1 when it cannot be fetched."""
     options = build_parser().parse_args(argv)
     try:
-        address = options.address or Settings.from_environment().addresses[AGGREGATOR]
+        settings = Settings.from_environment()
+        address = options.address or settings.addresses[AGGREGATOR]
+        # People and tools call as `operator`, with its certificate under mutual TLS.
+        transport = Transport.from_settings(settings, "operator")
     except PagemeshError as error:
         print(f"pagemesh page: {error.message}", file=sys.stderr)
         return 1
     try:
-        with grpc.insecure_channel(address) as channel:
+        with transport.blocking_channel(address, server_name=AGGREGATOR) as channel:
             if options.api == "v1":
                 response_v1 = page_v1_grpc.PageServiceStub(channel).GetProductPage(
                     page_v1.GetProductPageRequest(product_id=options.product_id, user_id=options.user),

@@ -47,17 +47,19 @@ from pagemesh.reviews.v2 import reviews_pb2, reviews_pb2_grpc
 from pagemesh.runtime import (
     SERVICES,
     ChildProcess,
+    Transport,
     free_port,
+    health_status,
     pagemesh_command,
     run_event_loop,
     spawn,
-    wait_until_serving,
 )
 from pagemesh.sponsored.v2 import sponsored_pb2, sponsored_pb2_grpc
 
 ROOT = Path(__file__).resolve().parent.parent
 USER_ID = "u-alice"
 """A signed-in visitor, so every page calls all six services."""
+PLAINTEXT = Transport("plaintext", "operator")
 
 
 class Fleet:
@@ -72,7 +74,7 @@ class Fleet:
 
     def _environment(self, extra: dict[str, str] | None) -> dict[str, str]:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("PAGEMESH_")}
-        environ.update(extra or {}, PAGEMESH_LOG_LEVEL=self.log_level)
+        environ.update(extra or {}, PAGEMESH_LOG_LEVEL=self.log_level, PAGEMESH_TLS="plaintext")
         return environ
 
     def _spawn(self, name: str, command: list[str], port: int, env: dict[str, str] | None) -> ChildProcess:
@@ -96,10 +98,13 @@ class Fleet:
         return self._spawn(name, pagemesh_command([*args, *extra]), port, env)
 
     def wait(self, processes: Sequence[ChildProcess]) -> None:
+        # gRPC health rather than the admin port: the bare reference server has no admin port.
         deadline = time.monotonic() + 60
         for process in processes:
-            if not wait_until_serving(process.address, deadline, process.running):
-                raise RuntimeError(f"{process.name} did not start; see {self.workdir}")
+            while health_status(process.address, timeout=0.5, transport=PLAINTEXT) != "SERVING":
+                if not process.running() or time.monotonic() > deadline:
+                    raise RuntimeError(f"{process.name} did not start; see {self.workdir}")
+                time.sleep(0.05)
 
     def services(
         self, latency_ms: int, tag: str, overrides: dict[str, list[str]] | None = None
@@ -211,7 +216,7 @@ async def load(
 ) -> None:
     latencies: list[float] = []
     overheads: list[float] = []
-    async with grpc.aio.insecure_channel(address) as channel:
+    async with PLAINTEXT.channel(address) as channel:
         stub = page_v2_grpc.PageServiceStub(channel)
         loop = asyncio.get_running_loop()
         measure_from = loop.time() + warmup
@@ -307,7 +312,7 @@ async def serve_bare(port: int) -> None:
     """The reference: six calls under `asyncio.gather`, v2 only, no deadline logic, hedging or logs."""
 
     def channel(name: str) -> grpc.aio.Channel:
-        return grpc.aio.insecure_channel(os.environ[f"PAGEMESH_{name.upper()}_ADDR"])
+        return PLAINTEXT.channel(os.environ[f"PAGEMESH_{name.upper()}_ADDR"])
 
     product = product_pb2_grpc.ProductServiceStub(channel("product"))
     authors = authors_pb2_grpc.AuthorServiceStub(channel("authors"))
@@ -349,7 +354,7 @@ async def serve_bare(port: int) -> None:
     server = grpc.aio.server()
     page_v2_grpc.add_PageServiceServicer_to_server(Bare(), server)
     health_pb2_grpc.add_HealthServicer_to_server(health.aio.HealthServicer(), server)
-    server.add_insecure_port(f"127.0.0.1:{port}")
+    PLAINTEXT.listen(server, f"127.0.0.1:{port}", "bare")
     await server.start()
     await server.wait_for_termination()
 

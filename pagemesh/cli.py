@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compat": ("compat.cli", "check proto contracts for breaking changes"),
     "sdk": ("sdkgen.cli", "generate client SDKs from proto/"),
     "page": ("aggregator.page_cli", "fetch one product page through the aggregator"),
+    "certs": ("pagemesh.security.cli", "make or rotate the mesh's CA and per-identity certificates"),
 }
 
 

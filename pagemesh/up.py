@@ -26,8 +26,9 @@ from pagemesh.runtime import (
     Settings,
     pagemesh_command,
     spawn,
-    wait_until_serving,
+    wait_until_ready,
 )
+from pagemesh.security import OPERATOR, certificate_lifetime_left, identity_files, issue_certificates
 
 __all__ = ["main", "parse_injections"]
 
@@ -62,6 +63,11 @@ def build_parser() -> ArgumentParser:
     )
     parser.add_argument("--data-dir", type=Path, help="where the services keep their SQLite files and logs")
     parser.add_argument(
+        "--plaintext",
+        action="store_true",
+        help="no mutual TLS between the parts (default: mTLS, with certificates made under the data dir)",
+    )
+    parser.add_argument(
         "--timeout", type=float, default=60.0, help="seconds to wait for every part to be SERVING"
     )
     return parser
@@ -85,6 +91,31 @@ def _last_line(child: ChildProcess) -> str:
     return lines[-1] if lines else "(no output)"
 
 
+RENEW_WHEN_LEFT = 1 / 3
+"""Certificates are renewed once less than this share of their lifetime is left."""
+
+
+def _ensure_certificates(pki: Path, namespace: str) -> bool:
+    """Makes the mesh's certificates if they are missing or due for renewal; True when it made them."""
+    if certificate_lifetime_left(identity_files(pki, OPERATOR).certificate) > RENEW_WHEN_LEFT and all(
+        certificate_lifetime_left(identity_files(pki, part).certificate) > RENEW_WHEN_LEFT
+        for part in (*SERVICES, AGGREGATOR)
+    ):
+        return False
+    issue_certificates(pki, namespace=namespace)
+    return True
+
+
+def _grpcurl_hint(pki: Path, address: str, secure: bool) -> str:
+    if not secure:
+        return f"grpcurl -plaintext {address} list"
+    files = identity_files(pki, OPERATOR)
+    return (
+        f"grpcurl -cacert {files.ca} -cert {files.certificate} -key {files.key} "
+        f"-servername {AGGREGATOR} {address} list"
+    )
+
+
 def main(argv: list[str]) -> int:
     """Runs `pagemesh up` and returns its exit code."""
     options = build_parser().parse_args(argv)
@@ -99,6 +130,17 @@ def main(argv: list[str]) -> int:
     log_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env["PAGEMESH_DATA_DIR"] = str(data_dir)
+    # mTLS unless asked otherwise, by the flag or an explicit PAGEMESH_TLS in the environment.
+    tls = "plaintext" if options.plaintext else os.environ.get("PAGEMESH_TLS", "mtls")
+    pki = (settings.pki_dir or data_dir / "pki").resolve()
+    env["PAGEMESH_TLS"] = tls
+    env["PAGEMESH_PKI_DIR"] = str(pki)
+    if tls == "mtls":
+        try:
+            _ensure_certificates(pki, settings.namespace)
+        except PagemeshError as error:
+            print(f"pagemesh up: {error.message}", file=sys.stderr)
+            return 1
     env.update({f"PAGEMESH_{name.upper()}_ADDR": address for name, address in settings.addresses.items()})
     parts = list(SERVICES)
     if importlib.util.find_spec("aggregator.cli") is not None:
@@ -125,13 +167,14 @@ def main(argv: list[str]) -> int:
                     address=settings.addresses[name],
                     log_path=log_dir / f"{name}.log",
                     env=env,
+                    admin_address=settings.admin_address(name),
                 )
             )
         deadline = time.monotonic() + options.timeout
         for child in children:
             if stop_requested:
                 return 0
-            if not wait_until_serving(child.address, deadline, child.running):
+            if not wait_until_ready(child.admin_address, deadline, child.running):
                 reason = (
                     f"exited with code {child.process.returncode}: {_last_line(child)}"
                     if not child.running()
@@ -145,8 +188,16 @@ def main(argv: list[str]) -> int:
             print(f"{child.name:<16} {child.address:<22} {fault_text}")
         if AGGREGATOR in parts:
             print(f"{'page (HTTP)':<16} http://{settings.http_address}/")
-        print(f"all {len(children)} parts SERVING; logs in {log_dir}/; Ctrl-C stops the mesh", flush=True)
+        print(f"all {len(children)} parts SERVING; logs in {log_dir}/; Ctrl-C stops the mesh")
+        if tls == "mtls":
+            print(f"mutual TLS is on (certificates in {pki}/); call a part as the operator with:")
+        print(f"  {_grpcurl_hint(pki, settings.addresses[AGGREGATOR], tls == 'mtls')}", flush=True)
+        next_renewal_check = time.monotonic() + 60
         while not stop_requested:
+            if tls == "mtls" and time.monotonic() >= next_renewal_check:
+                next_renewal_check = time.monotonic() + 60
+                if _ensure_certificates(pki, settings.namespace):
+                    print("certificates renewed; every part picks them up without a restart", flush=True)
             for child in children:
                 if not child.running():
                     print(

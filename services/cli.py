@@ -60,6 +60,11 @@ def build_parser() -> ArgumentParser:
     )
     parser.add_argument("--grace", type=float, help="seconds in-flight calls may run after a stop signal")
     parser.add_argument(
+        "--authz-dry-run",
+        action="store_true",
+        help="log the calls the authorization policy would deny instead of denying them",
+    )
+    parser.add_argument(
         "--drain",
         type=float,
         default=0.0,
@@ -97,7 +102,14 @@ def main(argv: list[str]) -> int:
         return 1
     try:
         bindings = [b for b in instance.bindings if b.version in versions]
-        server = GrpcServer(options.service, address, bindings, faults=faults)
+        server = GrpcServer(
+            options.service,
+            address,
+            bindings,
+            settings=settings,
+            faults=faults,
+            authz_dry_run=options.authz_dry_run,
+        )
         run_event_loop(
             _serve(server, settings.grace_seconds if options.grace is None else options.grace, options.drain)
         )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import grpc
 import pytest
 
-from tests.harness import Mesh, start_mesh
+from tests.harness import Mesh, operator_channel, start_mesh
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +21,7 @@ def mesh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mesh]:
 @pytest.fixture(scope="session")
 def channels(mesh: Mesh) -> Iterator[dict[str, grpc.Channel]]:
     """One channel per service, shared by the tests."""
-    opened = {name: grpc.insecure_channel(mesh.address(name)) for name in mesh.services}
+    opened = {name: operator_channel(mesh.address(name)) for name in mesh.services}
     yield opened
     for channel in opened.values():
         channel.close()

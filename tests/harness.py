@@ -1,29 +1,119 @@
 """Real pagemesh processes for tests: free loopback ports, wait until SERVING, always stopped.
 
-Every process is started by `pagemesh.runtime.spawn`, so it also dies if the test run is killed.
+Every process is started by `pagemesh.runtime.spawn`, so it also dies if the test run is killed. Like
+`pagemesh up`, the processes run with mutual TLS on, with certificates made once per test session (the
+`PKI` directory); tests call them as the operator through `operator_channel`, and check readiness on each
+process's own admin port (a free port too).
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
+import shutil
 import signal
+import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pagemesh.runtime import SERVICES, ChildProcess, free_port, pagemesh_command, spawn, wait_until_serving
+import grpc
 
-__all__ = ["ChildProcess", "Mesh", "free_port", "start_mesh", "start_server", "start_service"]
+from pagemesh.runtime import (
+    SERVICES,
+    ChildProcess,
+    Settings,
+    Transport,
+    free_port,
+    health_status,
+    pagemesh_command,
+    spawn,
+    wait_until_ready,
+)
+from pagemesh.security import issue_certificates
+
+__all__ = [
+    "ChildProcess",
+    "Mesh",
+    "free_port",
+    "grpcurl_tls_flags",
+    "health",
+    "health_probe_tls_flags",
+    "operator_channel",
+    "operator_transport",
+    "pki_dir",
+    "start_mesh",
+    "start_server",
+    "start_service",
+]
 
 START_TIMEOUT = 30.0
 
 
+@functools.cache
+def pki_dir() -> Path:
+    """The test session's CA and certificates for every identity (made on first use, removed at exit)."""
+    directory = Path(tempfile.mkdtemp(prefix="pagemesh-test-pki-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    issue_certificates(directory)
+    return directory
+
+
+def mtls_settings() -> Settings:
+    """Settings for this test process with mutual TLS on, over the session's certificates."""
+    return Settings(tls="mtls", pki_dir=pki_dir())
+
+
+def operator_channel(address: str, *, server_name: str | None = None) -> grpc.Channel:
+    """A blocking channel to a test server, as the `operator` identity (what people and tools use)."""
+    return operator_transport().blocking_channel(address, server_name=server_name)
+
+
+def operator_transport() -> Transport:
+    """How tests call servers: mutual TLS as the `operator` identity."""
+    return Transport.from_settings(mtls_settings(), "operator")
+
+
+def health(address: str, service: str = "") -> str:
+    """A test server's health status name, asked as the operator."""
+    return health_status(address, service, transport=operator_transport())
+
+
+def grpcurl_tls_flags() -> list[str]:
+    """grpcurl's flags to call a test server as the operator (its certificate has a 127.0.0.1 SAN)."""
+    pki = pki_dir()
+    return [
+        "-cacert",
+        str(pki / "ca.pem"),
+        "-cert",
+        str(pki / "operator.pem"),
+        "-key",
+        str(pki / "operator-key.pem"),
+    ]
+
+
+def health_probe_tls_flags() -> list[str]:
+    """grpc-health-probe's flags to check a test server as the operator."""
+    pki = pki_dir()
+    return [
+        "-tls",
+        "-tls-ca-cert",
+        str(pki / "ca.pem"),
+        "-tls-client-cert",
+        str(pki / "operator.pem"),
+        "-tls-client-key",
+        str(pki / "operator-key.pem"),
+    ]
+
+
 def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """This process's environment without PAGEMESH_ settings, plus `extra`."""
+    """This process's environment without PAGEMESH_ settings, with mutual TLS on, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEMESH_")}
+    env.update({"PAGEMESH_TLS": "mtls", "PAGEMESH_PKI_DIR": str(pki_dir())})
     env.update(extra or {})
     return env
 
@@ -31,15 +121,18 @@ def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 def launch(
     args: Sequence[str], *, name: str, port: int, workdir: Path, env: Mapping[str, str] | None = None
 ) -> ChildProcess:
-    """Starts `pagemesh ARGS...` without waiting for it."""
+    """Starts `pagemesh ARGS...` without waiting for it; its admin port is a free port too."""
     workdir.mkdir(parents=True, exist_ok=True)
+    part = args[1] if len(args) > 1 and args[0] == "serve" else name
+    admin_address = f"127.0.0.1:{free_port()}"
     return spawn(
         pagemesh_command(args),
         name=name,
         address=f"127.0.0.1:{port}",
         log_path=workdir / f"{name}-{port}.log",
-        env=clean_environment(env),
+        env=clean_environment({f"PAGEMESH_{part.upper()}_ADMIN_ADDR": admin_address, **(env or {})}),
         cwd=workdir,
+        admin_address=admin_address,
     )
 
 
@@ -70,7 +163,7 @@ def wait_serving(servers: Iterable[ChildProcess], timeout: float = START_TIMEOUT
     deadline = time.monotonic() + timeout
     for server in servers:
         # A process that failed to bind must not pass because another server answers on its port.
-        if not wait_until_serving(server.address, deadline, server.running) or not _still_up(server):
+        if not wait_until_ready(server.admin_address, deadline, server.running) or not _still_up(server):
             for other in servers:
                 other.stop(signal.SIGKILL)
             raise RuntimeError(f"{server.name} on {server.address} did not become SERVING:\n{server.log()}")
@@ -143,8 +236,9 @@ def start_mesh(
     names: Sequence[str] = SERVICES,
     extra: Mapping[str, Sequence[str]] | None = None,
     api: Mapping[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Mesh:
-    """Starts the backend services concurrently and waits until all are SERVING."""
+    """Starts the backend services concurrently and waits until all are SERVING; `env` adds variables."""
     mesh = Mesh()
     for name in names:
         port = free_port()
@@ -155,6 +249,7 @@ def start_mesh(
             name=name,
             port=port,
             workdir=workdir,
+            env=env,
         )
     wait_serving(mesh.services.values())
     return mesh

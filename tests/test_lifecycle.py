@@ -18,8 +18,19 @@ from pagemesh.product.v1 import product_pb2 as v1
 from pagemesh.product.v1 import product_pb2_grpc as v1_grpc
 from pagemesh.product.v2 import product_pb2 as v2
 from pagemesh.product.v2 import product_pb2_grpc as v2_grpc
-from pagemesh.runtime import SERVICES, health_status, pagemesh_command
-from tests.harness import Mesh, clean_environment, free_port, launch, log_entries, start_service
+from pagemesh.runtime import SERVICES, pagemesh_command
+from tests.harness import (
+    Mesh,
+    clean_environment,
+    free_port,
+    grpcurl_tls_flags,
+    health,
+    health_probe_tls_flags,
+    launch,
+    log_entries,
+    operator_channel,
+    start_service,
+)
 from tests.tools import tool
 
 # One method per service, called through reflection only (no .proto files given to grpcurl).
@@ -44,7 +55,7 @@ REFLECTION_CALLS = {
 @pytest.mark.parametrize("name", SERVICES)
 def test_grpcurl_lists_and_calls_every_service_by_reflection(mesh: Mesh, name: str) -> None:
     listed = subprocess.run(
-        [tool("grpcurl"), "-plaintext", mesh.address(name), "list"],
+        [tool("grpcurl"), *grpcurl_tls_flags(), mesh.address(name), "list"],
         capture_output=True,
         text=True,
         check=True,
@@ -55,39 +66,40 @@ def test_grpcurl_lists_and_calls_every_service_by_reflection(mesh: Mesh, name: s
     assert "grpc.health.v1.Health" in listed
     method, body, field = REFLECTION_CALLS[name]
     called = subprocess.run(
-        [tool("grpcurl"), "-plaintext", "-d", json.dumps(body), mesh.address(name), method],
+        [tool("grpcurl"), *grpcurl_tls_flags(), "-d", json.dumps(body), mesh.address(name), method],
         capture_output=True,
         text=True,
         check=True,
     )
     assert field in json.loads(called.stdout)
     probe = subprocess.run(
-        [tool("grpc-health-probe"), "-addr", mesh.address(name)], capture_output=True, text=True, check=False
+        [tool("grpc-health-probe"), "-addr", mesh.address(name), *health_probe_tls_flags()],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert probe.returncode == 0, probe.stderr
 
 
 def test_health_reports_each_versioned_service(mesh: Mesh) -> None:
     address = mesh.address("reviews")
-    assert health_status(address, "pagemesh.reviews.v1.ReviewService") == "SERVING"
-    assert health_status(address, "pagemesh.reviews.v2.ReviewService") == "SERVING"
-    assert (
-        health_status(address, "pagemesh.product.v2.ProductService") == "UNREACHABLE"
-    )  # NOT_FOUND: not served
+    assert health(address, "pagemesh.reviews.v1.ReviewService") == "SERVING"
+    assert health(address, "pagemesh.reviews.v2.ReviewService") == "SERVING"
+    assert health(address, "pagemesh.product.v2.ProductService") == "UNREACHABLE"  # NOT_FOUND: not served
 
 
 def test_sigterm_turns_health_not_serving_and_lets_in_flight_calls_finish(tmp_path: Path) -> None:
     server = start_service(
         "product", tmp_path, extra=["--inject", "latency=1500", "--drain", "1", "--grace", "5"]
     )
-    channel = grpc.insecure_channel(server.address)
+    channel = operator_channel(server.address)
     stub = v2_grpc.ProductServiceStub(channel)
     with ThreadPoolExecutor(1) as pool:
         in_flight = pool.submit(stub.GetProduct, v2.GetProductRequest(id="P00003"), timeout=10)
         time.sleep(0.5)
         server.process.send_signal(signal.SIGTERM)
         time.sleep(0.3)
-        assert health_status(server.address) == "NOT_SERVING"
+        assert health(server.address) == "NOT_SERVING"
         assert in_flight.result().product.id == "P00003"
     assert server.process.wait(timeout=10) == 0
     channel.close()
@@ -117,7 +129,7 @@ def test_a_taken_port_is_an_error_not_a_second_listener(tmp_path: Path) -> None:
 
 def test_api_v1_only_answers_unimplemented_for_v2(tmp_path: Path) -> None:
     server = start_service("product", tmp_path, api="v1")
-    with grpc.insecure_channel(server.address) as channel:
+    with operator_channel(server.address) as channel:
         assert v1_grpc.ProductServiceStub(channel).GetProduct(v1.GetProductRequest(id="P00001")).product.id
         with pytest.raises(grpc.RpcError) as raised:
             v2_grpc.ProductServiceStub(channel).GetProduct(v2.GetProductRequest(id="P00001"))
@@ -129,14 +141,14 @@ def test_injected_errors_and_latency(tmp_path: Path) -> None:
     failing = start_service("product", tmp_path / "f", extra=["--inject", "error_rate=1"])
     slow = start_service("product", tmp_path / "s", extra=["--inject", "latency=300"])
     with (
-        grpc.insecure_channel(failing.address) as channel,
-        grpc.insecure_channel(slow.address) as slow_channel,
+        operator_channel(failing.address) as channel,
+        operator_channel(slow.address) as slow_channel,
     ):
         with pytest.raises(grpc.RpcError) as raised:
             v2_grpc.ProductServiceStub(channel).GetProduct(v2.GetProductRequest(id="P00001"))
         assert raised.value.code() == grpc.StatusCode.UNAVAILABLE
         assert "injected" in str(raised.value.details())
-        assert health_status(failing.address) == "SERVING"  # health is never faulted
+        assert health(failing.address) == "SERVING"  # health is never faulted
         with pytest.raises(grpc.RpcError) as late:
             v2_grpc.ProductServiceStub(slow_channel).GetProduct(
                 v2.GetProductRequest(id="P00001"), timeout=0.1
@@ -148,7 +160,7 @@ def test_injected_errors_and_latency(tmp_path: Path) -> None:
 
 def test_request_ids_are_logged_and_a_generated_one_comes_back(mesh: Mesh) -> None:
     product = mesh.services["product"]
-    with grpc.insecure_channel(mesh.address("product")) as channel:
+    with operator_channel(mesh.address("product")) as channel:
         stub = v2_grpc.ProductServiceStub(channel)
         _, given = stub.GetProduct.with_call(
             v2.GetProductRequest(id="P00004"), metadata=(("x-request-id", "test-req-4711"),)
@@ -208,6 +220,7 @@ def test_pagemesh_up_starts_everything_and_stops_cleanly(tmp_path: Path) -> None
     env = clean_environment()
     ports = {name: free_port() for name in (*SERVICES, "aggregator")}
     env.update({f"PAGEMESH_{name.upper()}_ADDR": f"127.0.0.1:{port}" for name, port in ports.items()})
+    env.update({f"PAGEMESH_{name.upper()}_ADMIN_ADDR": f"127.0.0.1:{free_port()}" for name in ports})
     env["PAGEMESH_AGGREGATOR_HTTP_ADDR"] = f"127.0.0.1:{free_port()}"
     with subprocess.Popen(
         pagemesh_command(["up", "--data-dir", str(tmp_path), "--inject", "all:latency=1"]),
@@ -225,8 +238,8 @@ def test_pagemesh_up_starts_everything_and_stops_cleanly(tmp_path: Path) -> None
                     break
             table = "".join(lines)
             for name in SERVICES:
-                assert f"127.0.0.1:{ports[name]}" in table
-                assert health_status(f"127.0.0.1:{ports[name]}") == "SERVING"
+                assert f"127.0.0.1:{ports[name]}" in table, up.stderr.read() if up.stderr else ""
+                assert health(f"127.0.0.1:{ports[name]}") == "SERVING"
             children = _children(up.pid)
             assert len(children) >= len(SERVICES)
             up.send_signal(signal.SIGINT)

@@ -18,7 +18,15 @@ from pagemesh.runtime._config import (
 )
 from pagemesh.runtime._errors import InvalidArgumentError, NotFoundError, PagemeshError, UnavailableError
 from pagemesh.runtime._faults import FaultSpec
-from pagemesh.runtime._interceptors import REQUEST_ID_KEY, CallInterceptor, current_request_id, new_request_id
+from pagemesh.runtime._interceptors import (
+    REQUEST_ID_KEY,
+    UNAUTHENTICATED,
+    CallInterceptor,
+    current_caller,
+    current_request_id,
+    new_request_id,
+    peer_names,
+)
 from pagemesh.runtime._logging import configure_logging, log_event
 from pagemesh.runtime._pagination import Page, PageSizePolicy, decode_page_token, encode_page_token, paginate
 from pagemesh.runtime._process import (
@@ -26,9 +34,10 @@ from pagemesh.runtime._process import (
     die_with_parent,
     free_port,
     health_status,
+    is_ready,
     pagemesh_command,
     spawn,
-    wait_until_serving,
+    wait_until_ready,
 )
 from pagemesh.runtime._server import (
     ApiBinding,
@@ -40,6 +49,7 @@ from pagemesh.runtime._server import (
     wait_for_stop_signal,
 )
 from pagemesh.runtime._sqlite import StoreError, open_store
+from pagemesh.runtime._transport import Transport, TransportError
 
 __all__ = [
     "ADMIN_PORT_OFFSET",
@@ -49,6 +59,7 @@ __all__ = [
     "REQUEST_ID_KEY",
     "SERVICES",
     "TLS_MODES",
+    "UNAUTHENTICATED",
     "ApiBinding",
     "CallInterceptor",
     "ChildProcess",
@@ -64,16 +75,20 @@ __all__ = [
     "ServiceInstance",
     "Settings",
     "StoreError",
+    "Transport",
+    "TransportError",
     "UnavailableError",
     "admin_address_for",
     "api_binding",
     "configure_logging",
+    "current_caller",
     "current_request_id",
     "decode_page_token",
     "die_with_parent",
     "encode_page_token",
     "free_port",
     "health_status",
+    "is_ready",
     "log_event",
     "new_request_id",
     "open_store",
@@ -82,8 +97,9 @@ __all__ = [
     "paginate",
     "parent_pid",
     "parse_address",
+    "peer_names",
     "run_event_loop",
     "spawn",
     "wait_for_stop_signal",
-    "wait_until_serving",
+    "wait_until_ready",
 ]

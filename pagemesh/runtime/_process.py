@@ -1,4 +1,8 @@
-"""Child processes that cannot outlive their parent, and health checks to know when they are ready."""
+"""Child processes that cannot outlive their parent, and health checks to know when they are ready.
+
+Readiness is read from a process's admin port (`/readyz`, plain HTTP), so a supervisor or a test needs
+no client certificate to know a server is up; `health_status` asks the gRPC health service itself.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,14 +24,18 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from pagemesh.runtime._config import Settings, admin_address_for
+from pagemesh.runtime._transport import Transport
+
 __all__ = [
     "ChildProcess",
     "die_with_parent",
     "free_port",
     "health_status",
+    "is_ready",
     "pagemesh_command",
     "spawn",
-    "wait_until_serving",
+    "wait_until_ready",
 ]
 
 _PR_SET_PDEATHSIG = 1
@@ -54,6 +64,12 @@ class ChildProcess:
     """Where it listens for gRPC, `host:port`."""
     process: subprocess.Popen[bytes]
     log_path: Path
+    admin_address: str = ""
+    """Where it serves `/healthz`, `/readyz` and `/metrics`; by default its gRPC port + 1000."""
+
+    def __post_init__(self) -> None:
+        if not self.admin_address:
+            self.admin_address = admin_address_for(self.address)
 
     @property
     def port(self) -> int:
@@ -93,14 +109,18 @@ def spawn(
     log_path: Path,
     env: Mapping[str, str],
     cwd: Path | None = None,
+    admin_address: str = "",
 ) -> ChildProcess:
-    """Starts `command` with `env`, output to `log_path`; it stops when this process dies."""
+    """Starts `command` with `env`, output to `log_path`; it stops when this process dies.
+
+    `admin_address` is where the child serves its admin port, if not its gRPC port + 1000.
+    """
     environment = {**env, "PAGEMESH_PARENT_PID": str(os.getpid())}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             list(command), env=environment, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log, stderr=log
         )
-    return ChildProcess(name, address, process, log_path)
+    return ChildProcess(name, address, process, log_path, admin_address)
 
 
 _handed_out: set[int] = set()
@@ -122,9 +142,15 @@ def free_port() -> int:
             return port
 
 
-def health_status(address: str, service: str = "", timeout: float = 1.0) -> str:
-    """The health status name a server reports (e.g. "SERVING"), or "UNREACHABLE"."""
-    with grpc.insecure_channel(address) as channel:
+def health_status(
+    address: str, service: str = "", timeout: float = 1.0, *, transport: Transport | None = None
+) -> str:
+    """The health status name a server reports (e.g. "SERVING"), or "UNREACHABLE".
+
+    The call goes over `transport` (default: as `operator`, secured as the environment's settings say).
+    """
+    transport = transport or Transport.from_settings(Settings.from_environment(), "operator")
+    with transport.blocking_channel(address) as channel:
         # typeshed's HealthStub declares no methods, so the stub is typed loosely.
         stub: Any = health_pb2_grpc.HealthStub(channel)
         try:
@@ -134,14 +160,23 @@ def health_status(address: str, service: str = "", timeout: float = 1.0) -> str:
     return health_pb2.HealthCheckResponse.ServingStatus.Name(response.status)
 
 
-def wait_until_serving(
-    address: str, deadline: float, still_running: Callable[[], bool] | None = None
+def is_ready(admin_address: str, timeout: float = 1.0) -> bool:
+    """Whether the server whose admin port is at `admin_address` answers `/readyz` with 200."""
+    try:
+        with urllib.request.urlopen(f"http://{admin_address}/readyz", timeout=timeout) as response:
+            return int(response.status) == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def wait_until_ready(
+    admin_address: str, deadline: float, still_running: Callable[[], bool] | None = None
 ) -> bool:
-    """Polls the server's overall health until SERVING or `deadline` (a `time.monotonic()` value)."""
+    """Polls `/readyz` on the admin port until it says SERVING or `deadline` (a `time.monotonic()` value)."""
     while time.monotonic() < deadline:
         if still_running is not None and not still_running():
             return False
-        if health_status(address, timeout=0.5) == "SERVING":
+        if is_ready(admin_address, timeout=0.5):
             return True
         time.sleep(0.05)
     return False

@@ -1,8 +1,9 @@
 """The one server lifecycle every pagemesh process uses (after gRPC's graceful-shutdown example).
 
-`grpc.aio.server()` -> add the versioned servicers, health and reflection -> bind (a taken port is an
-error) -> start -> wait for SIGTERM or SIGINT -> health NOT_SERVING -> optional drain period, so load
-balancers and probes see it -> `stop(grace)`, in which in-flight calls finish.
+`grpc.aio.server()` -> add the versioned servicers, health and reflection, all behind the one interceptor
+-> bind through the transport (mutual TLS or plaintext; a taken port is an error) -> the admin port
+(`/healthz`, `/readyz`, `/metrics`) -> start -> wait for SIGTERM or SIGINT -> health NOT_SERVING -> optional
+drain period, so load balancers and probes see it -> `stop(grace)`, in which in-flight calls finish.
 """
 
 from __future__ import annotations
@@ -12,20 +13,24 @@ import logging
 import signal
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import grpc
 import grpc.aio
 import uvloop
-from google.protobuf.descriptor import FileDescriptor
+from google.protobuf.descriptor import FileDescriptor, ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
+from grpc_reflection.v1alpha import reflection, reflection_pb2, reflection_pb2_grpc
 
+from pagemesh.runtime._admin import AdminServer
 from pagemesh.runtime._cache import ResponseCache
+from pagemesh.runtime._config import Settings
 from pagemesh.runtime._errors import PagemeshError
 from pagemesh.runtime._faults import FaultSpec
 from pagemesh.runtime._interceptors import CallInterceptor
 from pagemesh.runtime._logging import log_event
+from pagemesh.runtime._transport import Transport
+from pagemesh.security import Authorizer, policy_path
 
 __all__ = [
     "ApiBinding",
@@ -100,7 +105,11 @@ def api_binding(
 
 
 class GrpcServer:
-    """A `grpc.aio` server with health, reflection and the pagemesh interceptor."""
+    """A `grpc.aio` server with health, reflection, the pagemesh interceptor and an admin port.
+
+    `settings` say how hops are secured (`tls`, `pki`) and which authorization policy applies; the server's
+    identity is its `component` name. `admin_address` defaults to `settings.admin_address` (gRPC port + 1000).
+    """
 
     def __init__(
         self,
@@ -108,61 +117,98 @@ class GrpcServer:
         address: str,
         bindings: Sequence[ApiBinding],
         *,
+        settings: Settings | None = None,
+        admin_address: str | None = None,
         faults: FaultSpec | None = None,
+        authz_dry_run: bool = False,
     ) -> None:
         self.component = component
         self.address = address
         self.bindings = tuple(bindings)
+        self.settings = settings or Settings()
         self.port = 0
         self.health = health.aio.HealthServicer()
         self._faults = faults
         self._server: grpc.aio.Server | None = None
+        self._serving = False
+        # Made here, before any port is opened, so a bad certificate or policy fails the start-up early.
+        self.transport = Transport.from_settings(self.settings, component)
+        policy = policy_path(self.settings)
+        self.authorizer = None if policy is None else Authorizer(policy, dry_run=authz_dry_run)
+        self.admin = AdminServer(
+            component, admin_address or self.settings.admin_address(component, address), self.ready
+        )
+        self._watcher: asyncio.Task[None] | None = None
 
     @property
     def service_names(self) -> list[str]:
         """The full names of the versioned services this server answers for."""
         return [binding.service_name for binding in self.bindings]
 
+    def ready(self) -> bool:
+        """Whether the server reports SERVING (for the admin port's `/readyz`)."""
+        return self._serving
+
     async def start(self) -> None:
-        """Binds the address, starts serving and reports SERVING for the server and each service."""
+        """Binds the address and the admin port, starts serving and reports SERVING."""
         # grpc.aio servers belong to the running event loop, so the server is made here, not in __init__.
         self._server = server = grpc.aio.server(options=SERVER_OPTIONS)
-        interceptor = CallInterceptor(self._faults)
+        interceptor = CallInterceptor(
+            self._faults, authorizer=self.authorizer, authenticated=self.transport.secure
+        )
         for binding in self.bindings:
             binding.register(server, interceptor)
-        health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
-        reflection.enable_server_reflection(
-            [
-                *self.service_names,
-                health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-                reflection.SERVICE_NAME,
-            ],
+        health_service = cast(ServiceDescriptor, health_pb2.DESCRIPTOR.services_by_name["Health"])
+        health_pb2_grpc.add_HealthServicer_to_server(interceptor.guard(health_service, self.health), server)
+        reflection_service = cast(
+            ServiceDescriptor, reflection_pb2.DESCRIPTOR.services_by_name["ServerReflection"]
+        )
+        add_reflection: Callable[[Any, grpc.aio.Server], None] = (
+            reflection_pb2_grpc.add_ServerReflectionServicer_to_server
+        )
+        add_reflection(
+            interceptor.guard(
+                reflection_service,
+                reflection.aio.ReflectionServicer(
+                    [*self.service_names, health_service.full_name, reflection_service.full_name]
+                ),
+            ),
             server,
         )
-        try:
-            port = server.add_insecure_port(self.address)
-        except RuntimeError:
-            port = 0
-        if port == 0:
-            raise ServerStartError(
-                f"{self.component}: cannot listen on {self.address}: "
-                "the port is in use or the host is not an address of this machine"
-            )
-        self.port = port
+        self.port = self.transport.listen(server, self.address, self.component)
+        await self.admin.start()
         await server.start()
         for name in ["", *self.service_names]:
             await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        self._serving = True
+        if self.authorizer is not None:
+            self._watcher = asyncio.ensure_future(self.authorizer.watch())
         versions = ", ".join(sorted({binding.version for binding in self.bindings}))
-        log_event(_logger, logging.INFO, "serving", address=self.address, port=port, versions=versions)
+        log_event(
+            _logger,
+            logging.INFO,
+            "serving",
+            address=self.address,
+            port=self.port,
+            admin=f"http://{self.admin.address.rpartition(':')[0]}:{self.admin.port}",
+            versions=versions,
+            tls=self.transport.mode,
+            policy=None if self.authorizer is None else str(self.authorizer.path),
+            authz_dry_run=self.authorizer is not None and self.authorizer.dry_run,
+        )
 
     async def stop(self, grace: float, drain: float = 0.0) -> None:
         """Reports NOT_SERVING, keeps serving for `drain` seconds, then lets in-flight calls finish."""
+        self._serving = False
         await self.health.enter_graceful_shutdown()
         log_event(_logger, logging.INFO, "stopping", drain_seconds=drain, grace_seconds=grace)
         if drain > 0:
             await asyncio.sleep(drain)
+        if self._watcher is not None:
+            self._watcher.cancel()
         if self._server is not None:
             await self._server.stop(grace)
+        await self.admin.stop()
         log_event(_logger, logging.INFO, "stopped")
 
     async def wait_for_termination(self) -> None:

@@ -19,13 +19,13 @@ from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
 from pagemesh.runtime import pagemesh_command
 from tests.aggregator.procs import Aggregator
-from tests.harness import Mesh, log_entries
+from tests.harness import Mesh, clean_environment, grpcurl_tls_flags, log_entries, operator_channel
 from tests.tools import tool
 
 
 @pytest.fixture(scope="module")
 def channel(aggregator: Aggregator) -> Iterator[grpc.Channel]:
-    with grpc.insecure_channel(aggregator.address) as opened:
+    with operator_channel(aggregator.address) as opened:
         yield opened
 
 
@@ -184,7 +184,7 @@ def test_http_healthz(aggregator: Aggregator) -> None:
 def test_a_page_view_is_recorded_in_history(aggregator: Aggregator, mesh: Mesh) -> None:
     status, _, _ = aggregator.get("/products/P00123?user=u-dana")
     assert status == 200
-    with grpc.insecure_channel(mesh.address("history")) as history:
+    with operator_channel(mesh.address("history")) as history:
         stub = history_v2_grpc.HistoryServiceStub(history)
         deadline = time.monotonic() + 5
         viewed: list[str] = []
@@ -199,26 +199,45 @@ def test_a_page_view_is_recorded_in_history(aggregator: Aggregator, mesh: Mesh) 
     assert "P00123" in viewed
 
 
+def _page_command(
+    aggregator: Aggregator, *args: str, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    command = pagemesh_command(["page", "--address", aggregator.address, *args])
+    return subprocess.run(command, capture_output=True, text=True, timeout=30, check=False, env=env)
+
+
 def test_pagemesh_page_command(aggregator: Aggregator) -> None:
-    command = pagemesh_command(["page", "--address", aggregator.address])
-    shown = subprocess.run([*command, "P00001"], capture_output=True, text=True, timeout=30, check=False)
+    # As a person would run it: mutual TLS with the operator's certificate (PAGEMESH_TLS, PAGEMESH_PKI_DIR).
+    env = clean_environment()
+    shown = _page_command(aggregator, "P00001", env=env)
     assert shown.returncode == 0, shown.stderr
     assert "(P00001)" in shown.stdout
-    as_json = subprocess.run(
-        [*command, "P00001", "--api", "v1", "--json"], capture_output=True, text=True, timeout=30, check=False
-    )
+    as_json = _page_command(aggregator, "P00001", "--api", "v1", "--json", env=env)
     assert as_json.returncode == 0, as_json.stderr
     assert json.loads(as_json.stdout)["product"]["id"] == "P00001"
-    missing = subprocess.run([*command, "P99999"], capture_output=True, text=True, timeout=30, check=False)
+    missing = _page_command(aggregator, "P99999", env=env)
     assert missing.returncode == 1
     assert missing.stderr.count("\n") == 1
     assert "NOT_FOUND" in missing.stderr
 
 
+def test_pagemesh_page_without_a_certificate_is_one_clear_line(aggregator: Aggregator) -> None:
+    plaintext = _page_command(aggregator, "P00001", env=clean_environment({"PAGEMESH_TLS": "plaintext"}))
+    assert plaintext.returncode == 1
+    assert plaintext.stderr.count("\n") == 1
+    assert "UNAVAILABLE" in plaintext.stderr
+    no_files = _page_command(
+        aggregator, "P00001", env=clean_environment({"PAGEMESH_PKI_DIR": "/nonexistent/pki"})
+    )
+    assert no_files.returncode == 1
+    assert no_files.stderr.count("\n") == 1
+    assert "pagemesh certs" in no_files.stderr
+
+
 def test_grpcurl_calls_the_aggregator_by_reflection(aggregator: Aggregator) -> None:
     grpcurl = tool("grpcurl")
     listed = subprocess.run(
-        [grpcurl, "-plaintext", aggregator.address, "list"],
+        [grpcurl, *grpcurl_tls_flags(), aggregator.address, "list"],
         capture_output=True,
         text=True,
         timeout=30,
@@ -230,7 +249,7 @@ def test_grpcurl_calls_the_aggregator_by_reflection(aggregator: Aggregator) -> N
     called = subprocess.run(
         [
             grpcurl,
-            "-plaintext",
+            *grpcurl_tls_flags(),
             "-d",
             '{"product_id": "P00001", "user_id": "u-alice"}',
             aggregator.address,

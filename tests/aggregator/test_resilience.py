@@ -14,7 +14,7 @@ from aggregator import AggregatorConfig
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
 from tests.aggregator.procs import Aggregator, start_aggregator
-from tests.harness import Mesh, log_entries, start_mesh, start_service
+from tests.harness import Mesh, log_entries, operator_channel, start_mesh, start_service
 
 DEADLINE_EXCEEDED = grpc.StatusCode.DEADLINE_EXCEEDED.value[0]
 UNAVAILABLE = grpc.StatusCode.UNAVAILABLE.value[0]
@@ -23,7 +23,7 @@ UNAVAILABLE = grpc.StatusCode.UNAVAILABLE.value[0]
 def get_page(
     aggregator: Aggregator, product_id: str = "P00001", user_id: str = "u-alice", timeout: float = 5.0
 ) -> page_v2.GetProductPageResponse:
-    with grpc.insecure_channel(aggregator.address) as channel:
+    with operator_channel(aggregator.address) as channel:
         page: page_v2.GetProductPageResponse = page_v2_grpc.PageServiceStub(channel).GetProductPage(
             page_v2.GetProductPageRequest(product_id=product_id, user_id=user_id), timeout=timeout
         )
@@ -137,7 +137,7 @@ def test_a_v1_only_backend_still_gives_a_complete_v2_page(
 
 
 def _degraded_reviews(aggregator: Aggregator, pages: int) -> int:
-    with grpc.insecure_channel(aggregator.address) as channel:
+    with operator_channel(aggregator.address) as channel:
         stub = page_v2_grpc.PageServiceStub(channel)
 
         def one(i: int) -> bool:

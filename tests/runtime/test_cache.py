@@ -11,7 +11,7 @@ import pytest
 
 from pagemesh.product.v2 import product_pb2 as pb
 from pagemesh.product.v2 import product_pb2_grpc as pb_grpc
-from pagemesh.runtime import GrpcServer, NotFoundError, ResponseCache, api_binding
+from pagemesh.runtime import GrpcServer, NotFoundError, ResponseCache, Transport, api_binding
 from tests.harness import free_port
 
 
@@ -38,10 +38,10 @@ async def test_a_read_only_service_answers_a_repeated_request_from_memory(
     binding = api_binding(
         pb.DESCRIPTOR, pb_grpc.add_ProductServiceServicer_to_server, servicer, read_only=True
     )
-    server = GrpcServer("cached", f"127.0.0.1:{port}", [binding])
+    server = GrpcServer("cached", f"127.0.0.1:{port}", [binding], admin_address="127.0.0.1:0")
     await server.start()
     try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        async with Transport("plaintext", "operator").channel(f"127.0.0.1:{port}") as channel:
             stub = pb_grpc.ProductServiceStub(channel)
             with caplog.at_level(logging.INFO, logger="pagemesh"):
                 first = await stub.GetProduct(
@@ -77,10 +77,10 @@ async def test_a_service_that_is_not_read_only_is_always_asked() -> None:
     servicer = CountingProducts()
     port = free_port()
     binding = api_binding(pb.DESCRIPTOR, pb_grpc.add_ProductServiceServicer_to_server, servicer)
-    server = GrpcServer("uncached", f"127.0.0.1:{port}", [binding])
+    server = GrpcServer("uncached", f"127.0.0.1:{port}", [binding], admin_address="127.0.0.1:0")
     await server.start()
     try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        async with Transport("plaintext", "operator").channel(f"127.0.0.1:{port}") as channel:
             stub = pb_grpc.ProductServiceStub(channel)
             for _ in range(3):
                 await stub.GetProduct(pb.GetProductRequest(id="P1"))

@@ -10,7 +10,7 @@ import pytest
 
 from pagemesh.product.v2 import product_pb2 as pb
 from pagemesh.product.v2 import product_pb2_grpc as pb_grpc
-from pagemesh.runtime import GrpcServer, NotFoundError, api_binding
+from pagemesh.runtime import GrpcServer, NotFoundError, Transport, api_binding
 from tests.harness import free_port
 
 
@@ -32,10 +32,11 @@ async def test_unexpected_exception_is_internal_with_request_id_and_logged(
         "broken",
         f"127.0.0.1:{port}",
         [api_binding(pb.DESCRIPTOR, pb_grpc.add_ProductServiceServicer_to_server, BrokenProducts())],
+        admin_address="127.0.0.1:0",
     )
     await server.start()
     try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        async with Transport("plaintext", "operator").channel(f"127.0.0.1:{port}") as channel:
             stub = pb_grpc.ProductServiceStub(channel)
             with (
                 caplog.at_level(logging.ERROR, logger="pagemesh"),

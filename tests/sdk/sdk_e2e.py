@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-import grpc
 import pytest
 
 from pagemesh import __version__
 from pagemesh.product.v2 import product_pb2, product_pb2_grpc
-from pagemesh.runtime import SERVICES
+from pagemesh.runtime import SERVICES, Transport
 from tests.aggregator.procs import Aggregator, start_aggregator
 from tests.harness import Mesh, free_port, start_mesh
 
@@ -76,13 +75,20 @@ def sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LivePage]:
     """Every service but sponsored, and the aggregator (sponsored pointing at a closed port)."""
     workdir = tmp_path_factory.mktemp("mesh")
-    mesh: Mesh = start_mesh(workdir, names=[s for s in SERVICES if s != MISSING])
+    # Plaintext until the examples take TLS settings (issue 15's typed clients); everything else in the
+    # test suite runs the mesh with mutual TLS.
+    plaintext = {"PAGEMESH_TLS": "plaintext"}
+    mesh: Mesh = start_mesh(workdir, names=[s for s in SERVICES if s != MISSING], env=plaintext)
     aggregator: Aggregator | None = None
     try:
-        backends = {**mesh.environment(), f"PAGEMESH_{MISSING.upper()}_ADDR": f"127.0.0.1:{free_port()}"}
+        backends = {
+            **mesh.environment(),
+            **plaintext,
+            f"PAGEMESH_{MISSING.upper()}_ADDR": f"127.0.0.1:{free_port()}",
+        }
         # A generous page deadline: the builds share this machine's cores with the mesh.
         aggregator = start_aggregator(workdir, backends, ["--deadline-ms", "3000"])
-        with grpc.insecure_channel(mesh.address("product")) as channel:
+        with Transport("plaintext", "operator").blocking_channel(mesh.address("product")) as channel:
             answer = product_pb2_grpc.ProductServiceStub(channel).GetProduct(
                 product_pb2.GetProductRequest(id=PRODUCT_ID), timeout=10
             )
