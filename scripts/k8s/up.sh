@@ -216,6 +216,7 @@ for archive in "$images"/*.oci.tar; do
 done
 
 if [ $deploy -eq 1 ]; then
+  scripts/k8s/dev-certs.sh
   t0=$SECONDS
   kubectl apply -k deploy/kubernetes/overlays/dev >/dev/null
   # Running pods keep the image they started with: when an image was rebuilt under the same tag, roll

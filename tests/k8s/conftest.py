@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from tests.tools import ROOT
 
 OVERLAYS = ("dev", "prod")
 COMPONENTS = tuple(sorted(path.name for path in (DEPLOY / "components").iterdir() if path.is_dir()))
-"""The switches for what is landing (admin-port probes, PostgreSQL, the Redis bus)."""
+"""The switches for what is landing (PostgreSQL, the Redis bus)."""
 
 VARIANTS = (*OVERLAYS, *(f"{overlay}+components" for overlay in OVERLAYS))
 """Every overlay, alone and with every component switched on."""
@@ -45,9 +46,23 @@ def render(variant: str, scratch: Path) -> list[Manifest]:
     return kustomize_build(directory)
 
 
+DEV_PKI = DEPLOY / "overlays" / "dev" / "pki"
+"""The dev overlay's certificates (scripts/k8s/dev-certs.sh), which its secret generators read."""
+
+
+def make_dev_certificates() -> None:
+    """Makes (or renews) the dev overlay's certificates, as `make k8s-up` does."""
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "k8s" / "dev-certs.sh")], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"scripts/k8s/dev-certs.sh failed:\n{result.stderr}")
+
+
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Manifest]]:
     """Every variant's objects."""
+    make_dev_certificates()
     scratch = tmp_path_factory.mktemp("kustomize")
     return {variant: render(variant, scratch) for variant in VARIANTS}
 

@@ -19,8 +19,9 @@ from pagemesh.page.v1 import page_pb2 as page_v1
 from pagemesh.page.v1 import page_pb2_grpc as page_v1_grpc
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
-from pagemesh.runtime import AGGREGATOR, SERVICES
+from pagemesh.runtime import AGGREGATOR, SERVICES, Settings, Transport
 from tests.k8s.cluster import Cluster
+from tests.k8s.conftest import DEV_PKI
 
 pytestmark = pytest.mark.timeout(1800)
 
@@ -108,7 +109,10 @@ class PageLoad:
 
 @pytest.fixture(scope="module")
 def channel(cluster: Cluster) -> Iterator[grpc.Channel]:
-    with grpc.insecure_channel(f"{cluster.service_ip(AGGREGATOR)}:50050") as opened:
+    """A channel to the aggregator's Service, over mutual TLS as the `operator` identity."""
+    operator = Transport.from_settings(Settings(tls="mtls", pki_dir=DEV_PKI), "operator")
+    target = f"{cluster.service_ip(AGGREGATOR)}:50050"
+    with operator.blocking_channel(target, server_name=AGGREGATOR) as opened:
         yield opened
 
 

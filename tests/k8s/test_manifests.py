@@ -96,30 +96,42 @@ def test_parts_write_only_to_their_volumes_and_stop_gracefully(
         spec = pod_specs(rendered[variant])[part]
         (container,) = spec["containers"]
         mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
-        assert mounts == {"/var/lib/pagemesh": "data", "/tmp": "tmp"}
+        assert mounts == {"/var/lib/pagemesh": "data", "/tmp": "tmp", "/etc/pagemesh/pki": "pki"}
         assert {v["name"] for v in spec["volumes"] if "emptyDir" in v} == {"data", "tmp"}
         assert container["lifecycle"]["preStop"]["sleep"]["seconds"] < spec["terminationGracePeriodSeconds"]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_part_runs_mtls_with_only_its_own_identity(
+    variant: str, rendered: dict[str, list[Manifest]]
+) -> None:
+    secrets = {s["metadata"]["name"]: s for s in objects(rendered[variant], "Secret")}
+    for part in PARTS:
+        spec = pod_specs(rendered[variant])[part]
+        env = {e["name"]: e for e in spec["containers"][0]["env"]}
+        assert env["PAGEMESH_TLS"]["value"] == "mtls"
+        assert env["PAGEMESH_PKI_DIR"]["value"] == "/etc/pagemesh/pki"
+        assert env["PAGEMESH_NAMESPACE"]["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.namespace"
+        (pki,) = (v["secret"] for v in spec["volumes"] if v["name"] == "pki")
+        assert pki["secretName"] == f"pagemesh-pki-{part}"
+        if variant.startswith("dev"):
+            # dev generates them; prod expects them to exist.
+            assert set(secrets[pki["secretName"]]["data"]) == {"ca.pem", f"{part}.pem", f"{part}-key.pem"}
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_ports_and_probes_follow_the_mesh_conventions(
     variant: str, rendered: dict[str, list[Manifest]]
 ) -> None:
-    with_admin_probes = variant.endswith("+components")
     for part in PARTS:
         (container,) = pod_specs(rendered[variant])[part]["containers"]
         grpc_port = parse_address(DEFAULT_ADDRESSES[part])[1]
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
         assert ports["grpc"] == grpc_port
         assert ports["admin"] == grpc_port + ADMIN_PORT_OFFSET
-        readiness = container["readinessProbe"]
-        if with_admin_probes:
-            assert readiness["httpGet"] == {"path": "/readyz", "port": "admin"}
-            assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "admin"}
-            assert container["startupProbe"]["httpGet"] == {"path": "/readyz", "port": "admin"}
-        else:
-            assert readiness["grpc"]["port"] == grpc_port
-            assert container["startupProbe"]["grpc"]["port"] == grpc_port
+        assert container["startupProbe"]["httpGet"] == {"path": "/readyz", "port": "admin"}
+        assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "admin"}
+        assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "admin"}
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
