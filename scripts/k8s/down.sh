@@ -47,6 +47,7 @@ if alive containerd && [ -S "$sock" ]; then
   sleep 1
   for t in $("${ctr[@]}" tasks ls -q 2>/dev/null); do "${ctr[@]}" tasks delete -f "$t" >/dev/null 2>&1; done
   for c in $("${ctr[@]}" containers ls -q 2>/dev/null); do "${ctr[@]}" containers delete "$c" >/dev/null 2>&1; done
+  for s in $("${ctr[@]}" sandboxes ls -q 2>/dev/null); do "${ctr[@]}" sandboxes rm -f "$s" >/dev/null 2>&1; done
 fi
 for p in /proc/[0-9]*; do # shims outlive containerd by design
   [ "$(readlink "$p/exe" 2>/dev/null)" = "$bin/containerd-shim-runc-v2" ] && kill -9 "${p#/proc/}" 2>/dev/null

@@ -49,7 +49,8 @@ if ! podman image exists "$base_ref"; then
 fi
 exec 9>&-
 
-# build NAME KEY_INPUTS... -- PODMAN_BUILD_ARGS...: builds localhost/NAME:dev unless its archive is current.
+# build NAME KEY_INPUTS... -- PODMAN_BUILD_ARGS...: builds localhost/NAME:dev unless its archive is current
+# (the key is the inputs' content and the build arguments; the revision label alone does not rebuild).
 build() {
   local name=$1
   shift
@@ -57,7 +58,7 @@ build() {
   while [ "$1" != -- ]; do inputs+=("$1") && shift; done
   shift
   local key
-  key=$( (printf '%s\n' "$base_key" "$@" && cat "${inputs[@]}") | sha256sum | cut -c1-16)
+  key=$( (printf '%s\n' "$base_key" "$@" | grep -v '^REVISION=' && cat "${inputs[@]}") | sha256sum | cut -c1-16)
   if [ -s "$out/$name.oci.tar" ] && [ "$(cat "$out/$name.key" 2>/dev/null)" = "$key" ]; then return; fi
   say "image localhost/$name:dev"
   local t0=$SECONDS

@@ -204,14 +204,14 @@ fi
 
 # Images: imported into the node's containerd when their archive changed (the store outlives the cluster).
 ctr=("$bin/ctr" --address "$state/node/ctrd/containerd.sock" --namespace k8s.io)
-changed=0
+changed=()
 for archive in "$images"/*.oci.tar; do
   name=$(basename "$archive" .oci.tar)
   key=$(cat "$images/$name.key")
   if [ "$(cat "$state/node/ctrd/$name.imported" 2>/dev/null)" != "$key" ]; then
     "${ctr[@]}" images import "$archive" >/dev/null
     printf '%s' "$key" >"$state/node/ctrd/$name.imported"
-    changed=1
+    changed+=("$name")
   fi
 done
 
@@ -221,8 +221,15 @@ if [ $deploy -eq 1 ]; then
   kubectl apply -k deploy/kubernetes/overlays/dev >/dev/null
   # Running pods keep the image they started with: when an image was rebuilt under the same tag, roll
   # the mesh onto it.
-  if [ $running -eq 1 ] && [ $changed -eq 1 ]; then
-    kubectl -n pagemesh rollout restart deployment >/dev/null
+  if [ $running -eq 1 ]; then
+    for name in "${changed[@]}"; do
+      case $name in
+      pagemesh) selector='app.kubernetes.io/component in (backend,aggregator)' ;;
+      postgres | redis) selector=app.kubernetes.io/name=$name ;;
+      *) continue ;;
+      esac
+      kubectl -n pagemesh rollout restart deployment -l "$selector" >/dev/null
+    done
   fi
   for d in $(kubectl -n pagemesh get deployments -o name); do
     kubectl -n pagemesh rollout status "$d" --timeout=180s >/dev/null ||

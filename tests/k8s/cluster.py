@@ -99,9 +99,9 @@ class Cluster:
         return str(self.get("service", name)["spec"]["clusterIP"])
 
     def pods(self, selector: str) -> list[Manifest]:
-        """The pods matching a label selector."""
+        """The pods matching a label selector, except those already terminating."""
         items: list[Manifest] = self.get("pods", "-l", selector)["items"]
-        return items
+        return [pod for pod in items if not pod["metadata"].get("deletionTimestamp")]
 
     def rollout(self, deployment: str, timeout: float = 180.0) -> None:
         """Waits until a Deployment's rollout has finished."""
