@@ -35,7 +35,11 @@ stop() { # stop NAME...: SIGTERM, then SIGKILL after 10 s
 
 # Workloads first, while the kubelet runs, so CNI DEL tears down each pod's veth and namespace.
 if alive apiserver && alive kubelet; then
-  "$bin/kubectl" delete namespace pagemesh --wait=true --timeout=60s >/dev/null 2>&1
+  # Pods keep serving 35 s after deletion (preStop): no reason to wait for that here. A terminating
+  # namespace takes no new pods, so the shortened deletions are not replaced.
+  "$bin/kubectl" delete namespace pagemesh --wait=false >/dev/null 2>&1
+  "$bin/kubectl" -n pagemesh delete pods --all --grace-period=1 --wait=false >/dev/null 2>&1
+  "$bin/kubectl" wait --for=delete namespace/pagemesh --timeout=90s >/dev/null 2>&1
 fi
 stop coredns proxy kubelet scheduler kcm apiserver
 
