@@ -254,10 +254,12 @@ def test_the_api_server_rejects_a_selector_that_matches_no_pod(
     deployment = copy.deepcopy(
         next(d for d in objects(rendered["dev"], "Deployment") if d["metadata"]["name"] == "product")
     )
+    # A new name, so the check is not about changing the running product Deployment's selector.
+    deployment["metadata"]["name"] = "product-typo"
     deployment["spec"]["selector"]["matchLabels"] = {"app.kubernetes.io/name": "produkt"}
     result = server_dry_run(cluster, [deployment])
     assert result.returncode != 0
-    assert "selector does not match template labels" in result.stderr
+    assert "`selector` does not match template `labels`" in result.stderr
 
 
 def test_the_namespace_refuses_a_pod_that_could_run_as_root(
