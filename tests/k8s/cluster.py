@@ -113,6 +113,12 @@ class Cluster:
             timeout=timeout + 10,
         )
 
+    def wait_gone(self, pods: list[Manifest], timeout: float = 180.0) -> None:
+        """Waits until `pods` no longer exist: terminated, after their preStop and their drain."""
+        names = [f"pod/{pod['metadata']['name']}" for pod in pods]
+        if names:
+            self.kubectl("wait", "--for=delete", *names, f"--timeout={int(timeout)}s", timeout=timeout + 10)
+
     def deployments(self) -> list[str]:
         """The names of every Deployment in the namespace."""
         return [item["metadata"]["name"] for item in self.get("deployments")["items"]]

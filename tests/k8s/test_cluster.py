@@ -5,6 +5,7 @@ image and back. The page load comes from this host, through kube-proxy, to the S
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import time
 import urllib.request
@@ -194,7 +195,8 @@ def test_a_rolling_update_of_every_deployment_under_load_fails_no_page(
     cluster: Cluster, channel: grpc.Channel
 ) -> None:
     wait_for_complete_pages(channel)
-    before = {p["metadata"]["uid"] for p in cluster.pods(MESH)}
+    old_pods = cluster.pods(MESH)
+    before = {p["metadata"]["uid"] for p in old_pods}
     with PageLoad(channel) as load:
         time.sleep(2)
         # An environment change, as a configuration rollout makes, one Deployment after another (one
@@ -203,6 +205,8 @@ def test_a_rolling_update_of_every_deployment_under_load_fails_no_page(
         for part in (*SERVICES, AGGREGATOR):
             cluster.kubectl("set", "env", f"deployment/{part}", change)
             cluster.rollout(part)
+        # Until every old pod has stopped: their last moments (SIGTERM, drain) are under load too.
+        cluster.wait_gone(old_pods)
         wait_for_complete_pages(channel)
         time.sleep(2)
     assert load.outcomes["failed"] == 0, load.summary()
@@ -217,8 +221,10 @@ def test_a_backend_rolled_to_a_v1_only_image_keeps_pages_complete_and_rolls_back
     wait_for_complete_pages(channel)
     with PageLoad(channel) as load:
         time.sleep(2)
+        current = cluster.pods("app.kubernetes.io/name=authors")
         cluster.kubectl("set", "image", "deployment/authors", "authors=localhost/pagemesh-v1only:dev")
         cluster.rollout("authors")
+        cluster.wait_gone(current)
         # The older deployment answers only v1: the aggregator falls back to it and adapts the answer.
         (pod,) = cluster.pods("app.kubernetes.io/name=authors")
         logs = cluster.kubectl("logs", pod["metadata"]["name"]).stdout
@@ -227,8 +233,10 @@ def test_a_backend_rolled_to_a_v1_only_image_keeps_pages_complete_and_rolls_back
         rolled = Counter(load.outcomes)
         time.sleep(5)
         steady = load.outcomes - rolled
+        older = cluster.pods("app.kubernetes.io/name=authors")
         cluster.kubectl("rollout", "undo", "deployment/authors")
         cluster.rollout("authors")
+        cluster.wait_gone(older)
         wait_for_complete_pages(channel)
     assert load.outcomes["failed"] == 0, load.summary()
     assert steady["complete"] > 0, f"on the v1-only authors: {dict(steady)}"
@@ -260,3 +268,22 @@ def test_every_pod_runs_restricted_as_its_own_unprivileged_user(cluster: Cluster
         probe = cluster.kubectl("exec", name, "--", "touch", "/probe", check=False)
         assert probe.returncode != 0, name
         assert "Read-only file system" in probe.stderr, name
+
+
+def test_each_service_role_opens_only_its_own_database(cluster: Cluster) -> None:
+    (pod,) = cluster.pods("app.kubernetes.io/name=postgres")
+
+    def connect(role: str, password: str, database: str) -> subprocess.CompletedProcess[str]:
+        command = (
+            f"PGPASSWORD={password} psql -h 127.0.0.1 -U {role} -d {database} -tAc 'SELECT current_user'"
+        )
+        return cluster.kubectl("exec", pod["metadata"]["name"], "--", "sh", "-c", command, check=False)
+
+    own = connect("pagemesh_reviews", "dev-reviews", "pagemesh_reviews")
+    assert own.returncode == 0, own.stderr
+    assert own.stdout.strip() == "pagemesh_reviews"
+    other = connect("pagemesh_reviews", "dev-reviews", "pagemesh_product")
+    assert other.returncode != 0
+    assert 'permission denied for database "pagemesh_product"' in other.stderr
+    wrong = connect("pagemesh_reviews", "not-the-password", "pagemesh_reviews")
+    assert "password authentication failed" in wrong.stderr

@@ -76,7 +76,7 @@ def test_every_pod_meets_the_restricted_profile_with_requests_and_limits(
         assert pod["seccompProfile"] == {"type": "RuntimeDefault"}, name
         assert spec["automountServiceAccountToken"] is False, name
         assert spec["serviceAccountName"] == name, name
-        for container in spec["containers"]:
+        for container in [*spec["containers"], *spec.get("initContainers", [])]:
             security = container["securityContext"]
             assert security["allowPrivilegeEscalation"] is False, name
             assert security["readOnlyRootFilesystem"] is True, name
@@ -84,6 +84,7 @@ def test_every_pod_meets_the_restricted_profile_with_requests_and_limits(
             resources = container["resources"]
             assert set(resources["requests"]) == {"cpu", "memory"}, name
             assert set(resources["limits"]) == {"cpu", "memory"}, name
+        for container in spec["containers"]:
             assert container.get("readinessProbe"), name
             assert container.get("livenessProbe"), name
 
@@ -217,7 +218,23 @@ def test_components_wire_the_database_and_bus_from_secrets(rendered: dict[str, l
             assert ("PAGEMESH_BUS" in env) == has_bus, part
     secrets = {s["metadata"]["name"].rsplit("-", 1)[0]: s for s in objects(rendered["dev"], "Secret")}
     assert set(secrets["pagemesh-db"]["data"]) == set(SERVICES)
-    assert set(secrets["postgres-passwords"]["data"]) == set(SERVICES)
+    assert set(secrets["pagemesh-db-owner"]["data"]) == set(SERVICES)
+    assert set(secrets["postgres-passwords"]["data"]) == {*SERVICES, *(f"{s}-owner" for s in SERVICES)}
+    for service in SERVICES:
+        spec = pod_specs(rendered["dev+components"])[service]
+        # Migrations run as the owner role before the service starts; the service never sees that role.
+        steps = [(c["command"], c["env"][0]["valueFrom"]["secretKeyRef"]) for c in spec["initContainers"]]
+        assert [command for command, _ in steps] == [
+            ["pagemesh", "db", "migrate", service],
+            ["pagemesh", "db", "seed", service],
+        ]
+        assert all(ref["name"].startswith("pagemesh-db-owner") and ref["key"] == service for _, ref in steps)
+        main = {
+            e["valueFrom"]["secretKeyRef"]["name"]
+            for e in spec["containers"][0]["env"]
+            if "valueFrom" in e and "secretKeyRef" in e["valueFrom"]
+        }
+        assert not any(name.startswith("pagemesh-db-owner") for name in main)
 
 
 def test_the_images_pass_hadolint() -> None:
