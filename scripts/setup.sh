@@ -17,12 +17,13 @@ stamp() { printf '%s' "$2" >"$tools/stamps/$1"; }
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 python_key=$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
-if [ ! -x .venv/bin/python ] || ! up_to_date python "$python_key"; then
+# The virtualenv's stamp lives in the virtualenv: .tools/ may be shared by several checkouts, each with its own.
+if [ ! -x .venv/bin/python ] || [ "$(cat .venv/pagemesh-stamp 2>/dev/null)" != "$python_key" ]; then
   say "virtualenv .venv (pinned by constraints.txt)"
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt --config-settings editable_mode=compat -e '.[dev]'
-  stamp python "$python_key"
+  printf '%s' "$python_key" >.venv/pagemesh-stamp
 fi
 
 if ! up_to_date buf "$BUF_VERSION" || [ ! -x "$tools/bin/buf" ]; then
@@ -76,10 +77,24 @@ maven_exe() { # maven_exe NAME GROUP:ARTIFACT VERSION: a native executable publi
 maven_exe protoc com.google.protobuf:protoc "$PROTOC_JAVA_VERSION"
 maven_exe protoc-gen-grpc-java io.grpc:protoc-gen-grpc-java "$PROTOC_GEN_GRPC_JAVA_VERSION"
 
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_get() { as_root apt-get "$@"; }
+
 # Debian's chromium, for the aggregator's headless browser test (tests/aggregator/test_browser.py).
 if [ ! -x /usr/bin/chromium ]; then
   say "chromium (apt)"
-  apt_get() { if [ "$(id -u)" -eq 0 ]; then apt-get "$@"; else sudo apt-get "$@"; fi; }
   apt_get update -qq
   DEBIAN_FRONTEND=noninteractive apt_get install -y -qq chromium >/dev/null
+fi
+
+# Debian's PostgreSQL server, for `pagemesh up --store postgres` and the storage tests, which run private
+# clusters of their own (initdb + pg_ctl): Debian's default cluster is not wanted, so none is created.
+if ! compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null; then
+  say "postgresql (apt)"
+  if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
+    as_root mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
+  apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq -o Dpkg::Options::=--force-confold postgresql >/dev/null
 fi

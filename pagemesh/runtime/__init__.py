@@ -6,15 +6,20 @@ from pagemesh.runtime._cache import ResponseCache
 from pagemesh.runtime._config import (
     ADMIN_PORT_OFFSET,
     AGGREGATOR,
+    DATABASE_SCHEMES,
     DEFAULT_ADDRESSES,
     DEFAULT_HTTP_ADDRESS,
     SERVICES,
     TLS_MODES,
+    DatabaseUrl,
     Settings,
     admin_address_for,
+    grpc_target,
     override_address,
     parent_pid,
     parse_address,
+    parse_address_list,
+    parse_database_url,
 )
 from pagemesh.runtime._errors import InvalidArgumentError, NotFoundError, PagemeshError, UnavailableError
 from pagemesh.runtime._faults import FaultSpec
@@ -48,12 +53,12 @@ from pagemesh.runtime._server import (
     run_event_loop,
     wait_for_stop_signal,
 )
-from pagemesh.runtime._sqlite import StoreError, open_store
 from pagemesh.runtime._transport import Transport, TransportError
 
 __all__ = [
     "ADMIN_PORT_OFFSET",
     "AGGREGATOR",
+    "DATABASE_SCHEMES",
     "DEFAULT_ADDRESSES",
     "DEFAULT_HTTP_ADDRESS",
     "REQUEST_ID_KEY",
@@ -63,6 +68,7 @@ __all__ = [
     "ApiBinding",
     "CallInterceptor",
     "ChildProcess",
+    "DatabaseUrl",
     "FaultSpec",
     "GrpcServer",
     "InvalidArgumentError",
@@ -74,7 +80,6 @@ __all__ = [
     "ServerStartError",
     "ServiceInstance",
     "Settings",
-    "StoreError",
     "Transport",
     "TransportError",
     "UnavailableError",
@@ -87,16 +92,18 @@ __all__ = [
     "die_with_parent",
     "encode_page_token",
     "free_port",
+    "grpc_target",
     "health_status",
     "is_ready",
     "log_event",
     "new_request_id",
-    "open_store",
     "override_address",
     "pagemesh_command",
     "paginate",
     "parent_pid",
     "parse_address",
+    "parse_address_list",
+    "parse_database_url",
     "peer_names",
     "run_event_loop",
     "spawn",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -250,5 +250,5 @@ class ServiceInstance:
 
     bindings: Sequence[ApiBinding]
     """Every API version the service offers, v1 first."""
-    close: Callable[[], None]
-    """Releases the store once the server has stopped."""
+    close: Callable[[], Awaitable[None]]
+    """Releases the store once the server has stopped (on the server's event loop, which owns its pool)."""
