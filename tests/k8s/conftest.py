@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.k8s.cluster import (
     DEPLOY,
@@ -23,10 +24,10 @@ from tests.tools import ROOT
 
 OVERLAYS = ("dev", "prod")
 COMPONENTS = tuple(sorted(path.name for path in (DEPLOY / "components").iterdir() if path.is_dir()))
-"""The switches for what is landing (PostgreSQL, the Redis bus)."""
+"""The switches for what lands in the mesh (PostgreSQL, the Redis bus), on in an overlay or not yet."""
 
 VARIANTS = (*OVERLAYS, *(f"{overlay}+components" for overlay in OVERLAYS))
-"""Every overlay, alone and with every component switched on."""
+"""Every overlay as it is, and with every component it does not use yet switched on too."""
 
 
 def render(variant: str, scratch: Path) -> list[Manifest]:
@@ -38,7 +39,9 @@ def render(variant: str, scratch: Path) -> list[Manifest]:
     directory = scratch / variant
     directory.mkdir(parents=True, exist_ok=True)
     relative = os.path.relpath(DEPLOY, directory)
-    components = "\n".join(f"  - {relative}/components/{name}" for name in COMPONENTS)
+    kustomization = yaml.safe_load((DEPLOY / "overlays" / overlay / "kustomization.yaml").read_text())
+    enabled = {Path(path).name for path in kustomization.get("components", [])}
+    components = "\n".join(f"  - {relative}/components/{name}" for name in COMPONENTS if name not in enabled)
     (directory / "kustomization.yaml").write_text(
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
         f"resources:\n  - {relative}/overlays/{overlay}\ncomponents:\n{components}\n"
