@@ -20,6 +20,9 @@ sql() { # sql DATABASE [psql options...] < statements
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   initdb --pgdata="$PGDATA" --username=postgres --auth-local=peer --auth-host=scram-sha-256 \
     --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  # initdb admits TCP logins from loopback only; the services connect from their pods. (Unencrypted: the
+  # dev overlay's pod network only. A managed server is reached with sslmode=require in its URLs.)
+  echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
   pg_ctl --pgdata="$PGDATA" --options="-c listen_addresses='' -k $SOCKET" --wait --silent start
   for service in ${PAGEMESH_DB_SERVICES:-}; do
     case $service in *[!a-z0-9_]* | "") echo "postgres: '$service' is not a service name" >&2 && exit 1 ;; esac

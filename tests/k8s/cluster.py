@@ -151,6 +151,8 @@ def start_cluster(lock_wait: float = 1800.0) -> Cluster:
     env = {**os.environ, "PAGEMESH_K8S_LOCK_WAIT": str(int(lock_wait))}
     result = _run_script("up.sh", env, timeout=lock_wait + 1200)
     if result.returncode != 0:
+        if not already_up:
+            stop_cluster()
         raise RuntimeError(f"scripts/k8s/up.sh failed:\n{result.stderr[-4000:]}")
     return Cluster(KUBECONFIG, started_here=not already_up)
 

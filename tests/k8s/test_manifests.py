@@ -226,10 +226,11 @@ def test_components_wire_the_database_and_bus_from_secrets(rendered: dict[str, l
         spec = pod_specs(rendered["dev"])[service]
         # Migrations run as the owner role before the service starts; the service never sees that role.
         steps = [(c["command"], c["env"][0]["valueFrom"]["secretKeyRef"]) for c in spec["initContainers"]]
-        assert [command for command, _ in steps] == [
-            ["pagemesh", "db", "migrate", service],
-            ["pagemesh", "db", "seed", service],
-        ]
+        (migrate, _), (seed, _) = steps
+        assert migrate[:2] == ["sh", "-c"]
+        assert 'pagemesh db migrate "$0"' in migrate[2]
+        assert migrate[3] == service
+        assert seed == ["pagemesh", "db", "seed", service]
         assert all(ref["name"].startswith("pagemesh-db-owner") and ref["key"] == service for _, ref in steps)
         main = {
             e["valueFrom"]["secretKeyRef"]["name"]
