@@ -245,6 +245,34 @@ def test_a_backend_rolled_to_a_v1_only_image_keeps_pages_complete_and_rolls_back
     assert pod["spec"]["containers"][0]["image"] == "localhost/pagemesh:dev"
 
 
+def test_a_scaled_out_backend_gets_its_share_of_calls(cluster: Cluster, channel: grpc.Channel) -> None:
+    wait_for_complete_pages(channel)
+    (first,) = cluster.pods("app.kubernetes.io/name=reviews")
+    cluster.kubectl("scale", "deployment/reviews", "--replicas=2")
+    try:
+        cluster.rollout("reviews")
+        (added,) = [
+            p
+            for p in cluster.pods("app.kubernetes.io/name=reviews")
+            if p["metadata"]["uid"] != first["metadata"]["uid"]
+        ]
+        with PageLoad(channel) as load:
+            # The aggregator resolves the headless name again when a connection ends (max connection
+            # age, ~30 s), then round_robin sends the new pod its share.
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                logs = cluster.kubectl("logs", added["metadata"]["name"]).stdout
+                if "/pagemesh.reviews.v2.ReviewService/ListReviews" in logs:
+                    break
+                time.sleep(2)
+            else:
+                raise AssertionError("the added reviews pod got no call within 120 s")
+        assert load.outcomes["failed"] == 0, load.summary()
+    finally:
+        cluster.kubectl("scale", "deployment/reviews", "--replicas=1")
+        cluster.rollout("reviews")
+
+
 def test_every_part_logs_json_lines(cluster: Cluster) -> None:
     for part in (AGGREGATOR, *SERVICES):
         (pod,) = cluster.pods(f"app.kubernetes.io/name={part}")
