@@ -4,9 +4,10 @@ The local cluster's CNI (the bridge plugin) accepts NetworkPolicies but does not
 where they are proven: every (client, server, port) the policies allow is computed from the rendered
 overlays, the way Kubernetes evaluates them (a pod selected by any policy of a direction is isolated in
 that direction; a connection needs both the client's egress and the server's ingress to allow it), and
-must equal exactly the calls the mesh makes: the aggregator calls each backend's gRPC API (the calls the
-authorization policy allows over mTLS), each backend reaches its database, and the bus's producer and
-consumers reach the bus.
+must equal exactly the calls the mesh makes. For gRPC those are read from the shipped authorization
+policy (pagemesh/security/authz_policy.json): each grant it makes to a part by name (`*/sa/<part>`) is a
+call that part makes, and the network must allow exactly those. Beyond gRPC: each backend reaches its
+database, and the bus's producer and consumers reach the bus.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 import pytest
 
 from pagemesh.runtime import AGGREGATOR, DEFAULT_ADDRESSES, SERVICES, parse_address
-from tests.k8s.cluster import Manifest, objects
+from pagemesh.security import SHIPPED_POLICY, load_policy, spiffe_id
+from tests.k8s.cluster import NAMESPACE, Manifest, objects
 
 BUS_CLIENTS = (AGGREGATOR, "history", "recommendations")
 """The page's producer of view events and their two consumers (issue 11)."""
@@ -30,8 +32,37 @@ def grpc_port(part: str) -> int:
     return parse_address(DEFAULT_ADDRESSES[part])[1]
 
 
+PARTS = (AGGREGATOR, *SERVICES)
+
+
+def part_serving(path: str) -> str | None:
+    """The part that serves a method path (`/pagemesh.reviews.v2.ReviewService/ListReviews` -> reviews)."""
+    package = path.strip("/").partition("/")[0]
+    if not package.startswith("pagemesh."):
+        return None  # health and reflection: every server has them
+    area = package.split(".")[1]
+    return AGGREGATOR if area == "page" else area
+
+
+def authorized_calls() -> set[tuple[str, str]]:
+    """(client part, server part) for every grant the shipped authorization policy makes to a part by name."""
+    policy = load_policy(SHIPPED_POLICY)
+    calls = set()
+    for rule in policy.allow_rules:
+        for principal in rule.principals or ():
+            client = principal.text.rpartition("/sa/")[2]
+            if client not in PARTS:
+                continue  # operator (a person, not a pod) or a pattern for every identity
+            for pattern in rule.paths or ():
+                server = part_serving(pattern.text)
+                identity = spiffe_id(client, NAMESPACE)
+                if server and server != client and policy.decide([identity], pattern.text).allowed:
+                    calls.add((client, server))
+    return calls
+
+
 def expected_edges(in_cluster_datastores: bool) -> set[Edge]:
-    edges = {(AGGREGATOR, service, grpc_port(service)) for service in SERVICES}
+    edges = {(client, server, grpc_port(server)) for client, server in authorized_calls()}
     if in_cluster_datastores:
         edges |= {(service, "postgres", 5432) for service in SERVICES}
         edges |= {(client, "redis", 6379) for client in BUS_CLIENTS}
@@ -134,6 +165,11 @@ def test_prod_policies_allow_exactly_the_calls_the_mesh_makes(
     assert [r["ports"] for r in egress["bus-clients-egress-bus"]["egress"]] == [
         [{"protocol": "TCP", "port": 6379}]
     ]
+
+
+def test_the_authorization_policy_grants_the_aggregator_every_backend_and_nothing_else_to_parts() -> None:
+    # What the graph tests compare against, read from the policy: it must name these calls.
+    assert authorized_calls() == {(AGGREGATOR, service) for service in SERVICES}
 
 
 def test_the_aggregator_cannot_reach_a_database_port(rendered: dict[str, list[Manifest]]) -> None:
