@@ -88,6 +88,10 @@ for d in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/*/kubepods.slice; do
 done
 rm -rf "$state/etcd" "$state/node/kubelet" "$state/node/ctrd/state" "$state/node/cni/ipam" \
   "$state/node/ctrd/containerd.sock"
+# The kernel settings as they were before the cluster (bridge netfilter's only while its module is loaded).
+if [ -f "$run/sysctl.saved" ]; then
+  while IFS== read -r key value; do sysctl -q -w "$key=$value" 2>/dev/null; done <"$run/sysctl.saved"
+fi
 # Containers' state went with the tasks: keep only the image content and snapshots.
 stop lock
 rm -rf "$run"

@@ -63,6 +63,12 @@ run \`make k8s-down\` there first"
   echo $! >"$run/lock.pid"
   exec 8>&-
   printf '%s\n' "$root" >"$lock.owner"
+  # kube-proxy and the kubelet turn on forwarding, bridge netfilter and route_localnet: down.sh puts back
+  # what the machine had before.
+  for key in net.ipv4.ip_forward net.ipv4.conf.all.route_localnet net.bridge.bridge-nf-call-iptables \
+    net.bridge.bridge-nf-call-ip6tables; do
+    value=$(sysctl -n "$key" 2>/dev/null) && printf '%s=%s\n' "$key" "$value"
+  done >"$run/sysctl.saved"
 
   # Eight distinct free ports from one process (free_port never hands out the same port twice).
   read -r api_port etcd_port etcd_peer kcm_port sched_port proxy_metrics proxy_health kubelet_health < <(
@@ -182,6 +188,7 @@ EOF
     --cert-dir="$state/node/kubelet/pki"
   bg proxy "$bin/kube-proxy" --kubeconfig="$KUBECONFIG" --hostname-override="$node" --cluster-cidr="$pod_cidr" \
     --proxy-mode=iptables --conntrack-max-per-core=0 --bind-address="$gateway" \
+    --nodeport-addresses=primary --iptables-localhost-nodeports=false \
     --metrics-bind-address="127.0.0.1:$proxy_metrics" --healthz-bind-address="127.0.0.1:$proxy_health"
   # CoreDNS on the host, on the bridge's address, answering from the API (no pod, no image needed).
   cat >"$state/Corefile" <<EOF

@@ -76,9 +76,10 @@ def schemas() -> Path:
     return standalone_schemas(ROOT / ".tools" / "k8s" / "schemas")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def cluster() -> Iterator[Cluster]:
-    """The local single-node cluster with the dev overlay rolled out.
+    """The local single-node cluster with the dev overlay rolled out, once for all of tests/k8s (and
+    taken down when they are done, not at the end of the whole session).
 
     Where no node can run here the tests that need it skip, except under PAGEMESH_REQUIRE_K8S=1 (CI sets
     it), where that is a failure: a CI run must never pass without having exercised the cluster.
