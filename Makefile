@@ -9,12 +9,12 @@ TOOLS := $(CURDIR)/.tools/bin
 PYTHON_DIRS := pagemesh services aggregator compat sdkgen tests bench scripts examples
 export PATH := $(TOOLS):$(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup generate run test lint bench compat sdk sdk-test image k8s-tools k8s-up k8s-down
+.PHONY: help setup generate run test lint bench compat sdk sdk-test test-tools image k8s-tools k8s-up k8s-down
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-setup: ## .venv with pinned Python deps; pinned buf, grpcurl, grpc-health-probe, ghz and SDK plugins in .tools/; chromium
+setup: ## .venv with pinned Python deps; pinned buf, grpcurl, grpc-health-probe, ghz and SDK plugins in .tools/; chromium, prometheus
 	@scripts/setup.sh
 
 generate: setup ## regenerate Python code from proto/ (never edit it by hand)
@@ -23,12 +23,15 @@ generate: setup ## regenerate Python code from proto/ (never edit it by hand)
 run: setup ## start all six services and the aggregator on the default ports (Ctrl-C stops them)
 	$(VENV)/bin/pagemesh up
 
-test: setup ## every test: lint, the compat gate, pytest (generated-code drift included, a real Kubernetes cluster), the SDKs
+test: setup test-tools ## every test: lint, the compat gate, pytest (generated code, a real Kubernetes cluster...), the SDKs
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory compat
-	$(MAKE) --no-print-directory k8s-tools
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory sdk-test
+
+test-tools: setup ## heavy tools only tests need, built once: jaeger (tests/telemetry), the k8s tool chain and images
+	@scripts/build-jaeger.sh
+	@$(MAKE) --no-print-directory k8s-tools
 
 lint: setup ## ruff, mypy --strict, buf lint and hadolint
 	$(VENV)/bin/ruff check .

@@ -22,6 +22,7 @@ from aggregator import _adapters as adapt
 from aggregator._client import BackendClient, Read
 from aggregator._config import AggregatorConfig
 from aggregator._downstream import BackendError, Downstream, Metadata, request_metadata
+from aggregator._telemetry import PageTelemetry
 from pagemesh.authors.v1 import authors_pb2 as authors_v1
 from pagemesh.authors.v2 import authors_pb2 as authors_v2
 from pagemesh.history.v1 import history_pb2 as history_v1
@@ -36,6 +37,7 @@ from pagemesh.reviews.v2 import reviews_pb2 as reviews_v2
 from pagemesh.runtime import InvalidArgumentError, PagemeshError, log_event
 from pagemesh.sponsored.v1 import sponsored_pb2 as sponsored_v1
 from pagemesh.sponsored.v2 import sponsored_pb2 as sponsored_v2
+from pagemesh.telemetry import current_traceparent
 
 __all__ = ["SECTIONS", "PageAssembler", "PageError", "PageResult", "SectionSpec"]
 
@@ -222,6 +224,9 @@ class PageResult:
     """The API version each backend answered in."""
     duration_ms: float = 0.0
     """The page's own time."""
+    traceparent: str = ""
+    """The W3C context of the page (its span's, or the unsampled trace's; '' when not tracing): what an
+    event about this page carries in its envelope, so its consumers' spans link back to the page."""
 
     @property
     def degraded(self) -> list[str]:
@@ -239,6 +244,7 @@ class PageAssembler:
         if missing:
             raise ValueError(f"no downstream for {', '.join(sorted(missing))}")
         self._background: set[asyncio.Task[None]] = set()
+        self._telemetry = PageTelemetry()
 
     async def assemble(
         self, product_id: str, user_id: str = "", *, budget: float | None = None, request_id: str = ""
@@ -257,6 +263,8 @@ class PageAssembler:
         specs = SECTIONS if user_id else _ANONYMOUS_SECTIONS
         code = "OK"
         result = PageResult(page_v2.GetProductPageResponse())
+        page_trace = self._telemetry.begin(product_id, bool(user_id), request_id)
+        result.traceparent = current_traceparent()
         try:
             if self.config.sequential:
                 outcomes = [await self._fetch(PRODUCT, request, deadline, metadata)]
@@ -269,8 +277,21 @@ class PageAssembler:
         except PagemeshError as error:
             code = error.code.name
             raise
+        except asyncio.CancelledError:
+            code = grpc.StatusCode.CANCELLED.name
+            raise
         finally:
-            result.duration_ms = round((time.monotonic() - started) * 1000, 3)
+            elapsed = time.monotonic() - started
+            result.duration_ms = round(elapsed * 1000, 3)
+            self._telemetry.end(
+                page_trace,
+                code=code,
+                seconds=elapsed,
+                degraded=[
+                    (_SECTION_NAMES[d.section], d.code, d.message) for d in result.page.degraded_sections
+                ],
+                versions=result.versions,
+            )
             log_event(
                 _logger,
                 logging.INFO,

@@ -18,6 +18,7 @@ from google.protobuf.message import Message
 from aggregator._config import AggregatorConfig
 from aggregator._downstream import BackendError, Downstream, Metadata, Pending
 from aggregator._hedging import Hedger
+from aggregator._telemetry import BackendTelemetry
 from pagemesh.runtime import log_event
 
 __all__ = ["BackendClient", "Read"]
@@ -45,6 +46,7 @@ class BackendClient:
             budget=config.hedge_budget,
             window=config.latency_window,
         )
+        self.telemetry = BackendTelemetry(downstream.name, getattr(downstream, "address", ""))
         self._memory = config.version_memory
         self._clock = clock
         self._v1_until = 0.0
@@ -90,9 +92,12 @@ class BackendClient:
 
     async def write(self, method: str, request: Message, *, time_limit: float, metadata: Metadata) -> Message:
         """One unhedged, unretried call in the negotiated version (writes are never sent twice)."""
-        return await self.downstream.start(
-            self.version, method, request, time_limit=time_limit, metadata=metadata
-        )
+        version = self.version
+
+        def send(with_trace: Metadata) -> Pending[Message]:
+            return self.downstream.start(version, method, request, time_limit=time_limit, metadata=with_trace)
+
+        return await self.telemetry.start(version, method, metadata, send)
 
     async def _call(
         self, version: str, read: Read, deadline: float, metadata: Metadata, hedge: bool
@@ -104,14 +109,22 @@ class BackendClient:
                 self.name, grpc.StatusCode.DEADLINE_EXCEEDED, "no time left before the deadline"
             )
 
-        def start() -> Pending[Message]:
+        def send(with_trace: Metadata) -> Pending[Message]:
             return self.downstream.start(
                 version,
                 method,
                 request,
                 time_limit=max(deadline - time.monotonic(), 0.001),
-                metadata=metadata,
+                metadata=with_trace,
             )
+
+        attempts = 0
+
+        def start() -> Pending[Message]:
+            # Every attempt after the first is a hedge: its own client span, beside the first one's.
+            nonlocal attempts
+            attempts += 1
+            return self.telemetry.start(version, method, metadata, send, hedge=attempts > 1)
 
         if not hedge:
             self.hedger.stats.calls += 1

@@ -52,10 +52,12 @@ __all__ = [
     "WRITE_METHODS",
     "BackendError",
     "Downstream",
+    "ForwardingCall",
     "FunctionDownstream",
     "GrpcDownstream",
     "Metadata",
     "Pending",
+    "contract_service",
     "request_metadata",
 ]
 
@@ -95,6 +97,13 @@ _CONTRACTS: Mapping[str, Mapping[str, tuple[FileDescriptor, Callable[[grpc.aio.C
         "v2": (history_v2.DESCRIPTOR, history_v2_grpc.HistoryServiceStub),
     },
 }
+
+
+def contract_service(backend: str, version: str) -> str:
+    """The full gRPC service name of a backend's API version, e.g. `pagemesh.reviews.v2.ReviewService`."""
+    (service,) = _CONTRACTS[backend][version][0].services_by_name.values()
+    return service.full_name
+
 
 WRITE_METHODS = frozenset({"RecordView"})
 """Methods that change state: never retried by the channel, never hedged."""
@@ -250,26 +259,39 @@ class GrpcDownstream:
         await self._channel.close()
 
 
-class _GrpcCall:
-    """A `grpc.aio` call as a `Pending`, its `AioRpcError` turned into `BackendError`."""
+class ForwardingCall:
+    """A `Pending` around another call in flight: subclasses change what awaiting or cancelling does."""
 
-    __slots__ = ("_call", "_service")
+    __slots__ = ("_call",)
 
-    def __init__(self, service: str, call: grpc.aio.UnaryUnaryCall[Any, Message]) -> None:
-        self._service = service
+    def __init__(self, call: Any) -> None:
         self._call = call
 
     def done(self) -> bool:
-        return self._call.done()
+        return bool(self._call.done())
 
     def cancel(self) -> bool:
-        return self._call.cancel()
+        return bool(self._call.cancel())
 
     def add_done_callback(self, callback: Callable[[Any], object], /) -> None:
         def forward(_: object) -> None:
             callback(self)
 
         self._call.add_done_callback(forward)
+
+    def __await__(self) -> Generator[Any, None, Message]:
+        response: Message = yield from self._call.__await__()
+        return response
+
+
+class _GrpcCall(ForwardingCall):
+    """A `grpc.aio` call as a `Pending`, its `AioRpcError` turned into `BackendError`."""
+
+    __slots__ = ("_service",)
+
+    def __init__(self, service: str, call: grpc.aio.UnaryUnaryCall[Any, Message]) -> None:
+        super().__init__(call)
+        self._service = service
 
     def __await__(self) -> Generator[Any, None, Message]:
         try:
