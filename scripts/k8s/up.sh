@@ -239,7 +239,7 @@ if [ $deploy -eq 1 ]; then
     done
   fi
   for d in $(kubectl -n pagemesh get deployments -o name); do
-    kubectl -n pagemesh rollout status "$d" --timeout=180s >/dev/null ||
+    kubectl -n pagemesh rollout status "$d" --timeout=300s >/dev/null ||
       fail "$d did not roll out: kubectl -n pagemesh describe $d"
   done
   say "mesh ready $((SECONDS - t0)) s after kubectl apply"
