@@ -4,7 +4,8 @@
 the backends concurrently under one deadline, through `BackendClient`s that negotiate the API version
 and hedge slow calls, over `Downstream`s, which hand back each call in flight as a `Pending`:
 `GrpcDownstream` (one long-lived channel per backend) or `FunctionDownstream` (an in-memory double for
-tests).
+tests). Every page served is published as a `ProductViewed` event through `PageViews` (the bus's outbox:
+it never waits for the broker).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from aggregator._assembler import SECTIONS, PageAssembler, PageError, PageResult
 from aggregator._client import BackendClient
 from aggregator._config import AggregatorConfig, ChannelConfig
 from aggregator._downstream import BackendError, Downstream, FunctionDownstream, GrpcDownstream, Pending
+from aggregator._events import PageViews
 from aggregator._hedging import Hedger, HedgeStats, LatencyWindow
 from aggregator._http import make_app, render_page
 from aggregator._service import TIMING_KEY, PageServiceV1, PageServiceV2, page_bindings, page_budget
@@ -36,6 +38,7 @@ __all__ = [
     "PageResult",
     "PageServiceV1",
     "PageServiceV2",
+    "PageViews",
     "Pending",
     "SectionSpec",
     "make_app",

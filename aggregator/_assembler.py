@@ -17,14 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
-from google.protobuf.message import Message
 
 from aggregator import _adapters as adapt
 from aggregator._client import BackendClient, Read
 from aggregator._config import AggregatorConfig
 from aggregator._downstream import BackendError, Downstream, Metadata, request_metadata
+from aggregator._events import PageViews
+from aggregator._telemetry import PageTelemetry
 from pagemesh.authors.v1 import authors_pb2 as authors_v1
 from pagemesh.authors.v2 import authors_pb2 as authors_v2
+from pagemesh.events.v1 import events_pb2
 from pagemesh.history.v1 import history_pb2 as history_v1
 from pagemesh.history.v2 import history_pb2 as history_v2
 from pagemesh.page.v2 import page_pb2 as page_v2
@@ -37,6 +39,7 @@ from pagemesh.reviews.v2 import reviews_pb2 as reviews_v2
 from pagemesh.runtime import InvalidArgumentError, PagemeshError, latency_sample, log_event
 from pagemesh.sponsored.v1 import sponsored_pb2 as sponsored_v1
 from pagemesh.sponsored.v2 import sponsored_pb2 as sponsored_v2
+from pagemesh.telemetry import current_traceparent
 
 __all__ = ["SECTIONS", "PageAssembler", "PageError", "PageResult", "SectionSpec"]
 
@@ -223,6 +226,9 @@ class PageResult:
     """The API version each backend answered in."""
     duration_ms: float = 0.0
     """The page's own time."""
+    traceparent: str = ""
+    """The W3C context of the page (its span's, or the unsampled trace's; '' when not tracing): what an
+    event about this page carries in its envelope, so its consumers' spans link back to the page."""
 
     @property
     def degraded(self) -> list[str]:
@@ -233,13 +239,20 @@ class PageResult:
 class PageAssembler:
     """Builds pages from the six backends, one long-lived client per backend."""
 
-    def __init__(self, backends: Mapping[str, Downstream], config: AggregatorConfig | None = None) -> None:
+    def __init__(
+        self,
+        backends: Mapping[str, Downstream],
+        config: AggregatorConfig | None = None,
+        page_views: PageViews | None = None,
+    ) -> None:
         self.config = config or AggregatorConfig()
+        self.page_views = page_views
+        """Where page views are published as events; None publishes nothing (no bus)."""
         self.clients = {name: BackendClient(downstream, self.config) for name, downstream in backends.items()}
         missing = {PRODUCT.backend, *(s.backend for s in SECTIONS)} - set(self.clients)
         if missing:
             raise ValueError(f"no downstream for {', '.join(sorted(missing))}")
-        self._background: set[asyncio.Task[None]] = set()
+        self._telemetry = PageTelemetry()
 
     async def assemble(
         self, product_id: str, user_id: str = "", *, budget: float | None = None, request_id: str = ""
@@ -258,6 +271,8 @@ class PageAssembler:
         specs = SECTIONS if user_id else _ANONYMOUS_SECTIONS
         code = "OK"
         result = PageResult(page_v2.GetProductPageResponse())
+        page_trace = self._telemetry.begin(product_id, bool(user_id), request_id)
+        result.traceparent = current_traceparent()
         try:
             if self.config.sequential:
                 outcomes = [await self._fetch(PRODUCT, request, deadline, metadata)]
@@ -270,8 +285,21 @@ class PageAssembler:
         except PagemeshError as error:
             code = error.code.name
             raise
+        except asyncio.CancelledError:
+            code = grpc.StatusCode.CANCELLED.name
+            raise
         finally:
-            result.duration_ms = round((time.monotonic() - started) * 1000, 3)
+            elapsed = time.monotonic() - started
+            result.duration_ms = round(elapsed * 1000, 3)
+            self._telemetry.end(
+                page_trace,
+                code=code,
+                seconds=elapsed,
+                degraded=[
+                    (_SECTION_NAMES[d.section], d.code, d.message) for d in result.page.degraded_sections
+                ],
+                versions=result.versions,
+            )
             if result.timings_ms:
                 latency_sample.set(self._own_latency(result))
             log_event(
@@ -420,35 +448,26 @@ class PageAssembler:
                 )
             page.degraded_sections.add(section=spec.section, code=error.code.value[0], message=message)
 
-    def record_view(self, user_id: str, product_id: str, title: str, request_id: str = "") -> None:
-        """Records a page view in history in the background: it never delays or fails the page."""
-        if not user_id:
-            return
-        task = asyncio.ensure_future(self._record_view(user_id, product_id, title, request_id))
-        # The loop keeps only weak references to tasks: hold it until it is done.
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-    async def _record_view(self, user_id: str, product_id: str, title: str, request_id: str) -> None:
-        client = self.clients["history"]
-        request: Message = (
-            history_v2.RecordViewRequest(user_id=user_id, product_id=product_id, title=title)
-            if client.version == "v2"
-            else history_v1.RecordViewRequest(user_id=user_id, product_id=product_id, title=title)
-        )
-        metadata = request_metadata(request_id)
-        try:
-            await client.write("RecordView", request, time_limit=self.config.deadline, metadata=metadata)
-        except BackendError as error:
-            log_event(
-                _logger,
-                logging.WARNING,
-                "view not recorded",
+    def page_viewed(
+        self,
+        result: PageResult,
+        user_id: str,
+        *,
+        api_version: str,
+        surface: events_pb2.Surface.ValueType,
+        request_id: str = "",
+        traceparent: str = "",
+    ) -> None:
+        """Publishes one `ProductViewed` for a page served (when a bus is configured); never waits."""
+        if self.page_views is not None:
+            self.page_views.viewed(
+                product_id=result.page.product.id,
                 user_id=user_id,
-                product_id=product_id,
+                title=result.page.product.title,
+                api_version=api_version,
+                surface=surface,
                 request_id=request_id,
-                code=error.code.name,
-                reason=error.message,
+                traceparent=traceparent or result.traceparent,
             )
 
     def stats(self) -> dict[str, dict[str, Any]]:
@@ -477,8 +496,8 @@ class PageAssembler:
         return report
 
     async def close(self) -> None:
-        """Waits briefly for background writes, then closes every channel."""
-        if self._background:
-            await asyncio.wait(self._background, timeout=1.0)
+        """Ships the page-view events it can within a second, then closes every channel."""
+        if self.page_views is not None:
+            await self.page_views.close()
         for client in self.clients.values():
             await client.downstream.close()

@@ -22,6 +22,7 @@ from google.protobuf.message import Message
 from aggregator._config import AggregatorConfig
 from aggregator._downstream import BackendError, Downstream, ForwardingCall, Metadata, Pending
 from aggregator._hedging import Hedger
+from aggregator._telemetry import BackendTelemetry
 from aggregator._throttling import AdaptiveThrottle
 from pagemesh.runtime import log_event
 
@@ -52,6 +53,7 @@ class BackendClient:
             window=config.latency_window,
             admit=self.throttle.allow,
         )
+        self.telemetry = BackendTelemetry(downstream.name, getattr(downstream, "address", ""))
         self._memory = config.version_memory
         self._clock = clock
         self._v1_until = 0.0
@@ -98,10 +100,12 @@ class BackendClient:
     async def write(self, method: str, request: Message, *, time_limit: float, metadata: Metadata) -> Message:
         """One unhedged, unretried call in the negotiated version (writes are never sent twice)."""
         self._admit()
-        return await _Counted(
-            self.downstream.start(self.version, method, request, time_limit=time_limit, metadata=metadata),
-            self.throttle,
-        )
+        version = self.version
+
+        def send(with_trace: Metadata) -> Pending[Message]:
+            return self.downstream.start(version, method, request, time_limit=time_limit, metadata=with_trace)
+
+        return await _Counted(self.telemetry.start(version, method, metadata, send), self.throttle)
 
     def _admit(self) -> None:
         """Raises RESOURCE_EXHAUSTED when the throttle holds this call back."""
@@ -123,17 +127,23 @@ class BackendClient:
                 self.name, grpc.StatusCode.DEADLINE_EXCEEDED, "no time left before the deadline"
             )
 
-        def start() -> Pending[Message]:
-            return _Counted(
-                self.downstream.start(
-                    version,
-                    method,
-                    request,
-                    time_limit=max(deadline - time.monotonic(), 0.001),
-                    metadata=metadata,
-                ),
-                self.throttle,
+        def send(with_trace: Metadata) -> Pending[Message]:
+            return self.downstream.start(
+                version,
+                method,
+                request,
+                time_limit=max(deadline - time.monotonic(), 0.001),
+                metadata=with_trace,
             )
+
+        attempts = 0
+
+        def start() -> Pending[Message]:
+            # Every attempt after the first is a hedge: its own client span, beside the first one's.
+            nonlocal attempts
+            attempts += 1
+            traced = self.telemetry.start(version, method, metadata, send, hedge=attempts > 1)
+            return _Counted(traced, self.throttle)
 
         self._admit()
         if not hedge:

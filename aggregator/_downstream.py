@@ -57,6 +57,7 @@ __all__ = [
     "GrpcDownstream",
     "Metadata",
     "Pending",
+    "contract_service",
     "request_metadata",
 ]
 
@@ -96,6 +97,13 @@ _CONTRACTS: Mapping[str, Mapping[str, tuple[FileDescriptor, Callable[[grpc.aio.C
         "v2": (history_v2.DESCRIPTOR, history_v2_grpc.HistoryServiceStub),
     },
 }
+
+
+def contract_service(backend: str, version: str) -> str:
+    """The full gRPC service name of a backend's API version, e.g. `pagemesh.reviews.v2.ReviewService`."""
+    (service,) = _CONTRACTS[backend][version][0].services_by_name.values()
+    return service.full_name
+
 
 WRITE_METHODS = frozenset({"RecordView"})
 """Methods that change state: never retried by the channel, never hedged."""
@@ -252,18 +260,18 @@ class GrpcDownstream:
 
 
 class ForwardingCall:
-    """A `Pending` that stands for another call in flight; subclasses change what awaiting it does."""
+    """A `Pending` around another call in flight: subclasses change what awaiting or cancelling does."""
 
     __slots__ = ("_call",)
 
-    def __init__(self, call: Pending[Message] | grpc.aio.UnaryUnaryCall[Any, Message]) -> None:
+    def __init__(self, call: Any) -> None:
         self._call = call
 
     def done(self) -> bool:
-        return self._call.done()
+        return bool(self._call.done())
 
     def cancel(self) -> bool:
-        return self._call.cancel()
+        return bool(self._call.cancel())
 
     def add_done_callback(self, callback: Callable[[Any], object], /) -> None:
         def forward(_: object) -> None:

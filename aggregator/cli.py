@@ -7,12 +7,16 @@ import sys
 from dataclasses import replace
 
 from aiohttp import web
+from prometheus_client import REGISTRY
 
 from aggregator._assembler import PageAssembler
 from aggregator._config import AggregatorConfig, ChannelConfig
 from aggregator._downstream import Downstream, GrpcDownstream
+from aggregator._events import PageViews
 from aggregator._http import make_app
 from aggregator._service import page_bindings
+from aggregator._telemetry import BackendStatsCollector
+from pagemesh.bus import parse_bus_url
 from pagemesh.cli import ArgumentParser
 from pagemesh.runtime import (
     AGGREGATOR,
@@ -31,6 +35,7 @@ from pagemesh.runtime import (
     run_event_loop,
     wait_for_stop_signal,
 )
+from pagemesh.telemetry import configure_telemetry
 
 __all__ = ["build_parser", "main"]
 
@@ -104,7 +109,12 @@ async def _serve(
         name: GrpcDownstream(name, grpc_target(settings.addresses_of(name)), channels, transport)
         for name in SERVICES
     }
-    assembler = PageAssembler(backends, config)
+    bus = parse_bus_url(settings.bus)
+    page_views = await PageViews.start(bus, settings.data_dir / "outbox") if bus.enabled else None
+    assembler = PageAssembler(backends, config, page_views)
+    # Per-backend counters for /metrics, read from the clients' statistics when scraped.
+    collector = BackendStatsCollector(assembler.stats)
+    REGISTRY.register(collector)
     server = GrpcServer(
         AGGREGATOR,
         address,
@@ -143,6 +153,7 @@ async def _serve(
             deadline_ms=config.deadline * 1000,
             hedging=config.hedging,
             backends={name: ",".join(settings.addresses_of(name)) for name in SERVICES},
+            bus=str(bus),
         )
         await wait_for_stop_signal()
     finally:
@@ -150,6 +161,7 @@ async def _serve(
             await server.stop(grace, drain)
         await runner.cleanup()
         await assembler.close()
+        REGISTRY.unregister(collector)
 
 
 def main(argv: list[str]) -> int:
@@ -174,6 +186,7 @@ def main(argv: list[str]) -> int:
             sequential=options.sequential,
         )
         configure_logging(AGGREGATOR, settings.log_level)
+        configure_telemetry(AGGREGATOR, settings)
         run_event_loop(
             _serve(
                 address,

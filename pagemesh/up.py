@@ -6,7 +6,12 @@ child processes on their addresses (defaults or `PAGEMESH_*_ADDR`; replica k of 
 `Supervisor` restarts any child that exits, with backoff, and reports it here; only Ctrl-C or SIGTERM
 stops the mesh: the parts gracefully, then the dependencies. Children die with `pagemesh up` even if it
 is killed outright, so nothing is left behind. Every gRPC hop is mutual TLS unless `--plaintext`: the
-certificates are made under the data dir and renewed while the mesh runs.
+certificates are made under the data dir and renewed while the mesh runs. `--prometheus` adds a private
+Prometheus once the parts are up, scraping every process's admin port (`pagemesh.telemetry`).
+
+`--bus sqlite|redis|kafka` adds the event bus as a dependency: a private Redis or Kafka broker under the
+data dir (each part that publishes or consumes events gets its own bus user in its `PAGEMESH_BUS`), or the
+SQLite bus file there. Without it, `PAGEMESH_BUS` (or the default SQLite file) is used as it is.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
+from pagemesh.bus import KINDS, PrivateBus
 from pagemesh.cli import ArgumentParser
 from pagemesh.managed import ManagedDependency, PrivatePostgres
 from pagemesh.restart import RestartControl
@@ -36,6 +42,7 @@ from pagemesh.runtime import (
 )
 from pagemesh.security import OPERATOR, certificate_lifetime_left, identity_files, issue_certificates
 from pagemesh.supervisor import STATE_FILE, Program, Supervisor
+from pagemesh.telemetry import ManagedPrometheus
 
 __all__ = ["REPLICA_PORT_STEP", "main", "parse_injections", "parse_replicas"]
 
@@ -114,6 +121,18 @@ def build_parser() -> ArgumentParser:
         "cluster under the data dir, one database and role per service); a PAGEMESH_<SERVICE>_DB "
         "that is set wins for that service",
     )
+    parser.add_argument(
+        "--bus",
+        choices=KINDS,
+        help="the event bus: a private redis or kafka broker under the data dir, or the sqlite file there "
+        "(default: PAGEMESH_BUS, else the sqlite file)",
+    )
+    parser.add_argument(
+        "--prometheus",
+        action="store_true",
+        help="also start a private Prometheus (Debian's) scraping every part and replica, with pagemesh's "
+        "rules, on a free port under the data dir; stopped with the mesh",
+    )
     parser.add_argument("--data-dir", type=Path, help="where the services keep their data and logs")
     parser.add_argument(
         "--plaintext",
@@ -138,12 +157,16 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
-def dependencies(store: str, settings: Settings, data_dir: Path) -> list[ManagedDependency]:
+def dependencies(
+    store: str, settings: Settings, data_dir: Path, bus: str | None = None
+) -> list[ManagedDependency]:
     """The servers to start before the parts, in order."""
     managed: list[ManagedDependency] = []
     if store == "postgres":
         # A database the environment names explicitly is used as it is.
         managed.append(PrivatePostgres(data_dir, [s for s in SERVICES if s not in settings.databases]))
+    if bus:
+        managed.append(PrivateBus(bus, data_dir))
     return managed
 
 
@@ -163,12 +186,14 @@ def programs(
     injections: Mapping[str, FaultSpec],
     env: Mapping[str, str],
     log_dir: Path,
+    part_env: Mapping[str, Mapping[str, str]] | None = None,
     drain: float = 0.0,
     deadline_ms: float | None = None,
 ) -> list[Program]:
     """Every process of the mesh: each part, and each replica k > 0 on its ports + 100·k.
 
-    Each serves `--drain drain` when `drain` is more than 0; the aggregator `--deadline-ms` when given.
+    `part_env` adds variables for one part only (e.g. its own bus credentials). Each serves `--drain drain`
+    when `drain` is more than 0; the aggregator `--deadline-ms` when given.
     """
     addresses = {
         name: [_replica_address(settings.addresses[name], k) for k in range(replicas.get(name, 1))]
@@ -184,7 +209,7 @@ def programs(
                 args += ["--deadline-ms", f"{deadline_ms:g}"]
             for fault in injections.get(name, FaultSpec()).as_arguments():
                 args += ["--inject", fault]
-            child_env = dict(shared)
+            child_env = {**shared, **(part_env or {}).get(name, {})}
             admin_address = _replica_address(settings.admin_address(name), k)
             if k:
                 args += ["--port", str(parse_address(address)[1])]
@@ -202,6 +227,14 @@ def programs(
                 )
             )
     return result
+
+
+def _admin_targets(processes: list[Program]) -> dict[str, list[str]]:
+    """Every process's admin address, by part: what Prometheus scrapes (`job` is the part)."""
+    targets: dict[str, list[str]] = {}
+    for program in processes:
+        targets.setdefault(program.part, []).append(program.admin_address)
+    return targets
 
 
 def _store_text(settings: Settings, name: str) -> str:
@@ -286,10 +319,14 @@ def main(argv: list[str]) -> int:
     started: list[ManagedDependency] = []
     supervisor: Supervisor | None = None
     try:
-        for dependency in dependencies(options.store, settings, data_dir):
+        part_env: dict[str, dict[str, str]] = {name: {} for name in parts}
+        for dependency in dependencies(options.store, settings, data_dir, options.bus):
             started.append(dependency)
             dependency.start()
             env.update(dependency.environment())
+            if isinstance(dependency, PrivateBus):
+                for name in parts:
+                    part_env[name].update(dependency.environment_for(name))
             if stop_requested:
                 return 0
         child_settings = Settings.from_environment(env)
@@ -300,6 +337,7 @@ def main(argv: list[str]) -> int:
             injections=injections,
             env=env,
             log_dir=log_dir,
+            part_env=part_env,
             drain=options.drain,
             deadline_ms=options.deadline_ms,
         )
@@ -315,6 +353,12 @@ def main(argv: list[str]) -> int:
         if failure:
             print(f"pagemesh up: {failure}", file=sys.stderr)
             return 1
+        if options.prometheus:
+            # Started after the parts: it scrapes every process's admin port, and the parts need nothing
+            # from it. Stopped with the other dependencies, after the parts.
+            prometheus = ManagedPrometheus(data_dir, _admin_targets(processes))
+            started.append(prometheus)
+            prometheus.start()
         print(f"{'PART':<18} {'ADDRESS':<22} {'STORE':<36} FAULTS")
         for program in processes:
             part = program.part

@@ -17,12 +17,13 @@ stamp() { printf '%s' "$2" >"$tools/stamps/$1"; }
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 python_key=$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
-if [ ! -x .venv/bin/python ] || ! up_to_date python "$python_key"; then
+# The virtualenv's stamp lives in the virtualenv: .tools/ may be shared by several checkouts, each with its own.
+if [ ! -x .venv/bin/python ] || [ "$(cat .venv/pagemesh-stamp 2>/dev/null)" != "$python_key" ]; then
   say "virtualenv .venv (pinned by constraints.txt)"
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt --config-settings editable_mode=compat -e '.[dev]'
-  stamp python "$python_key"
+  printf '%s' "$python_key" >.venv/pagemesh-stamp
 fi
 
 if ! up_to_date buf "$BUF_VERSION" || [ ! -x "$tools/bin/buf" ]; then
@@ -79,11 +80,42 @@ maven_exe protoc-gen-grpc-java io.grpc:protoc-gen-grpc-java "$PROTOC_GEN_GRPC_JA
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_get() { as_root apt-get "$@"; }
 
+# The private brokers of the event bus (`pagemesh up --bus redis|kafka`, tests/bus/): Debian's
+# redis-server, and the jars of a KRaft-mode Kafka broker from Maven Central, run by the machine's Java.
+if [ ! -x /usr/bin/redis-server ]; then
+  say "redis-server (apt)"
+  apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq --no-install-recommends "$REDIS_APT_PACKAGE" >/dev/null
+fi
+kafka_key=$(printf '%s %s ' "$KAFKA_VERSION" "$SLF4J_VERSION" | cat - scripts/kafka/pom.xml | sha256sum | cut -c1-16)
+if ! up_to_date kafka "$kafka_key" || [ ! -d "$tools/kafka/lib" ]; then
+  say "kafka $KAFKA_VERSION jars (Maven Central org.apache.kafka:kafka_2.13)"
+  scratch=$(mktemp -d)
+  if ! mvn -q -B -Dstyle.color=never -f scripts/kafka/pom.xml dependency:copy-dependencies \
+    "-Dkafka.version=$KAFKA_VERSION" "-Dslf4j.version=$SLF4J_VERSION" \
+    -DincludeScope=runtime "-DoutputDirectory=$scratch/lib" >"$scratch/mvn.log" 2>&1; then
+    cat "$scratch/mvn.log" >&2
+    exit 1
+  fi
+  rm -rf "$tools/kafka"
+  mkdir -p "$tools/kafka"
+  mv "$scratch/lib" "$tools/kafka/lib"
+  rm -rf "$scratch"
+  stamp kafka "$kafka_key"
+fi
+
 # Debian's chromium, for the aggregator's headless browser test (tests/aggregator/test_browser.py).
 if [ ! -x /usr/bin/chromium ]; then
   say "chromium (apt)"
   apt_get update -qq
   DEBIAN_FRONTEND=noninteractive apt_get install -y -qq chromium >/dev/null
+fi
+
+# Debian's Prometheus server and promtool: `pagemesh up --prometheus`, tests/telemetry.
+if [ ! -x /usr/bin/prometheus ] || [ ! -x /usr/bin/promtool ]; then
+  say "prometheus (apt)"
+  apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
 
 # Debian's PostgreSQL server, for `pagemesh up --store postgres` and the storage tests, which run private

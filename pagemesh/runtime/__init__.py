@@ -43,6 +43,7 @@ from pagemesh.runtime._process import (
     is_ready,
     pagemesh_command,
     spawn,
+    tied_command,
     wait_until_ready,
 )
 from pagemesh.runtime._server import (
@@ -50,6 +51,7 @@ from pagemesh.runtime._server import (
     MAX_REQUEST_BYTES,
     MAX_RESPONSE_BYTES,
     ApiBinding,
+    EventHandler,
     GrpcServer,
     ServerStartError,
     ServiceInstance,
@@ -77,6 +79,7 @@ __all__ = [
     "ChildProcess",
     "ConcurrencyLimiter",
     "DatabaseUrl",
+    "EventHandler",
     "FaultSpec",
     "GrpcServer",
     "InvalidArgumentError",
@@ -118,6 +121,7 @@ __all__ = [
     "peer_names",
     "run_event_loop",
     "spawn",
+    "tied_command",
     "wait_for_stop_signal",
     "wait_until_ready",
 ]

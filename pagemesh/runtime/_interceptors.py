@@ -14,7 +14,9 @@ exception (which grpcio would answer UNKNOWN, with Python's class name in the me
 4. applies injected faults;
 5. turns a `PagemeshError` into its status code, a method the servicer lacks into UNIMPLEMENTED, and any
    other exception into INTERNAL with a logged traceback, so callers never see UNKNOWN;
-6. writes one log line: method, status code, duration, caller and request id.
+6. writes one log line: method, status code, duration, caller and request id;
+7. makes the call's server span, under the caller's `traceparent`, and counts it for `/metrics` by
+   caller (`pagemesh.telemetry.ServerCallTelemetry`).
 
 Health and reflection are wrapped for authorization and decoding only (`guard`): never faulted, cached or
 logged. A method no registered service has is answered UNIMPLEMENTED by `unknown_methods`, naming it.
@@ -307,8 +309,12 @@ class CallInterceptor:
         return cast(S, SimpleNamespace(**methods))
 
     def _observe(self, method: str, behaviour: _Behaviour, faults: FaultSpec | None) -> _Behaviour:
+        # Imported here, in servers only: every `pagemesh` command imports this package.
+        from pagemesh.telemetry._calls import ServerCallTelemetry  # noqa: PLC0415
+
         rng = self._rng
         limiter = self._limiter
+        telemetry = ServerCallTelemetry(method)
 
         async def observed(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             started = time.perf_counter()
@@ -320,6 +326,7 @@ class CallInterceptor:
             code = grpc.StatusCode.OK
             caller, request_id = UNAUTHENTICATED, ""
             caller_token = token = None
+            observation = None
             sample_token = latency_sample.set(None)
             try:
                 caller, denial = self._identify(method, context)
@@ -330,6 +337,8 @@ class CallInterceptor:
                     request_id = new_request_id()
                     context.set_trailing_metadata(((REQUEST_ID_KEY, request_id),))
                 token = current_request_id.set(request_id)
+                # The call's server span (current while the handler runs) and metrics: pagemesh.telemetry.
+                observation = telemetry.start(context.invocation_metadata(), request_id)
                 if denial is not None:
                     code = grpc.StatusCode.PERMISSION_DENIED
                     await context.abort(code, denial)
@@ -367,9 +376,10 @@ class CallInterceptor:
                     f"internal error in {method}; the server log has details under request id {request_id}",
                 )
             finally:
+                elapsed = time.perf_counter() - started
                 if limiter is not None:
                     sample = latency_sample.get()
-                    limiter.release(time.perf_counter() - started if sample is None else sample)
+                    limiter.release(elapsed if sample is None else sample)
                 latency_sample.reset(sample_token)
                 log_event(
                     _logger,
@@ -377,10 +387,11 @@ class CallInterceptor:
                     "call",
                     method=method,
                     code=code.name,
-                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                    duration_ms=round(elapsed * 1000, 3),
                     caller=caller,
                     request_id=request_id,
                 )
+                telemetry.finish(observation, code, elapsed, caller)
                 if token is not None:
                     current_request_id.reset(token)
                 if caller_token is not None:

@@ -36,6 +36,8 @@ class _ReasonEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Reason.ValueTy
     """The book shares the product's most specific category."""
     REASON_BROWSING_HISTORY: _Reason.ValueType  # 4
     """The user looked at books like this one recently."""
+    REASON_ALSO_VIEWED: _Reason.ValueType  # 5
+    """Customers who viewed the product also viewed this book (learnt from page views as they happen)."""
 
 class Reason(_Reason, metaclass=_ReasonEnumTypeWrapper):
     """Reason says why a book is recommended."""
@@ -50,6 +52,8 @@ REASON_SIMILAR_CATEGORY: Reason.ValueType  # 3
 """The book shares the product's most specific category."""
 REASON_BROWSING_HISTORY: Reason.ValueType  # 4
 """The user looked at books like this one recently."""
+REASON_ALSO_VIEWED: Reason.ValueType  # 5
+"""Customers who viewed the product also viewed this book (learnt from page views as they happen)."""
 Global___Reason: _TypeAlias = Reason  # noqa: Y015
 
 @_typing.final

@@ -2,6 +2,7 @@
 // Every pagemesh proto package as a namespace: pagemesh.page.v2 is pageV2.
 export * as authorsV1 from "./gen/pagemesh/authors/v1/authors_pb.js";
 export * as authorsV2 from "./gen/pagemesh/authors/v2/authors_pb.js";
+export * as eventsV1 from "./gen/pagemesh/events/v1/events_pb.js";
 export * as historyV1 from "./gen/pagemesh/history/v1/history_pb.js";
 export * as historyV2 from "./gen/pagemesh/history/v2/history_pb.js";
 export * as pageV1 from "./gen/pagemesh/page/v1/page_pb.js";

@@ -15,11 +15,13 @@ class Reason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REASON_SAME_AUTHOR: _ClassVar[Reason]
     REASON_SIMILAR_CATEGORY: _ClassVar[Reason]
     REASON_BROWSING_HISTORY: _ClassVar[Reason]
+    REASON_ALSO_VIEWED: _ClassVar[Reason]
 REASON_UNSPECIFIED: Reason
 REASON_ALSO_BOUGHT: Reason
 REASON_SAME_AUTHOR: Reason
 REASON_SIMILAR_CATEGORY: Reason
 REASON_BROWSING_HISTORY: Reason
+REASON_ALSO_VIEWED: Reason
 
 class ListRecommendationsRequest(_message.Message):
     __slots__ = ("product_id", "user_id", "page_size", "page_token")

@@ -55,6 +55,14 @@ public enum Reason
    * <code>REASON_BROWSING_HISTORY = 4;</code>
    */
   REASON_BROWSING_HISTORY(4),
+  /**
+   * <pre>
+   * Customers who viewed the product also viewed this book (learnt from page views as they happen).
+   * </pre>
+   *
+   * <code>REASON_ALSO_VIEWED = 5;</code>
+   */
+  REASON_ALSO_VIEWED(5),
   UNRECOGNIZED(-1),
   ;
 
@@ -107,6 +115,14 @@ public enum Reason
    * <code>REASON_BROWSING_HISTORY = 4;</code>
    */
   public static final int REASON_BROWSING_HISTORY_VALUE = 4;
+  /**
+   * <pre>
+   * Customers who viewed the product also viewed this book (learnt from page views as they happen).
+   * </pre>
+   *
+   * <code>REASON_ALSO_VIEWED = 5;</code>
+   */
+  public static final int REASON_ALSO_VIEWED_VALUE = 5;
 
 
   public final int getNumber() {
@@ -138,6 +154,7 @@ public enum Reason
       case 2: return REASON_SAME_AUTHOR;
       case 3: return REASON_SIMILAR_CATEGORY;
       case 4: return REASON_BROWSING_HISTORY;
+      case 5: return REASON_ALSO_VIEWED;
       default: return null;
     }
   }

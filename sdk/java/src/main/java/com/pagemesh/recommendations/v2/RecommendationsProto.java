@@ -64,20 +64,20 @@ public final class RecommendationsProto extends com.google.protobuf.GeneratedFil
       "Response\022U\n\017recommendations\030\001 \003(\0132+.page" +
       "mesh.recommendations.v2.RecommendationR\017" +
       "recommendations\022&\n\017next_page_token\030\002 \001(\t" +
-      "R\rnextPageToken*\212\001\n\006Reason\022\026\n\022REASON_UNS" +
+      "R\rnextPageToken*\242\001\n\006Reason\022\026\n\022REASON_UNS" +
       "PECIFIED\020\000\022\026\n\022REASON_ALSO_BOUGHT\020\001\022\026\n\022RE" +
       "ASON_SAME_AUTHOR\020\002\022\033\n\027REASON_SIMILAR_CAT" +
-      "EGORY\020\003\022\033\n\027REASON_BROWSING_HISTORY\020\0042\242\001\n" +
-      "\025RecommendationService\022\210\001\n\023ListRecommend" +
-      "ations\0227.pagemesh.recommendations.v2.Lis" +
-      "tRecommendationsRequest\0328.pagemesh.recom" +
-      "mendations.v2.ListRecommendationsRespons" +
-      "eB\305\001\n\037com.pagemesh.recommendations.v2B\024R" +
-      "ecommendationsProtoP\001\242\002\003PRX\252\002\033Pagemesh.R" +
-      "ecommendations.V2\312\002\033Pagemesh\\Recommendat" +
-      "ions\\V2\342\002\'Pagemesh\\Recommendations\\V2\\GP" +
-      "BMetadata\352\002\035Pagemesh::Recommendations::V" +
-      "2b\006proto3"
+      "EGORY\020\003\022\033\n\027REASON_BROWSING_HISTORY\020\004\022\026\n\022" +
+      "REASON_ALSO_VIEWED\020\0052\242\001\n\025RecommendationS" +
+      "ervice\022\210\001\n\023ListRecommendations\0227.pagemes" +
+      "h.recommendations.v2.ListRecommendations" +
+      "Request\0328.pagemesh.recommendations.v2.Li" +
+      "stRecommendationsResponseB\305\001\n\037com.pageme" +
+      "sh.recommendations.v2B\024RecommendationsPr" +
+      "otoP\001\242\002\003PRX\252\002\033Pagemesh.Recommendations.V" +
+      "2\312\002\033Pagemesh\\Recommendations\\V2\342\002\'Pageme" +
+      "sh\\Recommendations\\V2\\GPBMetadata\352\002\035Page" +
+      "mesh::Recommendations::V2b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

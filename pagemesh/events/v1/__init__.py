@@ -1,0 +1,1 @@
+# Generated file. DO NOT EDIT: run `make generate` after changing proto/.

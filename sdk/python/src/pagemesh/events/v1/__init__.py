@@ -1,0 +1,1 @@
+# Generated file. DO NOT EDIT: run `pagemesh sdk` after changing proto/.
