@@ -25,13 +25,17 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/authors/v1/authors.proto\x12\x13pagemesh.authors.v1\"X\n\x06\x41uthor\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0b\n\x03\x62io\x18\x03 \x01(\t\x12\x12\n\nbirth_date\x18\x04 \x01(\t\x12\x13\n\x0bproduct_ids\x18\x05 \x03(\t\"\x1e\n\x10GetAuthorRequest\x12\n\n\x02id\x18\x01 \x01(\t\"@\n\x11GetAuthorResponse\x12+\n\x06\x61uthor\x18\x01 \x01(\x0b\x32\x1b.pagemesh.authors.v1.Author\"-\n\x17GetProductAuthorRequest\x12\x12\n\nproduct_id\x18\x01 \x01(\t\"G\n\x18GetProductAuthorResponse\x12+\n\x06\x61uthor\x18\x01 \x01(\x0b\x32\x1b.pagemesh.authors.v1.Author2\xdc\x01\n\rAuthorService\x12Z\n\tGetAuthor\x12%.pagemesh.authors.v1.GetAuthorRequest\x1a&.pagemesh.authors.v1.GetAuthorResponse\x12o\n\x10GetProductAuthor\x12,.pagemesh.authors.v1.GetProductAuthorRequest\x1a-.pagemesh.authors.v1.GetProductAuthorResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/authors/v1/authors.proto\x12\x13pagemesh.authors.v1\"X\n\x06\x41uthor\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0b\n\x03\x62io\x18\x03 \x01(\t\x12\x12\n\nbirth_date\x18\x04 \x01(\t\x12\x13\n\x0bproduct_ids\x18\x05 \x03(\t\"\x1e\n\x10GetAuthorRequest\x12\n\n\x02id\x18\x01 \x01(\t\"@\n\x11GetAuthorResponse\x12+\n\x06\x61uthor\x18\x01 \x01(\x0b\x32\x1b.pagemesh.authors.v1.Author\"-\n\x17GetProductAuthorRequest\x12\x12\n\nproduct_id\x18\x01 \x01(\t\"G\n\x18GetProductAuthorResponse\x12+\n\x06\x61uthor\x18\x01 \x01(\x0b\x32\x1b.pagemesh.authors.v1.Author2\xe6\x01\n\rAuthorService\x12_\n\tGetAuthor\x12%.pagemesh.authors.v1.GetAuthorRequest\x1a&.pagemesh.authors.v1.GetAuthorResponse\"\x03\x90\x02\x01\x12t\n\x10GetProductAuthor\x12,.pagemesh.authors.v1.GetProductAuthorRequest\x1a-.pagemesh.authors.v1.GetProductAuthorResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pagemesh.authors.v1.authors_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_AUTHORSERVICE'].methods_by_name['GetAuthor']._loaded_options = None
+  _globals['_AUTHORSERVICE'].methods_by_name['GetAuthor']._serialized_options = b'\220\002\001'
+  _globals['_AUTHORSERVICE'].methods_by_name['GetProductAuthor']._loaded_options = None
+  _globals['_AUTHORSERVICE'].methods_by_name['GetProductAuthor']._serialized_options = b'\220\002\001'
   _globals['_AUTHOR']._serialized_start=58
   _globals['_AUTHOR']._serialized_end=146
   _globals['_GETAUTHORREQUEST']._serialized_start=148
@@ -43,5 +47,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETPRODUCTAUTHORRESPONSE']._serialized_start=293
   _globals['_GETPRODUCTAUTHORRESPONSE']._serialized_end=364
   _globals['_AUTHORSERVICE']._serialized_start=367
-  _globals['_AUTHORSERVICE']._serialized_end=587
+  _globals['_AUTHORSERVICE']._serialized_end=597
 # @@protoc_insertion_point(module_scope)

@@ -26,13 +26,17 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/authors/v2/authors.proto\x12\x13pagemesh.authors.v2\x1a\x1fgoogle/protobuf/timestamp.proto\"K\n\nPersonName\x12\x12\n\ngiven_name\x18\x01 \x01(\t\x12\x13\n\x0b\x66\x61mily_name\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\"\xae\x01\n\x06\x41uthor\x12\n\n\x02id\x18\x01 \x01(\t\x12-\n\x04name\x18\x02 \x01(\x0b\x32\x1f.pagemesh.authors.v2.PersonName\x12\x11\n\tbiography\x18\x03 \x01(\t\x12.\n\nbirth_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bproduct_ids\x18\x05 \x03(\t\x12\x11\n\tphoto_uri\x18\x06 \x01(\t\"\x1e\n\x10GetAuthorRequest\x12\n\n\x02id\x18\x01 \x01(\t\"@\n\x11GetAuthorResponse\x12+\n\x06\x61uthor\x18\x01 \x01(\x0b\x32\x1b.pagemesh.authors.v2.Author\"/\n\x19ListProductAuthorsRequest\x12\x12\n\nproduct_id\x18\x01 \x01(\t\"J\n\x1aListProductAuthorsResponse\x12,\n\x07\x61uthors\x18\x01 \x03(\x0b\x32\x1b.pagemesh.authors.v2.Author2\xe2\x01\n\rAuthorService\x12Z\n\tGetAuthor\x12%.pagemesh.authors.v2.GetAuthorRequest\x1a&.pagemesh.authors.v2.GetAuthorResponse\x12u\n\x12ListProductAuthors\x12..pagemesh.authors.v2.ListProductAuthorsRequest\x1a/.pagemesh.authors.v2.ListProductAuthorsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/authors/v2/authors.proto\x12\x13pagemesh.authors.v2\x1a\x1fgoogle/protobuf/timestamp.proto\"K\n\nPersonName\x12\x12\n\ngiven_name\x18\x01 \x01(\t\x12\x13\n\x0b\x66\x61mily_name\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\"\xae\x01\n\x06\x41uthor\x12\n\n\x02id\x18\x01 \x01(\t\x12-\n\x04name\x18\x02 \x01(\x0b\x32\x1f.pagemesh.authors.v2.PersonName\x12\x11\n\tbiography\x18\x03 \x01(\t\x12.\n\nbirth_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bproduct_ids\x18\x05 \x03(\t\x12\x11\n\tphoto_uri\x18\x06 \x01(\t\"\x1e\n\x10GetAuthorRequest\x12\n\n\x02id\x18\x01 \x01(\t\"@\n\x11GetAuthorResponse\x12+\n\x06\x61uthor\x18\x01 \x01(\x0b\x32\x1b.pagemesh.authors.v2.Author\"/\n\x19ListProductAuthorsRequest\x12\x12\n\nproduct_id\x18\x01 \x01(\t\"J\n\x1aListProductAuthorsResponse\x12,\n\x07\x61uthors\x18\x01 \x03(\x0b\x32\x1b.pagemesh.authors.v2.Author2\xec\x01\n\rAuthorService\x12_\n\tGetAuthor\x12%.pagemesh.authors.v2.GetAuthorRequest\x1a&.pagemesh.authors.v2.GetAuthorResponse\"\x03\x90\x02\x01\x12z\n\x12ListProductAuthors\x12..pagemesh.authors.v2.ListProductAuthorsRequest\x1a/.pagemesh.authors.v2.ListProductAuthorsResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pagemesh.authors.v2.authors_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_AUTHORSERVICE'].methods_by_name['GetAuthor']._loaded_options = None
+  _globals['_AUTHORSERVICE'].methods_by_name['GetAuthor']._serialized_options = b'\220\002\001'
+  _globals['_AUTHORSERVICE'].methods_by_name['ListProductAuthors']._loaded_options = None
+  _globals['_AUTHORSERVICE'].methods_by_name['ListProductAuthors']._serialized_options = b'\220\002\001'
   _globals['_PERSONNAME']._serialized_start=91
   _globals['_PERSONNAME']._serialized_end=166
   _globals['_AUTHOR']._serialized_start=169
@@ -46,5 +50,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTPRODUCTAUTHORSRESPONSE']._serialized_start=492
   _globals['_LISTPRODUCTAUTHORSRESPONSE']._serialized_end=566
   _globals['_AUTHORSERVICE']._serialized_start=569
-  _globals['_AUTHORSERVICE']._serialized_end=795
+  _globals['_AUTHORSERVICE']._serialized_end=805
 # @@protoc_insertion_point(module_scope)

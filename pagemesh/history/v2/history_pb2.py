@@ -26,13 +26,17 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/history/v2/history.proto\x12\x13pagemesh.history.v2\x1a\x1fgoogle/protobuf/timestamp.proto\"_\n\x0bProductView\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12-\n\tview_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"S\n\x19ListViewedProductsRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"f\n\x1aListViewedProductsResponse\x12/\n\x05views\x18\x01 \x03(\x0b\x32 .pagemesh.history.v2.ProductView\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"v\n\x11RecordViewRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x12\n\nproduct_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12-\n\tview_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"D\n\x12RecordViewResponse\x12.\n\x04view\x18\x01 \x01(\x0b\x32 .pagemesh.history.v2.ProductView2\xe6\x01\n\x0eHistoryService\x12u\n\x12ListViewedProducts\x12..pagemesh.history.v2.ListViewedProductsRequest\x1a/.pagemesh.history.v2.ListViewedProductsResponse\x12]\n\nRecordView\x12&.pagemesh.history.v2.RecordViewRequest\x1a\'.pagemesh.history.v2.RecordViewResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/history/v2/history.proto\x12\x13pagemesh.history.v2\x1a\x1fgoogle/protobuf/timestamp.proto\"_\n\x0bProductView\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12-\n\tview_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"S\n\x19ListViewedProductsRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"f\n\x1aListViewedProductsResponse\x12/\n\x05views\x18\x01 \x03(\x0b\x32 .pagemesh.history.v2.ProductView\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"v\n\x11RecordViewRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x12\n\nproduct_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12-\n\tview_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"D\n\x12RecordViewResponse\x12.\n\x04view\x18\x01 \x01(\x0b\x32 .pagemesh.history.v2.ProductView2\xf0\x01\n\x0eHistoryService\x12z\n\x12ListViewedProducts\x12..pagemesh.history.v2.ListViewedProductsRequest\x1a/.pagemesh.history.v2.ListViewedProductsResponse\"\x03\x90\x02\x01\x12\x62\n\nRecordView\x12&.pagemesh.history.v2.RecordViewRequest\x1a\'.pagemesh.history.v2.RecordViewResponse\"\x03\x90\x02\x00\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pagemesh.history.v2.history_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_HISTORYSERVICE'].methods_by_name['ListViewedProducts']._loaded_options = None
+  _globals['_HISTORYSERVICE'].methods_by_name['ListViewedProducts']._serialized_options = b'\220\002\001'
+  _globals['_HISTORYSERVICE'].methods_by_name['RecordView']._loaded_options = None
+  _globals['_HISTORYSERVICE'].methods_by_name['RecordView']._serialized_options = b'\220\002\000'
   _globals['_PRODUCTVIEW']._serialized_start=91
   _globals['_PRODUCTVIEW']._serialized_end=186
   _globals['_LISTVIEWEDPRODUCTSREQUEST']._serialized_start=188
@@ -44,5 +48,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RECORDVIEWRESPONSE']._serialized_start=497
   _globals['_RECORDVIEWRESPONSE']._serialized_end=565
   _globals['_HISTORYSERVICE']._serialized_start=568
-  _globals['_HISTORYSERVICE']._serialized_end=798
+  _globals['_HISTORYSERVICE']._serialized_end=808
 # @@protoc_insertion_point(module_scope)

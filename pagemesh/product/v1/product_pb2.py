@@ -25,13 +25,17 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/product/v1/product.proto\x12\x13pagemesh.product.v1\"\x92\x02\n\x07Product\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x10\n\x08subtitle\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x11\n\tauthor_id\x18\x05 \x01(\t\x12\r\n\x05price\x18\x06 \x01(\x01\x12\x15\n\rcurrency_code\x18\x07 \x01(\t\x12+\n\x06\x66ormat\x18\x08 \x01(\x0e\x32\x1b.pagemesh.product.v1.Format\x12\x0c\n\x04isbn\x18\t \x01(\t\x12\x12\n\npage_count\x18\n \x01(\x05\x12\x16\n\x0epublished_date\x18\x0b \x01(\t\x12\x12\n\ncategories\x18\x0c \x03(\t\x12\x11\n\timage_url\x18\r \x01(\t\"\x1f\n\x11GetProductRequest\x12\n\n\x02id\x18\x01 \x01(\t\"C\n\x12GetProductResponse\x12-\n\x07product\x18\x01 \x01(\x0b\x32\x1c.pagemesh.product.v1.Product\"<\n\x13ListProductsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"_\n\x14ListProductsResponse\x12.\n\x08products\x18\x01 \x03(\x0b\x32\x1c.pagemesh.product.v1.Product\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*t\n\x06\x46ormat\x12\x16\n\x12\x46ORMAT_UNSPECIFIED\x10\x00\x12\x14\n\x10\x46ORMAT_HARDCOVER\x10\x01\x12\x14\n\x10\x46ORMAT_PAPERBACK\x10\x02\x12\x10\n\x0c\x46ORMAT_EBOOK\x10\x03\x12\x14\n\x10\x46ORMAT_AUDIOBOOK\x10\x04\x32\xd4\x01\n\x0eProductService\x12]\n\nGetProduct\x12&.pagemesh.product.v1.GetProductRequest\x1a\'.pagemesh.product.v1.GetProductResponse\x12\x63\n\x0cListProducts\x12(.pagemesh.product.v1.ListProductsRequest\x1a).pagemesh.product.v1.ListProductsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/product/v1/product.proto\x12\x13pagemesh.product.v1\"\x92\x02\n\x07Product\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x10\n\x08subtitle\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x11\n\tauthor_id\x18\x05 \x01(\t\x12\r\n\x05price\x18\x06 \x01(\x01\x12\x15\n\rcurrency_code\x18\x07 \x01(\t\x12+\n\x06\x66ormat\x18\x08 \x01(\x0e\x32\x1b.pagemesh.product.v1.Format\x12\x0c\n\x04isbn\x18\t \x01(\t\x12\x12\n\npage_count\x18\n \x01(\x05\x12\x16\n\x0epublished_date\x18\x0b \x01(\t\x12\x12\n\ncategories\x18\x0c \x03(\t\x12\x11\n\timage_url\x18\r \x01(\t\"\x1f\n\x11GetProductRequest\x12\n\n\x02id\x18\x01 \x01(\t\"C\n\x12GetProductResponse\x12-\n\x07product\x18\x01 \x01(\x0b\x32\x1c.pagemesh.product.v1.Product\"<\n\x13ListProductsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"_\n\x14ListProductsResponse\x12.\n\x08products\x18\x01 \x03(\x0b\x32\x1c.pagemesh.product.v1.Product\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*t\n\x06\x46ormat\x12\x16\n\x12\x46ORMAT_UNSPECIFIED\x10\x00\x12\x14\n\x10\x46ORMAT_HARDCOVER\x10\x01\x12\x14\n\x10\x46ORMAT_PAPERBACK\x10\x02\x12\x10\n\x0c\x46ORMAT_EBOOK\x10\x03\x12\x14\n\x10\x46ORMAT_AUDIOBOOK\x10\x04\x32\xde\x01\n\x0eProductService\x12\x62\n\nGetProduct\x12&.pagemesh.product.v1.GetProductRequest\x1a\'.pagemesh.product.v1.GetProductResponse\"\x03\x90\x02\x01\x12h\n\x0cListProducts\x12(.pagemesh.product.v1.ListProductsRequest\x1a).pagemesh.product.v1.ListProductsResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pagemesh.product.v1.product_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_PRODUCTSERVICE'].methods_by_name['GetProduct']._loaded_options = None
+  _globals['_PRODUCTSERVICE'].methods_by_name['GetProduct']._serialized_options = b'\220\002\001'
+  _globals['_PRODUCTSERVICE'].methods_by_name['ListProducts']._loaded_options = None
+  _globals['_PRODUCTSERVICE'].methods_by_name['ListProducts']._serialized_options = b'\220\002\001'
   _globals['_FORMAT']._serialized_start=596
   _globals['_FORMAT']._serialized_end=712
   _globals['_PRODUCT']._serialized_start=59
@@ -45,5 +49,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTPRODUCTSRESPONSE']._serialized_start=499
   _globals['_LISTPRODUCTSRESPONSE']._serialized_end=594
   _globals['_PRODUCTSERVICE']._serialized_start=715
-  _globals['_PRODUCTSERVICE']._serialized_end=927
+  _globals['_PRODUCTSERVICE']._serialized_end=937
 # @@protoc_insertion_point(module_scope)

@@ -26,13 +26,17 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/product/v2/product.proto\x12\x13pagemesh.product.v2\x1a\x1fgoogle/protobuf/timestamp.proto\"<\n\x05Money\x12\x15\n\rcurrency_code\x18\x01 \x01(\t\x12\r\n\x05units\x18\x02 \x01(\x03\x12\r\n\x05nanos\x18\x03 \x01(\x05\"\xc9\x02\n\x07Product\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x10\n\x08subtitle\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x12\n\nauthor_ids\x18\x05 \x03(\t\x12)\n\x05price\x18\x06 \x01(\x0b\x32\x1a.pagemesh.product.v2.Money\x12+\n\x06\x66ormat\x18\x07 \x01(\x0e\x32\x1b.pagemesh.product.v2.Format\x12\x0c\n\x04isbn\x18\x08 \x01(\t\x12\x12\n\npage_count\x18\t \x01(\x05\x12\x30\n\x0cpublish_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\ncategories\x18\x0b \x03(\t\x12\x11\n\timage_uri\x18\x0c \x01(\t\x12\x15\n\rlanguage_code\x18\r \x01(\t\"\x1f\n\x11GetProductRequest\x12\n\n\x02id\x18\x01 \x01(\t\"C\n\x12GetProductResponse\x12-\n\x07product\x18\x01 \x01(\x0b\x32\x1c.pagemesh.product.v2.Product\"N\n\x13ListProductsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x03 \x01(\t\"s\n\x14ListProductsResponse\x12.\n\x08products\x18\x01 \x03(\x0b\x32\x1c.pagemesh.product.v2.Product\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05*t\n\x06\x46ormat\x12\x16\n\x12\x46ORMAT_UNSPECIFIED\x10\x00\x12\x14\n\x10\x46ORMAT_HARDCOVER\x10\x01\x12\x14\n\x10\x46ORMAT_PAPERBACK\x10\x02\x12\x10\n\x0c\x46ORMAT_EBOOK\x10\x03\x12\x14\n\x10\x46ORMAT_AUDIOBOOK\x10\x04\x32\xd4\x01\n\x0eProductService\x12]\n\nGetProduct\x12&.pagemesh.product.v2.GetProductRequest\x1a\'.pagemesh.product.v2.GetProductResponse\x12\x63\n\x0cListProducts\x12(.pagemesh.product.v2.ListProductsRequest\x1a).pagemesh.product.v2.ListProductsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/product/v2/product.proto\x12\x13pagemesh.product.v2\x1a\x1fgoogle/protobuf/timestamp.proto\"<\n\x05Money\x12\x15\n\rcurrency_code\x18\x01 \x01(\t\x12\r\n\x05units\x18\x02 \x01(\x03\x12\r\n\x05nanos\x18\x03 \x01(\x05\"\xc9\x02\n\x07Product\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x10\n\x08subtitle\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x12\n\nauthor_ids\x18\x05 \x03(\t\x12)\n\x05price\x18\x06 \x01(\x0b\x32\x1a.pagemesh.product.v2.Money\x12+\n\x06\x66ormat\x18\x07 \x01(\x0e\x32\x1b.pagemesh.product.v2.Format\x12\x0c\n\x04isbn\x18\x08 \x01(\t\x12\x12\n\npage_count\x18\t \x01(\x05\x12\x30\n\x0cpublish_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\ncategories\x18\x0b \x03(\t\x12\x11\n\timage_uri\x18\x0c \x01(\t\x12\x15\n\rlanguage_code\x18\r \x01(\t\"\x1f\n\x11GetProductRequest\x12\n\n\x02id\x18\x01 \x01(\t\"C\n\x12GetProductResponse\x12-\n\x07product\x18\x01 \x01(\x0b\x32\x1c.pagemesh.product.v2.Product\"N\n\x13ListProductsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x03 \x01(\t\"s\n\x14ListProductsResponse\x12.\n\x08products\x18\x01 \x03(\x0b\x32\x1c.pagemesh.product.v2.Product\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05*t\n\x06\x46ormat\x12\x16\n\x12\x46ORMAT_UNSPECIFIED\x10\x00\x12\x14\n\x10\x46ORMAT_HARDCOVER\x10\x01\x12\x14\n\x10\x46ORMAT_PAPERBACK\x10\x02\x12\x10\n\x0c\x46ORMAT_EBOOK\x10\x03\x12\x14\n\x10\x46ORMAT_AUDIOBOOK\x10\x04\x32\xde\x01\n\x0eProductService\x12\x62\n\nGetProduct\x12&.pagemesh.product.v2.GetProductRequest\x1a\'.pagemesh.product.v2.GetProductResponse\"\x03\x90\x02\x01\x12h\n\x0cListProducts\x12(.pagemesh.product.v2.ListProductsRequest\x1a).pagemesh.product.v2.ListProductsResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pagemesh.product.v2.product_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_PRODUCTSERVICE'].methods_by_name['GetProduct']._loaded_options = None
+  _globals['_PRODUCTSERVICE'].methods_by_name['GetProduct']._serialized_options = b'\220\002\001'
+  _globals['_PRODUCTSERVICE'].methods_by_name['ListProducts']._loaded_options = None
+  _globals['_PRODUCTSERVICE'].methods_by_name['ListProducts']._serialized_options = b'\220\002\001'
   _globals['_FORMAT']._serialized_start=784
   _globals['_FORMAT']._serialized_end=900
   _globals['_MONEY']._serialized_start=91
@@ -48,5 +52,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTPRODUCTSRESPONSE']._serialized_start=667
   _globals['_LISTPRODUCTSRESPONSE']._serialized_end=782
   _globals['_PRODUCTSERVICE']._serialized_start=903
-  _globals['_PRODUCTSERVICE']._serialized_end=1115
+  _globals['_PRODUCTSERVICE']._serialized_end=1125
 # @@protoc_insertion_point(module_scope)

@@ -25,13 +25,15 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n1pagemesh/recommendations/v2/recommendations.proto\x12\x1bpagemesh.recommendations.v2\"h\n\x1aListRecommendationsRequest\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"\x8c\x01\n\x0eRecommendation\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\r\n\x05score\x18\x03 \x01(\x01\x12\x33\n\x06reason\x18\x04 \x01(\x0e\x32#.pagemesh.recommendations.v2.Reason\x12\x13\n\x0b\x65xplanation\x18\x05 \x01(\t\"|\n\x1bListRecommendationsResponse\x12\x44\n\x0frecommendations\x18\x01 \x03(\x0b\x32+.pagemesh.recommendations.v2.Recommendation\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\x8a\x01\n\x06Reason\x12\x16\n\x12REASON_UNSPECIFIED\x10\x00\x12\x16\n\x12REASON_ALSO_BOUGHT\x10\x01\x12\x16\n\x12REASON_SAME_AUTHOR\x10\x02\x12\x1b\n\x17REASON_SIMILAR_CATEGORY\x10\x03\x12\x1b\n\x17REASON_BROWSING_HISTORY\x10\x04\x32\xa2\x01\n\x15RecommendationService\x12\x88\x01\n\x13ListRecommendations\x12\x37.pagemesh.recommendations.v2.ListRecommendationsRequest\x1a\x38.pagemesh.recommendations.v2.ListRecommendationsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n1pagemesh/recommendations/v2/recommendations.proto\x12\x1bpagemesh.recommendations.v2\"h\n\x1aListRecommendationsRequest\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"\x8c\x01\n\x0eRecommendation\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\r\n\x05score\x18\x03 \x01(\x01\x12\x33\n\x06reason\x18\x04 \x01(\x0e\x32#.pagemesh.recommendations.v2.Reason\x12\x13\n\x0b\x65xplanation\x18\x05 \x01(\t\"|\n\x1bListRecommendationsResponse\x12\x44\n\x0frecommendations\x18\x01 \x03(\x0b\x32+.pagemesh.recommendations.v2.Recommendation\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\x8a\x01\n\x06Reason\x12\x16\n\x12REASON_UNSPECIFIED\x10\x00\x12\x16\n\x12REASON_ALSO_BOUGHT\x10\x01\x12\x16\n\x12REASON_SAME_AUTHOR\x10\x02\x12\x1b\n\x17REASON_SIMILAR_CATEGORY\x10\x03\x12\x1b\n\x17REASON_BROWSING_HISTORY\x10\x04\x32\xa7\x01\n\x15RecommendationService\x12\x8d\x01\n\x13ListRecommendations\x12\x37.pagemesh.recommendations.v2.ListRecommendationsRequest\x1a\x38.pagemesh.recommendations.v2.ListRecommendationsResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pagemesh.recommendations.v2.recommendations_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_RECOMMENDATIONSERVICE'].methods_by_name['ListRecommendations']._loaded_options = None
+  _globals['_RECOMMENDATIONSERVICE'].methods_by_name['ListRecommendations']._serialized_options = b'\220\002\001'
   _globals['_REASON']._serialized_start=458
   _globals['_REASON']._serialized_end=596
   _globals['_LISTRECOMMENDATIONSREQUEST']._serialized_start=82
@@ -41,5 +43,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTRECOMMENDATIONSRESPONSE']._serialized_start=331
   _globals['_LISTRECOMMENDATIONSRESPONSE']._serialized_end=455
   _globals['_RECOMMENDATIONSERVICE']._serialized_start=599
-  _globals['_RECOMMENDATIONSERVICE']._serialized_end=761
+  _globals['_RECOMMENDATIONSERVICE']._serialized_end=766
 # @@protoc_insertion_point(module_scope)

@@ -25,13 +25,15 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/reviews/v1/reviews.proto\x12\x13pagemesh.reviews.v1\"\x80\x01\n\x06Review\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nproduct_id\x18\x02 \x01(\t\x12\x15\n\rreviewer_name\x18\x03 \x01(\t\x12\x0e\n\x06rating\x18\x04 \x01(\x05\x12\r\n\x05title\x18\x05 \x01(\t\x12\x0c\n\x04\x62ody\x18\x06 \x01(\t\x12\x12\n\ncreated_at\x18\x07 \x01(\t\"=\n\x12ListReviewsRequest\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\x13\n\x0bmax_results\x18\x02 \x01(\x05\"p\n\x13ListReviewsResponse\x12,\n\x07reviews\x18\x01 \x03(\x0b\x32\x1b.pagemesh.reviews.v1.Review\x12\x16\n\x0e\x61verage_rating\x18\x02 \x01(\x01\x12\x13\n\x0btotal_count\x18\x03 \x01(\x05\x32q\n\rReviewService\x12`\n\x0bListReviews\x12\'.pagemesh.reviews.v1.ListReviewsRequest\x1a(.pagemesh.reviews.v1.ListReviewsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/reviews/v1/reviews.proto\x12\x13pagemesh.reviews.v1\"\x80\x01\n\x06Review\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nproduct_id\x18\x02 \x01(\t\x12\x15\n\rreviewer_name\x18\x03 \x01(\t\x12\x0e\n\x06rating\x18\x04 \x01(\x05\x12\r\n\x05title\x18\x05 \x01(\t\x12\x0c\n\x04\x62ody\x18\x06 \x01(\t\x12\x12\n\ncreated_at\x18\x07 \x01(\t\"=\n\x12ListReviewsRequest\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\x13\n\x0bmax_results\x18\x02 \x01(\x05\"p\n\x13ListReviewsResponse\x12,\n\x07reviews\x18\x01 \x03(\x0b\x32\x1b.pagemesh.reviews.v1.Review\x12\x16\n\x0e\x61verage_rating\x18\x02 \x01(\x01\x12\x13\n\x0btotal_count\x18\x03 \x01(\x05\x32v\n\rReviewService\x12\x65\n\x0bListReviews\x12\'.pagemesh.reviews.v1.ListReviewsRequest\x1a(.pagemesh.reviews.v1.ListReviewsResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pagemesh.reviews.v1.reviews_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_REVIEWSERVICE'].methods_by_name['ListReviews']._loaded_options = None
+  _globals['_REVIEWSERVICE'].methods_by_name['ListReviews']._serialized_options = b'\220\002\001'
   _globals['_REVIEW']._serialized_start=59
   _globals['_REVIEW']._serialized_end=187
   _globals['_LISTREVIEWSREQUEST']._serialized_start=189
@@ -39,5 +41,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTREVIEWSRESPONSE']._serialized_start=252
   _globals['_LISTREVIEWSRESPONSE']._serialized_end=364
   _globals['_REVIEWSERVICE']._serialized_start=366
-  _globals['_REVIEWSERVICE']._serialized_end=479
+  _globals['_REVIEWSERVICE']._serialized_end=484
 # @@protoc_insertion_point(module_scope)

@@ -26,13 +26,15 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/reviews/v2/reviews.proto\x12\x13pagemesh.reviews.v2\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcf\x01\n\x06Review\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nproduct_id\x18\x02 \x01(\t\x12\x15\n\rreviewer_name\x18\x03 \x01(\t\x12\x0e\n\x06rating\x18\x04 \x01(\x05\x12\r\n\x05title\x18\x05 \x01(\t\x12\x0c\n\x04\x62ody\x18\x06 \x01(\t\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x11verified_purchase\x18\x08 \x01(\x08\x12\x15\n\rhelpful_votes\x18\t \x01(\x05\"Q\n\rRatingSummary\x12\x16\n\x0e\x61verage_rating\x18\x01 \x01(\x01\x12\x13\n\x0btotal_count\x18\x02 \x01(\x05\x12\x13\n\x0bstar_counts\x18\x03 \x03(\x05\"\x80\x01\n\x12ListReviewsRequest\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12/\n\x05order\x18\x04 \x01(\x0e\x32 .pagemesh.reviews.v2.ReviewOrder\"\x91\x01\n\x13ListReviewsResponse\x12,\n\x07reviews\x18\x01 \x03(\x0b\x32\x1b.pagemesh.reviews.v2.Review\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x33\n\x07summary\x18\x03 \x01(\x0b\x32\".pagemesh.reviews.v2.RatingSummary*c\n\x0bReviewOrder\x12\x1c\n\x18REVIEW_ORDER_UNSPECIFIED\x10\x00\x12\x1d\n\x19REVIEW_ORDER_MOST_HELPFUL\x10\x01\x12\x17\n\x13REVIEW_ORDER_NEWEST\x10\x02\x32q\n\rReviewService\x12`\n\x0bListReviews\x12\'.pagemesh.reviews.v2.ListReviewsRequest\x1a(.pagemesh.reviews.v2.ListReviewsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/reviews/v2/reviews.proto\x12\x13pagemesh.reviews.v2\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcf\x01\n\x06Review\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nproduct_id\x18\x02 \x01(\t\x12\x15\n\rreviewer_name\x18\x03 \x01(\t\x12\x0e\n\x06rating\x18\x04 \x01(\x05\x12\r\n\x05title\x18\x05 \x01(\t\x12\x0c\n\x04\x62ody\x18\x06 \x01(\t\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x11verified_purchase\x18\x08 \x01(\x08\x12\x15\n\rhelpful_votes\x18\t \x01(\x05\"Q\n\rRatingSummary\x12\x16\n\x0e\x61verage_rating\x18\x01 \x01(\x01\x12\x13\n\x0btotal_count\x18\x02 \x01(\x05\x12\x13\n\x0bstar_counts\x18\x03 \x03(\x05\"\x80\x01\n\x12ListReviewsRequest\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12/\n\x05order\x18\x04 \x01(\x0e\x32 .pagemesh.reviews.v2.ReviewOrder\"\x91\x01\n\x13ListReviewsResponse\x12,\n\x07reviews\x18\x01 \x03(\x0b\x32\x1b.pagemesh.reviews.v2.Review\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x33\n\x07summary\x18\x03 \x01(\x0b\x32\".pagemesh.reviews.v2.RatingSummary*c\n\x0bReviewOrder\x12\x1c\n\x18REVIEW_ORDER_UNSPECIFIED\x10\x00\x12\x1d\n\x19REVIEW_ORDER_MOST_HELPFUL\x10\x01\x12\x17\n\x13REVIEW_ORDER_NEWEST\x10\x02\x32v\n\rReviewService\x12\x65\n\x0bListReviews\x12\'.pagemesh.reviews.v2.ListReviewsRequest\x1a(.pagemesh.reviews.v2.ListReviewsResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pagemesh.reviews.v2.reviews_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_REVIEWSERVICE'].methods_by_name['ListReviews']._loaded_options = None
+  _globals['_REVIEWSERVICE'].methods_by_name['ListReviews']._serialized_options = b'\220\002\001'
   _globals['_REVIEWORDER']._serialized_start=663
   _globals['_REVIEWORDER']._serialized_end=762
   _globals['_REVIEW']._serialized_start=92
@@ -44,5 +46,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTREVIEWSRESPONSE']._serialized_start=516
   _globals['_LISTREVIEWSRESPONSE']._serialized_end=661
   _globals['_REVIEWSERVICE']._serialized_start=764
-  _globals['_REVIEWSERVICE']._serialized_end=877
+  _globals['_REVIEWSERVICE']._serialized_end=882
 # @@protoc_insertion_point(module_scope)

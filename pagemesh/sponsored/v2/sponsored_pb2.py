@@ -26,13 +26,15 @@ _sym_db = _symbol_database.Default()
 from pagemesh.product.v2 import product_pb2 as pagemesh_dot_product_dot_v2_dot_product__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%pagemesh/sponsored/v2/sponsored.proto\x12\x15pagemesh.sponsored.v2\x1a!pagemesh/product/v2/product.proto\"G\n\x1cListSponsoredListingsRequest\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\x13\n\x0bmax_results\x18\x02 \x01(\x05\"\xc2\x01\n\x10SponsoredListing\x12\x12\n\nlisting_id\x18\x01 \x01(\t\x12\x12\n\nproduct_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12)\n\x05price\x18\x04 \x01(\x0b\x32\x1a.pagemesh.product.v2.Money\x12\x17\n\x0f\x61\x64vertiser_name\x18\x05 \x01(\t\x12\x33\n\tplacement\x18\x06 \x01(\x0e\x32 .pagemesh.sponsored.v2.Placement\"Z\n\x1dListSponsoredListingsResponse\x12\x39\n\x08listings\x18\x01 \x03(\x0b\x32\'.pagemesh.sponsored.v2.SponsoredListing*o\n\tPlacement\x12\x19\n\x15PLACEMENT_UNSPECIFIED\x10\x00\x12\x18\n\x14PLACEMENT_TOP_BANNER\x10\x01\x12\x15\n\x11PLACEMENT_SIDEBAR\x10\x02\x12\x16\n\x12PLACEMENT_CAROUSEL\x10\x03\x32\x97\x01\n\x10SponsoredService\x12\x82\x01\n\x15ListSponsoredListings\x12\x33.pagemesh.sponsored.v2.ListSponsoredListingsRequest\x1a\x34.pagemesh.sponsored.v2.ListSponsoredListingsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%pagemesh/sponsored/v2/sponsored.proto\x12\x15pagemesh.sponsored.v2\x1a!pagemesh/product/v2/product.proto\"G\n\x1cListSponsoredListingsRequest\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\x13\n\x0bmax_results\x18\x02 \x01(\x05\"\xc2\x01\n\x10SponsoredListing\x12\x12\n\nlisting_id\x18\x01 \x01(\t\x12\x12\n\nproduct_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12)\n\x05price\x18\x04 \x01(\x0b\x32\x1a.pagemesh.product.v2.Money\x12\x17\n\x0f\x61\x64vertiser_name\x18\x05 \x01(\t\x12\x33\n\tplacement\x18\x06 \x01(\x0e\x32 .pagemesh.sponsored.v2.Placement\"Z\n\x1dListSponsoredListingsResponse\x12\x39\n\x08listings\x18\x01 \x03(\x0b\x32\'.pagemesh.sponsored.v2.SponsoredListing*o\n\tPlacement\x12\x19\n\x15PLACEMENT_UNSPECIFIED\x10\x00\x12\x18\n\x14PLACEMENT_TOP_BANNER\x10\x01\x12\x15\n\x11PLACEMENT_SIDEBAR\x10\x02\x12\x16\n\x12PLACEMENT_CAROUSEL\x10\x03\x32\x9c\x01\n\x10SponsoredService\x12\x87\x01\n\x15ListSponsoredListings\x12\x33.pagemesh.sponsored.v2.ListSponsoredListingsRequest\x1a\x34.pagemesh.sponsored.v2.ListSponsoredListingsResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pagemesh.sponsored.v2.sponsored_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_SPONSOREDSERVICE'].methods_by_name['ListSponsoredListings']._loaded_options = None
+  _globals['_SPONSOREDSERVICE'].methods_by_name['ListSponsoredListings']._serialized_options = b'\220\002\001'
   _globals['_PLACEMENT']._serialized_start=461
   _globals['_PLACEMENT']._serialized_end=572
   _globals['_LISTSPONSOREDLISTINGSREQUEST']._serialized_start=99
@@ -42,5 +44,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTSPONSOREDLISTINGSRESPONSE']._serialized_start=369
   _globals['_LISTSPONSOREDLISTINGSRESPONSE']._serialized_end=459
   _globals['_SPONSOREDSERVICE']._serialized_start=575
-  _globals['_SPONSOREDSERVICE']._serialized_end=726
+  _globals['_SPONSOREDSERVICE']._serialized_end=731
 # @@protoc_insertion_point(module_scope)

@@ -25,13 +25,17 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/authors/v1/authors.proto\x12\x13pagemesh.authors.v1\"~\n\x06\x41uthor\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12\x10\n\x03\x62io\x18\x03 \x01(\tR\x03\x62io\x12\x1d\n\nbirth_date\x18\x04 \x01(\tR\tbirthDate\x12\x1f\n\x0bproduct_ids\x18\x05 \x03(\tR\nproductIds\"\"\n\x10GetAuthorRequest\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\"H\n\x11GetAuthorResponse\x12\x33\n\x06\x61uthor\x18\x01 \x01(\x0b\x32\x1b.pagemesh.authors.v1.AuthorR\x06\x61uthor\"8\n\x17GetProductAuthorRequest\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\"O\n\x18GetProductAuthorResponse\x12\x33\n\x06\x61uthor\x18\x01 \x01(\x0b\x32\x1b.pagemesh.authors.v1.AuthorR\x06\x61uthor2\xdc\x01\n\rAuthorService\x12Z\n\tGetAuthor\x12%.pagemesh.authors.v1.GetAuthorRequest\x1a&.pagemesh.authors.v1.GetAuthorResponse\x12o\n\x10GetProductAuthor\x12,.pagemesh.authors.v1.GetProductAuthorRequest\x1a-.pagemesh.authors.v1.GetProductAuthorResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/authors/v1/authors.proto\x12\x13pagemesh.authors.v1\"~\n\x06\x41uthor\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12\x10\n\x03\x62io\x18\x03 \x01(\tR\x03\x62io\x12\x1d\n\nbirth_date\x18\x04 \x01(\tR\tbirthDate\x12\x1f\n\x0bproduct_ids\x18\x05 \x03(\tR\nproductIds\"\"\n\x10GetAuthorRequest\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\"H\n\x11GetAuthorResponse\x12\x33\n\x06\x61uthor\x18\x01 \x01(\x0b\x32\x1b.pagemesh.authors.v1.AuthorR\x06\x61uthor\"8\n\x17GetProductAuthorRequest\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\"O\n\x18GetProductAuthorResponse\x12\x33\n\x06\x61uthor\x18\x01 \x01(\x0b\x32\x1b.pagemesh.authors.v1.AuthorR\x06\x61uthor2\xe6\x01\n\rAuthorService\x12_\n\tGetAuthor\x12%.pagemesh.authors.v1.GetAuthorRequest\x1a&.pagemesh.authors.v1.GetAuthorResponse\"\x03\x90\x02\x01\x12t\n\x10GetProductAuthor\x12,.pagemesh.authors.v1.GetProductAuthorRequest\x1a-.pagemesh.authors.v1.GetProductAuthorResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pagemesh.authors.v1.authors_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_AUTHORSERVICE'].methods_by_name['GetAuthor']._loaded_options = None
+  _globals['_AUTHORSERVICE'].methods_by_name['GetAuthor']._serialized_options = b'\220\002\001'
+  _globals['_AUTHORSERVICE'].methods_by_name['GetProductAuthor']._loaded_options = None
+  _globals['_AUTHORSERVICE'].methods_by_name['GetProductAuthor']._serialized_options = b'\220\002\001'
   _globals['_AUTHOR']._serialized_start=58
   _globals['_AUTHOR']._serialized_end=184
   _globals['_GETAUTHORREQUEST']._serialized_start=186
@@ -43,5 +47,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETPRODUCTAUTHORRESPONSE']._serialized_start=354
   _globals['_GETPRODUCTAUTHORRESPONSE']._serialized_end=433
   _globals['_AUTHORSERVICE']._serialized_start=436
-  _globals['_AUTHORSERVICE']._serialized_end=656
+  _globals['_AUTHORSERVICE']._serialized_end=666
 # @@protoc_insertion_point(module_scope)

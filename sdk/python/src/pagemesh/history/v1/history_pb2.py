@@ -25,13 +25,17 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/history/v1/history.proto\x12\x13pagemesh.history.v1\"a\n\rViewedProduct\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x1b\n\tviewed_at\x18\x03 \x01(\tR\x08viewedAt\"U\n\x19ListViewedProductsRequest\x12\x17\n\x07user_id\x18\x01 \x01(\tR\x06userId\x12\x1f\n\x0bmax_results\x18\x02 \x01(\x05R\nmaxResults\"\\\n\x1aListViewedProductsResponse\x12>\n\x08products\x18\x01 \x03(\x0b\x32\".pagemesh.history.v1.ViewedProductR\x08products\"a\n\x11RecordViewRequest\x12\x17\n\x07user_id\x18\x01 \x01(\tR\x06userId\x12\x1d\n\nproduct_id\x18\x02 \x01(\tR\tproductId\x12\x14\n\x05title\x18\x03 \x01(\tR\x05title\"\x14\n\x12RecordViewResponse2\xe6\x01\n\x0eHistoryService\x12u\n\x12ListViewedProducts\x12..pagemesh.history.v1.ListViewedProductsRequest\x1a/.pagemesh.history.v1.ListViewedProductsResponse\x12]\n\nRecordView\x12&.pagemesh.history.v1.RecordViewRequest\x1a\'.pagemesh.history.v1.RecordViewResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/history/v1/history.proto\x12\x13pagemesh.history.v1\"a\n\rViewedProduct\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x1b\n\tviewed_at\x18\x03 \x01(\tR\x08viewedAt\"U\n\x19ListViewedProductsRequest\x12\x17\n\x07user_id\x18\x01 \x01(\tR\x06userId\x12\x1f\n\x0bmax_results\x18\x02 \x01(\x05R\nmaxResults\"\\\n\x1aListViewedProductsResponse\x12>\n\x08products\x18\x01 \x03(\x0b\x32\".pagemesh.history.v1.ViewedProductR\x08products\"a\n\x11RecordViewRequest\x12\x17\n\x07user_id\x18\x01 \x01(\tR\x06userId\x12\x1d\n\nproduct_id\x18\x02 \x01(\tR\tproductId\x12\x14\n\x05title\x18\x03 \x01(\tR\x05title\"\x14\n\x12RecordViewResponse2\xf0\x01\n\x0eHistoryService\x12z\n\x12ListViewedProducts\x12..pagemesh.history.v1.ListViewedProductsRequest\x1a/.pagemesh.history.v1.ListViewedProductsResponse\"\x03\x90\x02\x01\x12\x62\n\nRecordView\x12&.pagemesh.history.v1.RecordViewRequest\x1a\'.pagemesh.history.v1.RecordViewResponse\"\x03\x90\x02\x00\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pagemesh.history.v1.history_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_HISTORYSERVICE'].methods_by_name['ListViewedProducts']._loaded_options = None
+  _globals['_HISTORYSERVICE'].methods_by_name['ListViewedProducts']._serialized_options = b'\220\002\001'
+  _globals['_HISTORYSERVICE'].methods_by_name['RecordView']._loaded_options = None
+  _globals['_HISTORYSERVICE'].methods_by_name['RecordView']._serialized_options = b'\220\002\000'
   _globals['_VIEWEDPRODUCT']._serialized_start=58
   _globals['_VIEWEDPRODUCT']._serialized_end=155
   _globals['_LISTVIEWEDPRODUCTSREQUEST']._serialized_start=157
@@ -43,5 +47,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RECORDVIEWRESPONSE']._serialized_start=437
   _globals['_RECORDVIEWRESPONSE']._serialized_end=457
   _globals['_HISTORYSERVICE']._serialized_start=460
-  _globals['_HISTORYSERVICE']._serialized_end=690
+  _globals['_HISTORYSERVICE']._serialized_end=700
 # @@protoc_insertion_point(module_scope)

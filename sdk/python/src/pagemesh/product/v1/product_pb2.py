@@ -25,13 +25,17 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/product/v1/product.proto\x12\x13pagemesh.product.v1\"\x91\x03\n\x07Product\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x1a\n\x08subtitle\x18\x03 \x01(\tR\x08subtitle\x12 \n\x0b\x64\x65scription\x18\x04 \x01(\tR\x0b\x64\x65scription\x12\x1b\n\tauthor_id\x18\x05 \x01(\tR\x08\x61uthorId\x12\x14\n\x05price\x18\x06 \x01(\x01R\x05price\x12#\n\rcurrency_code\x18\x07 \x01(\tR\x0c\x63urrencyCode\x12\x33\n\x06\x66ormat\x18\x08 \x01(\x0e\x32\x1b.pagemesh.product.v1.FormatR\x06\x66ormat\x12\x12\n\x04isbn\x18\t \x01(\tR\x04isbn\x12\x1d\n\npage_count\x18\n \x01(\x05R\tpageCount\x12%\n\x0epublished_date\x18\x0b \x01(\tR\rpublishedDate\x12\x1e\n\ncategories\x18\x0c \x03(\tR\ncategories\x12\x1b\n\timage_url\x18\r \x01(\tR\x08imageUrl\"#\n\x11GetProductRequest\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\"L\n\x12GetProductResponse\x12\x36\n\x07product\x18\x01 \x01(\x0b\x32\x1c.pagemesh.product.v1.ProductR\x07product\"Q\n\x13ListProductsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\"x\n\x14ListProductsResponse\x12\x38\n\x08products\x18\x01 \x03(\x0b\x32\x1c.pagemesh.product.v1.ProductR\x08products\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*t\n\x06\x46ormat\x12\x16\n\x12\x46ORMAT_UNSPECIFIED\x10\x00\x12\x14\n\x10\x46ORMAT_HARDCOVER\x10\x01\x12\x14\n\x10\x46ORMAT_PAPERBACK\x10\x02\x12\x10\n\x0c\x46ORMAT_EBOOK\x10\x03\x12\x14\n\x10\x46ORMAT_AUDIOBOOK\x10\x04\x32\xd4\x01\n\x0eProductService\x12]\n\nGetProduct\x12&.pagemesh.product.v1.GetProductRequest\x1a\'.pagemesh.product.v1.GetProductResponse\x12\x63\n\x0cListProducts\x12(.pagemesh.product.v1.ListProductsRequest\x1a).pagemesh.product.v1.ListProductsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!pagemesh/product/v1/product.proto\x12\x13pagemesh.product.v1\"\x91\x03\n\x07Product\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x1a\n\x08subtitle\x18\x03 \x01(\tR\x08subtitle\x12 \n\x0b\x64\x65scription\x18\x04 \x01(\tR\x0b\x64\x65scription\x12\x1b\n\tauthor_id\x18\x05 \x01(\tR\x08\x61uthorId\x12\x14\n\x05price\x18\x06 \x01(\x01R\x05price\x12#\n\rcurrency_code\x18\x07 \x01(\tR\x0c\x63urrencyCode\x12\x33\n\x06\x66ormat\x18\x08 \x01(\x0e\x32\x1b.pagemesh.product.v1.FormatR\x06\x66ormat\x12\x12\n\x04isbn\x18\t \x01(\tR\x04isbn\x12\x1d\n\npage_count\x18\n \x01(\x05R\tpageCount\x12%\n\x0epublished_date\x18\x0b \x01(\tR\rpublishedDate\x12\x1e\n\ncategories\x18\x0c \x03(\tR\ncategories\x12\x1b\n\timage_url\x18\r \x01(\tR\x08imageUrl\"#\n\x11GetProductRequest\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\"L\n\x12GetProductResponse\x12\x36\n\x07product\x18\x01 \x01(\x0b\x32\x1c.pagemesh.product.v1.ProductR\x07product\"Q\n\x13ListProductsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\"x\n\x14ListProductsResponse\x12\x38\n\x08products\x18\x01 \x03(\x0b\x32\x1c.pagemesh.product.v1.ProductR\x08products\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*t\n\x06\x46ormat\x12\x16\n\x12\x46ORMAT_UNSPECIFIED\x10\x00\x12\x14\n\x10\x46ORMAT_HARDCOVER\x10\x01\x12\x14\n\x10\x46ORMAT_PAPERBACK\x10\x02\x12\x10\n\x0c\x46ORMAT_EBOOK\x10\x03\x12\x14\n\x10\x46ORMAT_AUDIOBOOK\x10\x04\x32\xde\x01\n\x0eProductService\x12\x62\n\nGetProduct\x12&.pagemesh.product.v1.GetProductRequest\x1a\'.pagemesh.product.v1.GetProductResponse\"\x03\x90\x02\x01\x12h\n\x0cListProducts\x12(.pagemesh.product.v1.ListProductsRequest\x1a).pagemesh.product.v1.ListProductsResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pagemesh.product.v1.product_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_PRODUCTSERVICE'].methods_by_name['GetProduct']._loaded_options = None
+  _globals['_PRODUCTSERVICE'].methods_by_name['GetProduct']._serialized_options = b'\220\002\001'
+  _globals['_PRODUCTSERVICE'].methods_by_name['ListProducts']._loaded_options = None
+  _globals['_PRODUCTSERVICE'].methods_by_name['ListProducts']._serialized_options = b'\220\002\001'
   _globals['_FORMAT']._serialized_start=782
   _globals['_FORMAT']._serialized_end=898
   _globals['_PRODUCT']._serialized_start=59
@@ -45,5 +49,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTPRODUCTSRESPONSE']._serialized_start=660
   _globals['_LISTPRODUCTSRESPONSE']._serialized_end=780
   _globals['_PRODUCTSERVICE']._serialized_start=901
-  _globals['_PRODUCTSERVICE']._serialized_end=1113
+  _globals['_PRODUCTSERVICE']._serialized_end=1123
 # @@protoc_insertion_point(module_scope)

@@ -25,13 +25,15 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n1pagemesh/recommendations/v1/recommendations.proto\x12\x1bpagemesh.recommendations.v1\"u\n\x1aListRecommendationsRequest\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x17\n\x07user_id\x18\x02 \x01(\tR\x06userId\x12\x1f\n\x0bmax_results\x18\x03 \x01(\x05R\nmaxResults\"I\n\x12RecommendedProduct\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\"j\n\x1bListRecommendationsResponse\x12K\n\x08products\x18\x01 \x03(\x0b\x32/.pagemesh.recommendations.v1.RecommendedProductR\x08products2\xa2\x01\n\x15RecommendationService\x12\x88\x01\n\x13ListRecommendations\x12\x37.pagemesh.recommendations.v1.ListRecommendationsRequest\x1a\x38.pagemesh.recommendations.v1.ListRecommendationsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n1pagemesh/recommendations/v1/recommendations.proto\x12\x1bpagemesh.recommendations.v1\"u\n\x1aListRecommendationsRequest\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x17\n\x07user_id\x18\x02 \x01(\tR\x06userId\x12\x1f\n\x0bmax_results\x18\x03 \x01(\x05R\nmaxResults\"I\n\x12RecommendedProduct\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\"j\n\x1bListRecommendationsResponse\x12K\n\x08products\x18\x01 \x03(\x0b\x32/.pagemesh.recommendations.v1.RecommendedProductR\x08products2\xa7\x01\n\x15RecommendationService\x12\x8d\x01\n\x13ListRecommendations\x12\x37.pagemesh.recommendations.v1.ListRecommendationsRequest\x1a\x38.pagemesh.recommendations.v1.ListRecommendationsResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pagemesh.recommendations.v1.recommendations_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_RECOMMENDATIONSERVICE'].methods_by_name['ListRecommendations']._loaded_options = None
+  _globals['_RECOMMENDATIONSERVICE'].methods_by_name['ListRecommendations']._serialized_options = b'\220\002\001'
   _globals['_LISTRECOMMENDATIONSREQUEST']._serialized_start=82
   _globals['_LISTRECOMMENDATIONSREQUEST']._serialized_end=199
   _globals['_RECOMMENDEDPRODUCT']._serialized_start=201
@@ -39,5 +41,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTRECOMMENDATIONSRESPONSE']._serialized_start=276
   _globals['_LISTRECOMMENDATIONSRESPONSE']._serialized_end=382
   _globals['_RECOMMENDATIONSERVICE']._serialized_start=385
-  _globals['_RECOMMENDATIONSERVICE']._serialized_end=547
+  _globals['_RECOMMENDATIONSERVICE']._serialized_end=552
 # @@protoc_insertion_point(module_scope)

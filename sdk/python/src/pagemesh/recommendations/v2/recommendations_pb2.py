@@ -25,13 +25,15 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n1pagemesh/recommendations/v2/recommendations.proto\x12\x1bpagemesh.recommendations.v2\"\x90\x01\n\x1aListRecommendationsRequest\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x17\n\x07user_id\x18\x02 \x01(\tR\x06userId\x12\x1b\n\tpage_size\x18\x03 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x04 \x01(\tR\tpageToken\"\xba\x01\n\x0eRecommendation\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x14\n\x05score\x18\x03 \x01(\x01R\x05score\x12;\n\x06reason\x18\x04 \x01(\x0e\x32#.pagemesh.recommendations.v2.ReasonR\x06reason\x12 \n\x0b\x65xplanation\x18\x05 \x01(\tR\x0b\x65xplanation\"\x9c\x01\n\x1bListRecommendationsResponse\x12U\n\x0frecommendations\x18\x01 \x03(\x0b\x32+.pagemesh.recommendations.v2.RecommendationR\x0frecommendations\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\x8a\x01\n\x06Reason\x12\x16\n\x12REASON_UNSPECIFIED\x10\x00\x12\x16\n\x12REASON_ALSO_BOUGHT\x10\x01\x12\x16\n\x12REASON_SAME_AUTHOR\x10\x02\x12\x1b\n\x17REASON_SIMILAR_CATEGORY\x10\x03\x12\x1b\n\x17REASON_BROWSING_HISTORY\x10\x04\x32\xa2\x01\n\x15RecommendationService\x12\x88\x01\n\x13ListRecommendations\x12\x37.pagemesh.recommendations.v2.ListRecommendationsRequest\x1a\x38.pagemesh.recommendations.v2.ListRecommendationsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n1pagemesh/recommendations/v2/recommendations.proto\x12\x1bpagemesh.recommendations.v2\"\x90\x01\n\x1aListRecommendationsRequest\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x17\n\x07user_id\x18\x02 \x01(\tR\x06userId\x12\x1b\n\tpage_size\x18\x03 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x04 \x01(\tR\tpageToken\"\xba\x01\n\x0eRecommendation\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x14\n\x05score\x18\x03 \x01(\x01R\x05score\x12;\n\x06reason\x18\x04 \x01(\x0e\x32#.pagemesh.recommendations.v2.ReasonR\x06reason\x12 \n\x0b\x65xplanation\x18\x05 \x01(\tR\x0b\x65xplanation\"\x9c\x01\n\x1bListRecommendationsResponse\x12U\n\x0frecommendations\x18\x01 \x03(\x0b\x32+.pagemesh.recommendations.v2.RecommendationR\x0frecommendations\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\x8a\x01\n\x06Reason\x12\x16\n\x12REASON_UNSPECIFIED\x10\x00\x12\x16\n\x12REASON_ALSO_BOUGHT\x10\x01\x12\x16\n\x12REASON_SAME_AUTHOR\x10\x02\x12\x1b\n\x17REASON_SIMILAR_CATEGORY\x10\x03\x12\x1b\n\x17REASON_BROWSING_HISTORY\x10\x04\x32\xa7\x01\n\x15RecommendationService\x12\x8d\x01\n\x13ListRecommendations\x12\x37.pagemesh.recommendations.v2.ListRecommendationsRequest\x1a\x38.pagemesh.recommendations.v2.ListRecommendationsResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pagemesh.recommendations.v2.recommendations_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_RECOMMENDATIONSERVICE'].methods_by_name['ListRecommendations']._loaded_options = None
+  _globals['_RECOMMENDATIONSERVICE'].methods_by_name['ListRecommendations']._serialized_options = b'\220\002\001'
   _globals['_REASON']._serialized_start=578
   _globals['_REASON']._serialized_end=716
   _globals['_LISTRECOMMENDATIONSREQUEST']._serialized_start=83
@@ -41,5 +43,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTRECOMMENDATIONSRESPONSE']._serialized_start=419
   _globals['_LISTRECOMMENDATIONSRESPONSE']._serialized_end=575
   _globals['_RECOMMENDATIONSERVICE']._serialized_start=719
-  _globals['_RECOMMENDATIONSERVICE']._serialized_end=881
+  _globals['_RECOMMENDATIONSERVICE']._serialized_end=886
 # @@protoc_insertion_point(module_scope)

@@ -25,13 +25,15 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%pagemesh/sponsored/v1/sponsored.proto\x12\x15pagemesh.sponsored.v1\"^\n\x1cListSponsoredListingsRequest\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x1f\n\x0bmax_results\x18\x02 \x01(\x05R\nmaxResults\"\xa2\x01\n\x10SponsoredListing\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x14\n\x05price\x18\x03 \x01(\x01R\x05price\x12#\n\rcurrency_code\x18\x04 \x01(\tR\x0c\x63urrencyCode\x12\x1e\n\nadvertiser\x18\x05 \x01(\tR\nadvertiser\"d\n\x1dListSponsoredListingsResponse\x12\x43\n\x08listings\x18\x01 \x03(\x0b\x32\'.pagemesh.sponsored.v1.SponsoredListingR\x08listings2\x97\x01\n\x10SponsoredService\x12\x82\x01\n\x15ListSponsoredListings\x12\x33.pagemesh.sponsored.v1.ListSponsoredListingsRequest\x1a\x34.pagemesh.sponsored.v1.ListSponsoredListingsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%pagemesh/sponsored/v1/sponsored.proto\x12\x15pagemesh.sponsored.v1\"^\n\x1cListSponsoredListingsRequest\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x1f\n\x0bmax_results\x18\x02 \x01(\x05R\nmaxResults\"\xa2\x01\n\x10SponsoredListing\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12\x14\n\x05price\x18\x03 \x01(\x01R\x05price\x12#\n\rcurrency_code\x18\x04 \x01(\tR\x0c\x63urrencyCode\x12\x1e\n\nadvertiser\x18\x05 \x01(\tR\nadvertiser\"d\n\x1dListSponsoredListingsResponse\x12\x43\n\x08listings\x18\x01 \x03(\x0b\x32\'.pagemesh.sponsored.v1.SponsoredListingR\x08listings2\x9c\x01\n\x10SponsoredService\x12\x87\x01\n\x15ListSponsoredListings\x12\x33.pagemesh.sponsored.v1.ListSponsoredListingsRequest\x1a\x34.pagemesh.sponsored.v1.ListSponsoredListingsResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pagemesh.sponsored.v1.sponsored_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_SPONSOREDSERVICE'].methods_by_name['ListSponsoredListings']._loaded_options = None
+  _globals['_SPONSOREDSERVICE'].methods_by_name['ListSponsoredListings']._serialized_options = b'\220\002\001'
   _globals['_LISTSPONSOREDLISTINGSREQUEST']._serialized_start=64
   _globals['_LISTSPONSOREDLISTINGSREQUEST']._serialized_end=158
   _globals['_SPONSOREDLISTING']._serialized_start=161
@@ -39,5 +41,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTSPONSOREDLISTINGSRESPONSE']._serialized_start=325
   _globals['_LISTSPONSOREDLISTINGSRESPONSE']._serialized_end=425
   _globals['_SPONSOREDSERVICE']._serialized_start=428
-  _globals['_SPONSOREDSERVICE']._serialized_end=579
+  _globals['_SPONSOREDSERVICE']._serialized_end=584
 # @@protoc_insertion_point(module_scope)

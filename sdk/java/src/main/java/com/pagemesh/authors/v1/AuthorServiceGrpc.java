@@ -34,6 +34,7 @@ public final class AuthorServiceGrpc {
               io.grpc.MethodDescriptor.<com.pagemesh.authors.v1.GetAuthorRequest, com.pagemesh.authors.v1.GetAuthorResponse>newBuilder()
               .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
               .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetAuthor"))
+              .setSafe(true)
               .setSampledToLocalTracing(true)
               .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
                   com.pagemesh.authors.v1.GetAuthorRequest.getDefaultInstance()))
@@ -65,6 +66,7 @@ public final class AuthorServiceGrpc {
               io.grpc.MethodDescriptor.<com.pagemesh.authors.v1.GetProductAuthorRequest, com.pagemesh.authors.v1.GetProductAuthorResponse>newBuilder()
               .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
               .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetProductAuthor"))
+              .setSafe(true)
               .setSampledToLocalTracing(true)
               .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
                   com.pagemesh.authors.v1.GetProductAuthorRequest.getDefaultInstance()))

@@ -70,17 +70,17 @@ public final class AuthorsProto extends com.google.protobuf.GeneratedFile {
       "AuthorR\006author\"8\n\027GetProductAuthorReques" +
       "t\022\035\n\nproduct_id\030\001 \001(\tR\tproductId\"O\n\030GetP" +
       "roductAuthorResponse\0223\n\006author\030\001 \001(\0132\033.p" +
-      "agemesh.authors.v1.AuthorR\006author2\334\001\n\rAu" +
-      "thorService\022Z\n\tGetAuthor\022%.pagemesh.auth" +
+      "agemesh.authors.v1.AuthorR\006author2\346\001\n\rAu" +
+      "thorService\022_\n\tGetAuthor\022%.pagemesh.auth" +
       "ors.v1.GetAuthorRequest\032&.pagemesh.autho" +
-      "rs.v1.GetAuthorResponse\022o\n\020GetProductAut" +
-      "hor\022,.pagemesh.authors.v1.GetProductAuth" +
-      "orRequest\032-.pagemesh.authors.v1.GetProdu" +
-      "ctAuthorResponseB\225\001\n\027com.pagemesh.author" +
-      "s.v1B\014AuthorsProtoP\001\242\002\003PAX\252\002\023Pagemesh.Au" +
-      "thors.V1\312\002\023Pagemesh\\Authors\\V1\342\002\037Pagemes" +
-      "h\\Authors\\V1\\GPBMetadata\352\002\025Pagemesh::Aut" +
-      "hors::V1b\006proto3"
+      "rs.v1.GetAuthorResponse\"\003\220\002\001\022t\n\020GetProdu" +
+      "ctAuthor\022,.pagemesh.authors.v1.GetProduc" +
+      "tAuthorRequest\032-.pagemesh.authors.v1.Get" +
+      "ProductAuthorResponse\"\003\220\002\001B\225\001\n\027com.pagem" +
+      "esh.authors.v1B\014AuthorsProtoP\001\242\002\003PAX\252\002\023P" +
+      "agemesh.Authors.V1\312\002\023Pagemesh\\Authors\\V1" +
+      "\342\002\037Pagemesh\\Authors\\V1\\GPBMetadata\352\002\025Pag" +
+      "emesh::Authors::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

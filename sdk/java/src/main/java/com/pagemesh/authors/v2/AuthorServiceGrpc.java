@@ -34,6 +34,7 @@ public final class AuthorServiceGrpc {
               io.grpc.MethodDescriptor.<com.pagemesh.authors.v2.GetAuthorRequest, com.pagemesh.authors.v2.GetAuthorResponse>newBuilder()
               .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
               .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetAuthor"))
+              .setSafe(true)
               .setSampledToLocalTracing(true)
               .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
                   com.pagemesh.authors.v2.GetAuthorRequest.getDefaultInstance()))
@@ -65,6 +66,7 @@ public final class AuthorServiceGrpc {
               io.grpc.MethodDescriptor.<com.pagemesh.authors.v2.ListProductAuthorsRequest, com.pagemesh.authors.v2.ListProductAuthorsResponse>newBuilder()
               .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
               .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListProductAuthors"))
+              .setSafe(true)
               .setSampledToLocalTracing(true)
               .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
                   com.pagemesh.authors.v2.ListProductAuthorsRequest.getDefaultInstance()))

@@ -82,16 +82,17 @@ public final class AuthorsProto extends com.google.protobuf.GeneratedFile {
       "thorsRequest\022\035\n\nproduct_id\030\001 \001(\tR\tproduc" +
       "tId\"S\n\032ListProductAuthorsResponse\0225\n\007aut" +
       "hors\030\001 \003(\0132\033.pagemesh.authors.v2.AuthorR" +
-      "\007authors2\342\001\n\rAuthorService\022Z\n\tGetAuthor\022" +
+      "\007authors2\354\001\n\rAuthorService\022_\n\tGetAuthor\022" +
       "%.pagemesh.authors.v2.GetAuthorRequest\032&" +
-      ".pagemesh.authors.v2.GetAuthorResponse\022u" +
-      "\n\022ListProductAuthors\022..pagemesh.authors." +
-      "v2.ListProductAuthorsRequest\032/.pagemesh." +
-      "authors.v2.ListProductAuthorsResponseB\225\001" +
-      "\n\027com.pagemesh.authors.v2B\014AuthorsProtoP" +
-      "\001\242\002\003PAX\252\002\023Pagemesh.Authors.V2\312\002\023Pagemesh" +
-      "\\Authors\\V2\342\002\037Pagemesh\\Authors\\V2\\GPBMet" +
-      "adata\352\002\025Pagemesh::Authors::V2b\006proto3"
+      ".pagemesh.authors.v2.GetAuthorResponse\"\003" +
+      "\220\002\001\022z\n\022ListProductAuthors\022..pagemesh.aut" +
+      "hors.v2.ListProductAuthorsRequest\032/.page" +
+      "mesh.authors.v2.ListProductAuthorsRespon" +
+      "se\"\003\220\002\001B\225\001\n\027com.pagemesh.authors.v2B\014Aut" +
+      "horsProtoP\001\242\002\003PAX\252\002\023Pagemesh.Authors.V2\312" +
+      "\002\023Pagemesh\\Authors\\V2\342\002\037Pagemesh\\Authors" +
+      "\\V2\\GPBMetadata\352\002\025Pagemesh::Authors::V2b" +
+      "\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

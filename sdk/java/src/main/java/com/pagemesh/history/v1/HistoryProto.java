@@ -71,17 +71,17 @@ public final class HistoryProto extends com.google.protobuf.GeneratedFile {
       "roductR\010products\"a\n\021RecordViewRequest\022\027\n" +
       "\007user_id\030\001 \001(\tR\006userId\022\035\n\nproduct_id\030\002 \001" +
       "(\tR\tproductId\022\024\n\005title\030\003 \001(\tR\005title\"\024\n\022R" +
-      "ecordViewResponse2\346\001\n\016HistoryService\022u\n\022" +
+      "ecordViewResponse2\360\001\n\016HistoryService\022z\n\022" +
       "ListViewedProducts\022..pagemesh.history.v1" +
       ".ListViewedProductsRequest\032/.pagemesh.hi" +
-      "story.v1.ListViewedProductsResponse\022]\n\nR" +
-      "ecordView\022&.pagemesh.history.v1.RecordVi" +
-      "ewRequest\032\'.pagemesh.history.v1.RecordVi" +
-      "ewResponseB\225\001\n\027com.pagemesh.history.v1B\014" +
-      "HistoryProtoP\001\242\002\003PHX\252\002\023Pagemesh.History." +
-      "V1\312\002\023Pagemesh\\History\\V1\342\002\037Pagemesh\\Hist" +
-      "ory\\V1\\GPBMetadata\352\002\025Pagemesh::History::" +
-      "V1b\006proto3"
+      "story.v1.ListViewedProductsResponse\"\003\220\002\001" +
+      "\022b\n\nRecordView\022&.pagemesh.history.v1.Rec" +
+      "ordViewRequest\032\'.pagemesh.history.v1.Rec" +
+      "ordViewResponse\"\003\220\002\000B\225\001\n\027com.pagemesh.hi" +
+      "story.v1B\014HistoryProtoP\001\242\002\003PHX\252\002\023Pagemes" +
+      "h.History.V1\312\002\023Pagemesh\\History\\V1\342\002\037Pag" +
+      "emesh\\History\\V1\\GPBMetadata\352\002\025Pagemesh:" +
+      ":History::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

@@ -77,16 +77,17 @@ public final class HistoryProto extends com.google.protobuf.GeneratedFile {
       "ew_time\030\004 \001(\0132\032.google.protobuf.Timestam" +
       "pR\010viewTime\"J\n\022RecordViewResponse\0224\n\004vie" +
       "w\030\001 \001(\0132 .pagemesh.history.v2.ProductVie" +
-      "wR\004view2\346\001\n\016HistoryService\022u\n\022ListViewed" +
+      "wR\004view2\360\001\n\016HistoryService\022z\n\022ListViewed" +
       "Products\022..pagemesh.history.v2.ListViewe" +
       "dProductsRequest\032/.pagemesh.history.v2.L" +
-      "istViewedProductsResponse\022]\n\nRecordView\022" +
-      "&.pagemesh.history.v2.RecordViewRequest\032" +
-      "\'.pagemesh.history.v2.RecordViewResponse" +
-      "B\225\001\n\027com.pagemesh.history.v2B\014HistoryPro" +
-      "toP\001\242\002\003PHX\252\002\023Pagemesh.History.V2\312\002\023Pagem" +
-      "esh\\History\\V2\342\002\037Pagemesh\\History\\V2\\GPB" +
-      "Metadata\352\002\025Pagemesh::History::V2b\006proto3"
+      "istViewedProductsResponse\"\003\220\002\001\022b\n\nRecord" +
+      "View\022&.pagemesh.history.v2.RecordViewReq" +
+      "uest\032\'.pagemesh.history.v2.RecordViewRes" +
+      "ponse\"\003\220\002\000B\225\001\n\027com.pagemesh.history.v2B\014" +
+      "HistoryProtoP\001\242\002\003PHX\252\002\023Pagemesh.History." +
+      "V2\312\002\023Pagemesh\\History\\V2\342\002\037Pagemesh\\Hist" +
+      "ory\\V2\\GPBMetadata\352\002\025Pagemesh::History::" +
+      "V2b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

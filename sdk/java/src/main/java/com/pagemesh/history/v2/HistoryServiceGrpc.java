@@ -34,6 +34,7 @@ public final class HistoryServiceGrpc {
               io.grpc.MethodDescriptor.<com.pagemesh.history.v2.ListViewedProductsRequest, com.pagemesh.history.v2.ListViewedProductsResponse>newBuilder()
               .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
               .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListViewedProducts"))
+              .setSafe(true)
               .setSampledToLocalTracing(true)
               .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
                   com.pagemesh.history.v2.ListViewedProductsRequest.getDefaultInstance()))

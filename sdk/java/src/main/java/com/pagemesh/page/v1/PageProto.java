@@ -105,13 +105,14 @@ public final class PageProto extends com.google.protobuf.GeneratedFile {
       "ions\022=\n\tsponsored\030\007 \003(\0132\037.pagemesh.page." +
       "v1.SponsoredCardR\tsponsored\022F\n\017recently_" +
       "viewed\030\010 \003(\0132\035.pagemesh.page.v1.ProductC" +
-      "ardR\016recentlyViewed2r\n\013PageService\022c\n\016Ge" +
+      "ardR\016recentlyViewed2w\n\013PageService\022h\n\016Ge" +
       "tProductPage\022\'.pagemesh.page.v1.GetProdu" +
       "ctPageRequest\032(.pagemesh.page.v1.GetProd" +
-      "uctPageResponseB\203\001\n\024com.pagemesh.page.v1" +
-      "B\tPageProtoP\001\242\002\003PPX\252\002\020Pagemesh.Page.V1\312\002" +
-      "\020Pagemesh\\Page\\V1\342\002\034Pagemesh\\Page\\V1\\GPB" +
-      "Metadata\352\002\022Pagemesh::Page::V1b\006proto3"
+      "uctPageResponse\"\003\220\002\001B\203\001\n\024com.pagemesh.pa" +
+      "ge.v1B\tPageProtoP\001\242\002\003PPX\252\002\020Pagemesh.Page" +
+      ".V1\312\002\020Pagemesh\\Page\\V1\342\002\034Pagemesh\\Page\\V" +
+      "1\\GPBMetadata\352\002\022Pagemesh::Page::V1b\006prot" +
+      "o3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

@@ -146,14 +146,14 @@ public final class PageProto extends com.google.protobuf.GeneratedFile {
       "\022\027\n\023SECTION_UNSPECIFIED\020\000\022\023\n\017SECTION_AUT" +
       "HORS\020\001\022\023\n\017SECTION_REVIEWS\020\002\022\033\n\027SECTION_R" +
       "ECOMMENDATIONS\020\003\022\025\n\021SECTION_SPONSORED\020\004\022" +
-      "\033\n\027SECTION_RECENTLY_VIEWED\020\0052r\n\013PageServ" +
-      "ice\022c\n\016GetProductPage\022\'.pagemesh.page.v2" +
+      "\033\n\027SECTION_RECENTLY_VIEWED\020\0052w\n\013PageServ" +
+      "ice\022h\n\016GetProductPage\022\'.pagemesh.page.v2" +
       ".GetProductPageRequest\032(.pagemesh.page.v" +
-      "2.GetProductPageResponseB\203\001\n\024com.pagemes" +
-      "h.page.v2B\tPageProtoP\001\242\002\003PPX\252\002\020Pagemesh." +
-      "Page.V2\312\002\020Pagemesh\\Page\\V2\342\002\034Pagemesh\\Pa" +
-      "ge\\V2\\GPBMetadata\352\002\022Pagemesh::Page::V2b\006" +
-      "proto3"
+      "2.GetProductPageResponse\"\003\220\002\001B\203\001\n\024com.pa" +
+      "gemesh.page.v2B\tPageProtoP\001\242\002\003PPX\252\002\020Page" +
+      "mesh.Page.V2\312\002\020Pagemesh\\Page\\V2\342\002\034Pageme" +
+      "sh\\Page\\V2\\GPBMetadata\352\002\022Pagemesh::Page:" +
+      ":V2b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

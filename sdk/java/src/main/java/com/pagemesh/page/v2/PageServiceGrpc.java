@@ -34,6 +34,7 @@ public final class PageServiceGrpc {
               io.grpc.MethodDescriptor.<com.pagemesh.page.v2.GetProductPageRequest, com.pagemesh.page.v2.GetProductPageResponse>newBuilder()
               .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
               .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetProductPage"))
+              .setSafe(true)
               .setSampledToLocalTracing(true)
               .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
                   com.pagemesh.page.v2.GetProductPageRequest.getDefaultInstance()))

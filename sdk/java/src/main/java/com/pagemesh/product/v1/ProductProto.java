@@ -82,16 +82,17 @@ public final class ProductProto extends com.google.protobuf.GeneratedFile {
       "\002 \001(\tR\rnextPageToken*t\n\006Format\022\026\n\022FORMAT" +
       "_UNSPECIFIED\020\000\022\024\n\020FORMAT_HARDCOVER\020\001\022\024\n\020" +
       "FORMAT_PAPERBACK\020\002\022\020\n\014FORMAT_EBOOK\020\003\022\024\n\020" +
-      "FORMAT_AUDIOBOOK\020\0042\324\001\n\016ProductService\022]\n" +
+      "FORMAT_AUDIOBOOK\020\0042\336\001\n\016ProductService\022b\n" +
       "\nGetProduct\022&.pagemesh.product.v1.GetPro" +
       "ductRequest\032\'.pagemesh.product.v1.GetPro" +
-      "ductResponse\022c\n\014ListProducts\022(.pagemesh." +
-      "product.v1.ListProductsRequest\032).pagemes" +
-      "h.product.v1.ListProductsResponseB\225\001\n\027co" +
-      "m.pagemesh.product.v1B\014ProductProtoP\001\242\002\003" +
-      "PPX\252\002\023Pagemesh.Product.V1\312\002\023Pagemesh\\Pro" +
-      "duct\\V1\342\002\037Pagemesh\\Product\\V1\\GPBMetadat" +
-      "a\352\002\025Pagemesh::Product::V1b\006proto3"
+      "ductResponse\"\003\220\002\001\022h\n\014ListProducts\022(.page" +
+      "mesh.product.v1.ListProductsRequest\032).pa" +
+      "gemesh.product.v1.ListProductsResponse\"\003" +
+      "\220\002\001B\225\001\n\027com.pagemesh.product.v1B\014Product" +
+      "ProtoP\001\242\002\003PPX\252\002\023Pagemesh.Product.V1\312\002\023Pa" +
+      "gemesh\\Product\\V1\342\002\037Pagemesh\\Product\\V1\\" +
+      "GPBMetadata\352\002\025Pagemesh::Product::V1b\006pro" +
+      "to3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

@@ -93,16 +93,16 @@ public final class ProductProto extends com.google.protobuf.GeneratedFile {
       "\030\003 \001(\005R\ttotalSize*t\n\006Format\022\026\n\022FORMAT_UN" +
       "SPECIFIED\020\000\022\024\n\020FORMAT_HARDCOVER\020\001\022\024\n\020FOR" +
       "MAT_PAPERBACK\020\002\022\020\n\014FORMAT_EBOOK\020\003\022\024\n\020FOR" +
-      "MAT_AUDIOBOOK\020\0042\324\001\n\016ProductService\022]\n\nGe" +
+      "MAT_AUDIOBOOK\020\0042\336\001\n\016ProductService\022b\n\nGe" +
       "tProduct\022&.pagemesh.product.v2.GetProduc" +
       "tRequest\032\'.pagemesh.product.v2.GetProduc" +
-      "tResponse\022c\n\014ListProducts\022(.pagemesh.pro" +
-      "duct.v2.ListProductsRequest\032).pagemesh.p" +
-      "roduct.v2.ListProductsResponseB\225\001\n\027com.p" +
-      "agemesh.product.v2B\014ProductProtoP\001\242\002\003PPX" +
-      "\252\002\023Pagemesh.Product.V2\312\002\023Pagemesh\\Produc" +
-      "t\\V2\342\002\037Pagemesh\\Product\\V2\\GPBMetadata\352\002" +
-      "\025Pagemesh::Product::V2b\006proto3"
+      "tResponse\"\003\220\002\001\022h\n\014ListProducts\022(.pagemes" +
+      "h.product.v2.ListProductsRequest\032).pagem" +
+      "esh.product.v2.ListProductsResponse\"\003\220\002\001" +
+      "B\225\001\n\027com.pagemesh.product.v2B\014ProductPro" +
+      "toP\001\242\002\003PPX\252\002\023Pagemesh.Product.V2\312\002\023Pagem" +
+      "esh\\Product\\V2\342\002\037Pagemesh\\Product\\V2\\GPB" +
+      "Metadata\352\002\025Pagemesh::Product::V2b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

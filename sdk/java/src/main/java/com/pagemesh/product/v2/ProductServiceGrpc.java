@@ -34,6 +34,7 @@ public final class ProductServiceGrpc {
               io.grpc.MethodDescriptor.<com.pagemesh.product.v2.GetProductRequest, com.pagemesh.product.v2.GetProductResponse>newBuilder()
               .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
               .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetProduct"))
+              .setSafe(true)
               .setSampledToLocalTracing(true)
               .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
                   com.pagemesh.product.v2.GetProductRequest.getDefaultInstance()))
@@ -65,6 +66,7 @@ public final class ProductServiceGrpc {
               io.grpc.MethodDescriptor.<com.pagemesh.product.v2.ListProductsRequest, com.pagemesh.product.v2.ListProductsResponse>newBuilder()
               .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
               .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListProducts"))
+              .setSafe(true)
               .setSampledToLocalTracing(true)
               .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
                   com.pagemesh.product.v2.ListProductsRequest.getDefaultInstance()))

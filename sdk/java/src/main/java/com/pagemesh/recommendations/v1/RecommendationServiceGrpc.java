@@ -34,6 +34,7 @@ public final class RecommendationServiceGrpc {
               io.grpc.MethodDescriptor.<com.pagemesh.recommendations.v1.ListRecommendationsRequest, com.pagemesh.recommendations.v1.ListRecommendationsResponse>newBuilder()
               .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
               .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListRecommendations"))
+              .setSafe(true)
               .setSampledToLocalTracing(true)
               .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
                   com.pagemesh.recommendations.v1.ListRecommendationsRequest.getDefaultInstance()))

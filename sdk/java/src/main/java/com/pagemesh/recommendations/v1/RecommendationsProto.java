@@ -59,16 +59,16 @@ public final class RecommendationsProto extends com.google.protobuf.GeneratedFil
       "\tR\tproductId\022\024\n\005title\030\002 \001(\tR\005title\"j\n\033Li" +
       "stRecommendationsResponse\022K\n\010products\030\001 " +
       "\003(\0132/.pagemesh.recommendations.v1.Recomm" +
-      "endedProductR\010products2\242\001\n\025Recommendatio" +
-      "nService\022\210\001\n\023ListRecommendations\0227.pagem" +
+      "endedProductR\010products2\247\001\n\025Recommendatio" +
+      "nService\022\215\001\n\023ListRecommendations\0227.pagem" +
       "esh.recommendations.v1.ListRecommendatio" +
       "nsRequest\0328.pagemesh.recommendations.v1." +
-      "ListRecommendationsResponseB\305\001\n\037com.page" +
-      "mesh.recommendations.v1B\024Recommendations" +
-      "ProtoP\001\242\002\003PRX\252\002\033Pagemesh.Recommendations" +
-      ".V1\312\002\033Pagemesh\\Recommendations\\V1\342\002\'Page" +
-      "mesh\\Recommendations\\V1\\GPBMetadata\352\002\035Pa" +
-      "gemesh::Recommendations::V1b\006proto3"
+      "ListRecommendationsResponse\"\003\220\002\001B\305\001\n\037com" +
+      ".pagemesh.recommendations.v1B\024Recommenda" +
+      "tionsProtoP\001\242\002\003PRX\252\002\033Pagemesh.Recommenda" +
+      "tions.V1\312\002\033Pagemesh\\Recommendations\\V1\342\002" +
+      "\'Pagemesh\\Recommendations\\V1\\GPBMetadata" +
+      "\352\002\035Pagemesh::Recommendations::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

@@ -34,6 +34,7 @@ public final class RecommendationServiceGrpc {
               io.grpc.MethodDescriptor.<com.pagemesh.recommendations.v2.ListRecommendationsRequest, com.pagemesh.recommendations.v2.ListRecommendationsResponse>newBuilder()
               .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
               .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListRecommendations"))
+              .setSafe(true)
               .setSampledToLocalTracing(true)
               .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
                   com.pagemesh.recommendations.v2.ListRecommendationsRequest.getDefaultInstance()))

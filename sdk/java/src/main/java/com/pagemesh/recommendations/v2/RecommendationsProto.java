@@ -67,17 +67,17 @@ public final class RecommendationsProto extends com.google.protobuf.GeneratedFil
       "R\rnextPageToken*\212\001\n\006Reason\022\026\n\022REASON_UNS" +
       "PECIFIED\020\000\022\026\n\022REASON_ALSO_BOUGHT\020\001\022\026\n\022RE" +
       "ASON_SAME_AUTHOR\020\002\022\033\n\027REASON_SIMILAR_CAT" +
-      "EGORY\020\003\022\033\n\027REASON_BROWSING_HISTORY\020\0042\242\001\n" +
-      "\025RecommendationService\022\210\001\n\023ListRecommend" +
+      "EGORY\020\003\022\033\n\027REASON_BROWSING_HISTORY\020\0042\247\001\n" +
+      "\025RecommendationService\022\215\001\n\023ListRecommend" +
       "ations\0227.pagemesh.recommendations.v2.Lis" +
       "tRecommendationsRequest\0328.pagemesh.recom" +
       "mendations.v2.ListRecommendationsRespons" +
-      "eB\305\001\n\037com.pagemesh.recommendations.v2B\024R" +
-      "ecommendationsProtoP\001\242\002\003PRX\252\002\033Pagemesh.R" +
-      "ecommendations.V2\312\002\033Pagemesh\\Recommendat" +
-      "ions\\V2\342\002\'Pagemesh\\Recommendations\\V2\\GP" +
-      "BMetadata\352\002\035Pagemesh::Recommendations::V" +
-      "2b\006proto3"
+      "e\"\003\220\002\001B\305\001\n\037com.pagemesh.recommendations." +
+      "v2B\024RecommendationsProtoP\001\242\002\003PRX\252\002\033Pagem" +
+      "esh.Recommendations.V2\312\002\033Pagemesh\\Recomm" +
+      "endations\\V2\342\002\'Pagemesh\\Recommendations\\" +
+      "V2\\GPBMetadata\352\002\035Pagemesh::Recommendatio" +
+      "ns::V2b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

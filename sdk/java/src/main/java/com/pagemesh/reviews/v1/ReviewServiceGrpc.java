@@ -34,6 +34,7 @@ public final class ReviewServiceGrpc {
               io.grpc.MethodDescriptor.<com.pagemesh.reviews.v1.ListReviewsRequest, com.pagemesh.reviews.v1.ListReviewsResponse>newBuilder()
               .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
               .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListReviews"))
+              .setSafe(true)
               .setSampledToLocalTracing(true)
               .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
                   com.pagemesh.reviews.v1.ListReviewsRequest.getDefaultInstance()))

@@ -62,13 +62,14 @@ public final class ReviewsProto extends com.google.protobuf.GeneratedFile {
       "\n\007reviews\030\001 \003(\0132\033.pagemesh.reviews.v1.Re" +
       "viewR\007reviews\022%\n\016average_rating\030\002 \001(\001R\ra" +
       "verageRating\022\037\n\013total_count\030\003 \001(\005R\ntotal" +
-      "Count2q\n\rReviewService\022`\n\013ListReviews\022\'." +
+      "Count2v\n\rReviewService\022e\n\013ListReviews\022\'." +
       "pagemesh.reviews.v1.ListReviewsRequest\032(" +
       ".pagemesh.reviews.v1.ListReviewsResponse" +
-      "B\225\001\n\027com.pagemesh.reviews.v1B\014ReviewsPro" +
-      "toP\001\242\002\003PRX\252\002\023Pagemesh.Reviews.V1\312\002\023Pagem" +
-      "esh\\Reviews\\V1\342\002\037Pagemesh\\Reviews\\V1\\GPB" +
-      "Metadata\352\002\025Pagemesh::Reviews::V1b\006proto3"
+      "\"\003\220\002\001B\225\001\n\027com.pagemesh.reviews.v1B\014Revie" +
+      "wsProtoP\001\242\002\003PRX\252\002\023Pagemesh.Reviews.V1\312\002\023" +
+      "Pagemesh\\Reviews\\V1\342\002\037Pagemesh\\Reviews\\V" +
+      "1\\GPBMetadata\352\002\025Pagemesh::Reviews::V1b\006p" +
+      "roto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

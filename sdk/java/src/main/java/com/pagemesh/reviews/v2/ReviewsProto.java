@@ -79,14 +79,14 @@ public final class ReviewsProto extends com.google.protobuf.GeneratedFile {
       ".v2.RatingSummaryR\007summary*c\n\013ReviewOrde" +
       "r\022\034\n\030REVIEW_ORDER_UNSPECIFIED\020\000\022\035\n\031REVIE" +
       "W_ORDER_MOST_HELPFUL\020\001\022\027\n\023REVIEW_ORDER_N" +
-      "EWEST\020\0022q\n\rReviewService\022`\n\013ListReviews\022" +
+      "EWEST\020\0022v\n\rReviewService\022e\n\013ListReviews\022" +
       "\'.pagemesh.reviews.v2.ListReviewsRequest" +
       "\032(.pagemesh.reviews.v2.ListReviewsRespon" +
-      "seB\225\001\n\027com.pagemesh.reviews.v2B\014ReviewsP" +
-      "rotoP\001\242\002\003PRX\252\002\023Pagemesh.Reviews.V2\312\002\023Pag" +
-      "emesh\\Reviews\\V2\342\002\037Pagemesh\\Reviews\\V2\\G" +
-      "PBMetadata\352\002\025Pagemesh::Reviews::V2b\006prot" +
-      "o3"
+      "se\"\003\220\002\001B\225\001\n\027com.pagemesh.reviews.v2B\014Rev" +
+      "iewsProtoP\001\242\002\003PRX\252\002\023Pagemesh.Reviews.V2\312" +
+      "\002\023Pagemesh\\Reviews\\V2\342\002\037Pagemesh\\Reviews" +
+      "\\V2\\GPBMetadata\352\002\025Pagemesh::Reviews::V2b" +
+      "\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

@@ -60,15 +60,15 @@ public final class SponsoredProto extends com.google.protobuf.GeneratedFile {
       "urrencyCode\022\036\n\nadvertiser\030\005 \001(\tR\nadverti" +
       "ser\"d\n\035ListSponsoredListingsResponse\022C\n\010" +
       "listings\030\001 \003(\0132\'.pagemesh.sponsored.v1.S" +
-      "ponsoredListingR\010listings2\227\001\n\020SponsoredS" +
-      "ervice\022\202\001\n\025ListSponsoredListings\0223.pagem" +
+      "ponsoredListingR\010listings2\234\001\n\020SponsoredS" +
+      "ervice\022\207\001\n\025ListSponsoredListings\0223.pagem" +
       "esh.sponsored.v1.ListSponsoredListingsRe" +
       "quest\0324.pagemesh.sponsored.v1.ListSponso" +
-      "redListingsResponseB\241\001\n\031com.pagemesh.spo" +
-      "nsored.v1B\016SponsoredProtoP\001\242\002\003PSX\252\002\025Page" +
-      "mesh.Sponsored.V1\312\002\025Pagemesh\\Sponsored\\V" +
-      "1\342\002!Pagemesh\\Sponsored\\V1\\GPBMetadata\352\002\027" +
-      "Pagemesh::Sponsored::V1b\006proto3"
+      "redListingsResponse\"\003\220\002\001B\241\001\n\031com.pagemes" +
+      "h.sponsored.v1B\016SponsoredProtoP\001\242\002\003PSX\252\002" +
+      "\025Pagemesh.Sponsored.V1\312\002\025Pagemesh\\Sponso" +
+      "red\\V1\342\002!Pagemesh\\Sponsored\\V1\\GPBMetada" +
+      "ta\352\002\027Pagemesh::Sponsored::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,

@@ -34,6 +34,7 @@ public final class SponsoredServiceGrpc {
               io.grpc.MethodDescriptor.<com.pagemesh.sponsored.v1.ListSponsoredListingsRequest, com.pagemesh.sponsored.v1.ListSponsoredListingsResponse>newBuilder()
               .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
               .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListSponsoredListings"))
+              .setSafe(true)
               .setSampledToLocalTracing(true)
               .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
                   com.pagemesh.sponsored.v1.ListSponsoredListingsRequest.getDefaultInstance()))

@@ -66,15 +66,15 @@ public final class SponsoredProto extends com.google.protobuf.GeneratedFile {
       "sored.v2.SponsoredListingR\010listings*o\n\tP" +
       "lacement\022\031\n\025PLACEMENT_UNSPECIFIED\020\000\022\030\n\024P" +
       "LACEMENT_TOP_BANNER\020\001\022\025\n\021PLACEMENT_SIDEB" +
-      "AR\020\002\022\026\n\022PLACEMENT_CAROUSEL\020\0032\227\001\n\020Sponsor" +
-      "edService\022\202\001\n\025ListSponsoredListings\0223.pa" +
+      "AR\020\002\022\026\n\022PLACEMENT_CAROUSEL\020\0032\234\001\n\020Sponsor" +
+      "edService\022\207\001\n\025ListSponsoredListings\0223.pa" +
       "gemesh.sponsored.v2.ListSponsoredListing" +
       "sRequest\0324.pagemesh.sponsored.v2.ListSpo" +
-      "nsoredListingsResponseB\241\001\n\031com.pagemesh." +
-      "sponsored.v2B\016SponsoredProtoP\001\242\002\003PSX\252\002\025P" +
-      "agemesh.Sponsored.V2\312\002\025Pagemesh\\Sponsore" +
-      "d\\V2\342\002!Pagemesh\\Sponsored\\V2\\GPBMetadata" +
-      "\352\002\027Pagemesh::Sponsored::V2b\006proto3"
+      "nsoredListingsResponse\"\003\220\002\001B\241\001\n\031com.page" +
+      "mesh.sponsored.v2B\016SponsoredProtoP\001\242\002\003PS" +
+      "X\252\002\025Pagemesh.Sponsored.V2\312\002\025Pagemesh\\Spo" +
+      "nsored\\V2\342\002!Pagemesh\\Sponsored\\V2\\GPBMet" +
+      "adata\352\002\027Pagemesh::Sponsored::V2b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
