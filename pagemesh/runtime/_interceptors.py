@@ -184,6 +184,7 @@ class CallInterceptor:
 
     def _observe(self, method: str, behaviour: _Behaviour, faults: FaultSpec | None) -> _Behaviour:
         rng = self._rng
+        calls = itertools.count(1)  # this method's calls, for faults that depend on the count
 
         async def observed(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             started = time.perf_counter()
@@ -201,7 +202,7 @@ class CallInterceptor:
                     code = grpc.StatusCode.PERMISSION_DENIED
                     await context.abort(code, denial)
                 if faults is not None:
-                    await faults.apply(rng)
+                    await faults.apply(rng, next(calls))
                 return await behaviour(request, context)
             except PagemeshError as error:
                 code = error.code
