@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS := $(CURDIR)/.tools/bin
 # Hand-written Python that ruff and mypy --strict check (generated code is excluded in pyproject.toml).
-PYTHON_DIRS := pagemesh services aggregator compat sdkgen tests bench scripts examples
+PYTHON_DIRS := pagemesh services aggregator compat sdkgen tests bench examples sdk/python
 export PATH := $(TOOLS):$(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: help setup generate run test lint bench compat sdk sdk-test
@@ -17,8 +17,8 @@ help: ## list the targets
 setup: ## .venv with pinned Python deps; pinned buf, grpcurl, grpc-health-probe, ghz and SDK plugins in .tools/; chromium
 	@scripts/setup.sh
 
-generate: setup ## regenerate Python code from proto/ (never edit it by hand)
-	$(PY) scripts/generate.py
+generate: setup ## regenerate the Python modules from proto/ into sdk/python/src (git ignores them; never edit them)
+	$(PY) sdk/python/codegen.py
 
 run: setup ## start all six services and the aggregator on the default ports (Ctrl-C stops them)
 	$(VENV)/bin/pagemesh up
