@@ -1,4 +1,9 @@
-"""The shared runtime of every pagemesh server: configuration, lifecycle, interceptor, errors, paging."""
+"""The shared runtime of every pagemesh server: configuration, lifecycle, interceptor, errors, paging.
+
+Also what starts and watches processes (`spawn`, `ChildProcess`, `free_port`, `wait_until_ready`,
+`health_status`): `pagemesh up` uses them for the mesh and for the private brokers and databases it starts,
+and the tests and benchmarks for theirs. `tests/runtime/test_public_api.py` pins these names.
+"""
 
 from __future__ import annotations
 
@@ -34,7 +39,6 @@ from pagemesh.runtime._process import (
     die_with_parent,
     free_port,
     health_status,
-    is_ready,
     pagemesh_command,
     spawn,
     wait_until_ready,
@@ -88,7 +92,6 @@ __all__ = [
     "encode_page_token",
     "free_port",
     "health_status",
-    "is_ready",
     "log_event",
     "new_request_id",
     "open_store",
