@@ -69,12 +69,16 @@ class ChannelConfig:
     """Seconds a channel replaced after a certificate renewal stays open for the calls still on it."""
 
     def service_config(self, read_methods: Sequence[tuple[str, str]]) -> str:
-        """The gRPC service config (JSON) that retries UNAVAILABLE on the given (service, method) pairs.
+        """The gRPC service config (JSON): `round_robin`, and retrying UNAVAILABLE on the given reads.
 
-        Only reads are listed: a retried write (RecordView) could record a view twice.
+        `round_robin` keeps a connection to every address of the target (each replica of the backend,
+        listed or from DNS) and spreads calls over the ready ones; a replica that goes away leaves the
+        set. A call that failed on it with UNAVAILABLE is retried (on the next replica in turn). Only
+        reads are listed for retries: a retried write (RecordView) could record a view twice.
         """
         return json.dumps(
             {
+                "loadBalancingConfig": [{"round_robin": {}}],
                 "methodConfig": [
                     {
                         "name": [{"service": service, "method": method} for service, method in read_methods],
@@ -86,7 +90,7 @@ class ChannelConfig:
                             "retryableStatusCodes": ["UNAVAILABLE"],
                         },
                     }
-                ]
+                ],
             }
         )
 

@@ -2,7 +2,8 @@
 
 Routes: `GET /` (the catalogue, paged), `GET /products/{id}` (the HTML product page; `?user=ID` for a
 signed-in visitor), `GET /api/v2/products/{id}` (the v2 page as proto JSON), `GET /healthz` and
-`GET /statz` (per-backend calls, hedges and API version, as JSON). A degraded section is shown as
+`GET /statz` (per-backend calls, hedges and API version, as JSON; under `pagemesh up`, also each part's
+replicas and restarts). A degraded section is shown as
 "temporarily unavailable"; an unknown product is a real 404 page. A page view is recorded in history
 in the background, so it never delays or fails the page.
 """
@@ -13,6 +14,7 @@ import json
 import time
 from collections.abc import Container
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -26,10 +28,12 @@ from aggregator._service import server_timing
 from pagemesh.product.v1 import product_pb2 as product_v1
 from pagemesh.product.v2 import product_pb2 as product_v2
 from pagemesh.runtime import REQUEST_ID_KEY, PagemeshError, new_request_id
+from pagemesh.supervisor import read_restarts
 
 __all__ = ["ASSEMBLER_KEY", "make_app", "render_page"]
 
 ASSEMBLER_KEY = web.AppKey("assembler", PageAssembler)
+DATA_DIR_KEY = web.AppKey("data_dir", Path)
 _CATALOGUE_PAGE_SIZE = 24
 _HTTP_STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: 400,
@@ -277,6 +281,11 @@ async def _healthz(request: web.Request) -> web.Response:
 
 async def _statz(request: web.Request) -> web.Response:
     stats: dict[str, Any] = request.app[ASSEMBLER_KEY].stats()
+    data_dir = request.app.get(DATA_DIR_KEY)
+    if data_dir is not None:
+        # Written by `pagemesh up`'s supervisor: each part's replicas and how often they were restarted.
+        for part, counts in read_restarts(data_dir).items():
+            stats.setdefault(part, {}).update(counts)
     return web.Response(text=json.dumps(stats, indent=2), content_type="application/json")
 
 
@@ -284,10 +293,12 @@ async def _not_found(request: web.Request) -> web.Response:
     return _error_page(404, "Not found", f"There is no page at {request.path}.")
 
 
-def make_app(assembler: PageAssembler) -> web.Application:
-    """The aiohttp application over `assembler`."""
+def make_app(assembler: PageAssembler, data_dir: Path | None = None) -> web.Application:
+    """The aiohttp application over `assembler`; `data_dir` is where a supervisor's state may be."""
     app = web.Application()
     app[ASSEMBLER_KEY] = assembler
+    if data_dir is not None:
+        app[DATA_DIR_KEY] = data_dir
     app.router.add_get("/", _catalogue)
     app.router.add_get("/products/{product_id}", _product_page)
     app.router.add_get("/api/v2/products/{product_id}", _api_page)

@@ -23,6 +23,7 @@ from pagemesh.runtime import (
     Settings,
     Transport,
     configure_logging,
+    grpc_target,
     log_event,
     override_address,
     parse_address,
@@ -83,13 +84,15 @@ async def _serve(
     # Channels belong to the running loop: made here, once, and shared by every page.
     channels = ChannelConfig()
     backends: dict[str, Downstream] = {
-        name: GrpcDownstream(name, settings.addresses[name], channels, transport) for name in SERVICES
+        # Several replicas of a backend are one target that round_robin balances over.
+        name: GrpcDownstream(name, grpc_target(settings.addresses_of(name)), channels, transport)
+        for name in SERVICES
     }
     assembler = PageAssembler(backends, config)
     server = GrpcServer(
         AGGREGATOR, address, page_bindings(assembler), settings=settings, authz_dry_run=authz_dry_run
     )
-    runner = web.AppRunner(make_app(assembler), access_log=None, handle_signals=False)
+    runner = web.AppRunner(make_app(assembler, settings.data_dir), access_log=None, handle_signals=False)
     serving = False
     try:
         # HTTP binds first, so a taken port fails before gRPC health ever says SERVING.
@@ -110,7 +113,7 @@ async def _serve(
             http=http_address,
             deadline_ms=config.deadline * 1000,
             hedging=config.hedging,
-            backends={name: settings.addresses[name] for name in SERVICES},
+            backends={name: ",".join(settings.addresses_of(name)) for name in SERVICES},
         )
         await wait_for_stop_signal()
     finally:

@@ -8,7 +8,10 @@ every process (six services, the aggregators and this load generator) on the sam
    for reference, a bare `asyncio.gather` aggregator (no deadline handling, hedging, fallback, logs or
    adapters: what the aggregator costs on top of the bare fan-out, and the ceiling the services set);
 2. 20 ms backends of which one (reviews) takes 1 s more on 1% of its calls: page p99 with and without
-   hedging, and the share of extra backend calls the hedges cost.
+   hedging, and the share of extra backend calls the hedges cost;
+3. storage: the same page load at concurrency 32 with every service on SQLite, then on PostgreSQL (a
+   private cluster, each service as its own role), then with two replicas of every service (SQLite)
+   behind the aggregator's round_robin.
 
 Prints a table and writes JSON (default `artifacts/bench/page.json`).
 """
@@ -55,6 +58,8 @@ from pagemesh.runtime import (
     spawn,
 )
 from pagemesh.sponsored.v2 import sponsored_pb2, sponsored_pb2_grpc
+from pagemesh.storage import PostgresCluster
+from services import store_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 USER_ID = "u-alice"
@@ -107,16 +112,28 @@ class Fleet:
                 time.sleep(0.05)
 
     def services(
-        self, latency_ms: int, tag: str, overrides: dict[str, list[str]] | None = None
+        self,
+        latency_ms: int,
+        tag: str,
+        overrides: dict[str, list[str]] | None = None,
+        *,
+        databases: dict[str, str] | None = None,
+        replicas: int = 1,
     ) -> dict[str, str]:
-        started = []
+        """Starts every service (`replicas` processes each, on `databases` or SQLite); their addresses."""
+        started: dict[str, list[ChildProcess]] = {name: [] for name in SERVICES}
         for name in SERVICES:
             inject = ["--inject", f"latency={latency_ms}"] if latency_ms else []
             inject += (overrides or {}).get(name, [])
-            db = self.workdir / f"{name}.sqlite3"
-            started.append(self.start(f"{name}-{tag}", ["serve", name, "--db", str(db), *inject]))
-        self.wait(started)
-        return {f"PAGEMESH_{name.upper()}_ADDR": p.address for name, p in zip(SERVICES, started, strict=True)}
+            db = (databases or {}).get(name) or str(self.workdir / f"{name}.sqlite3")
+            for k in range(replicas):
+                label = f"{name}-{tag}" + (f"-{k}" if k else "")
+                started[name].append(self.start(label, ["serve", name, "--db", db, *inject]))
+        self.wait([p for processes in started.values() for p in processes])
+        return {
+            f"PAGEMESH_{name.upper()}_ADDR": ",".join(p.address for p in processes)
+            for name, processes in started.items()
+        }
 
     def bare(self, backends: dict[str, str]) -> ChildProcess:
         port = free_port()
@@ -372,7 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         choices=("INFO", "WARNING"),
         help="the servers' log level; INFO (default, as deployed) writes one line per call and per page",
     )
-    parser.add_argument("--only", choices=("fanout", "tail"), help="run one part of the benchmark")
+    parser.add_argument("--only", choices=("fanout", "tail", "storage"), help="run one part of the benchmark")
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "page.json")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
@@ -381,6 +398,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     results: list[Result] = []
     print(f"pagemesh page benchmark on {machine()}", flush=True)
+    if options.only == "storage":
+        return finish(storage(options.log_level, options.seconds), options.out)
     for latency in (0, 20) if options.only != "tail" else ():
         with fleet(options.log_level) as running:
             backends = running.services(latency, f"{latency}ms")
@@ -428,7 +447,57 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
             results.append(result)
             print(f"    extra backend calls {result.extra_backend_calls:.2%}", flush=True)
+    if options.only is None:
+        results += storage(options.log_level, options.seconds)
     return finish(results, options.out)
+
+
+def _postgres_cpu_seconds(cluster: PostgresCluster) -> float:
+    """CPU seconds used so far by the cluster's server and its backends (children of the postmaster)."""
+    postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    used = 0.0
+    for stat_path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_path.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        pid = int(stat_path.parent.name)
+        if pid == postmaster or int(fields[1]) == postmaster:
+            used += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def storage(log_level: str, seconds: float) -> list[Result]:
+    """Pages at concurrency 32 on SQLite, on PostgreSQL, and with two replicas per service."""
+    results = []
+    with tempfile.TemporaryDirectory(prefix="pagemesh-bench-pg-") as scratch:
+        Path(scratch).chmod(0o711)  # the postgres user (when run as root) passes through, no more
+        cluster = PostgresCluster(Path(scratch) / "postgres")
+        cluster.start()
+        try:
+            prepared = cluster.prepare([store_spec(name) for name in SERVICES])
+            setups: list[tuple[str, dict[str, str] | None, int]] = [
+                ("sqlite", None, 1),
+                ("postgresql", {name: db.url.dsn for name, db in prepared.items()}, 1),
+                ("sqlite, 2 replicas", None, 2),
+            ]
+            for label, databases, replicas in setups:
+                with fleet(log_level) as running:
+                    tag = label.split(",")[0] + str(replicas)
+                    backends = running.services(0, tag, databases=databases, replicas=replicas)
+                    process = running.aggregator("aggregator", backends)
+                    before = _postgres_cpu_seconds(cluster)
+                    result = run(
+                        running, process, 32, seconds, Result(f"store: {label}", "aggregator", 0, 32)
+                    )
+                    # The database server's own CPU per measured page, warm-up included (not in the total).
+                    result.extra["postgres_cpu_us_per_page"] = round(
+                        (_postgres_cpu_seconds(cluster) - before) / max(1, result.pages) * 1e6
+                    )
+                    results.append(result)
+        finally:
+            cluster.stop()
+    return results
 
 
 def finish(results: list[Result], out: Path) -> int:

@@ -27,6 +27,7 @@ class ArgumentParser(argparse.ArgumentParser):
 COMMANDS: dict[str, tuple[str, str]] = {
     "up": ("pagemesh.up", "start all six services and the aggregator, wait until healthy"),
     "serve": ("services.cli", "run one service"),
+    "db": ("services.db_cli", "migrate or seed the services' databases, or show their schema versions"),
     "compat": ("compat.cli", "check proto contracts for breaking changes"),
     "sdk": ("sdkgen.cli", "regenerate the Go SDK's committed code from proto/"),
     "page": ("aggregator.page_cli", "fetch one product page through the aggregator"),

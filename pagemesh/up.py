@@ -1,8 +1,12 @@
-"""`pagemesh up`: the whole mesh on this machine, one process per service plus the aggregator.
+"""`pagemesh up`: the whole mesh on this machine, supervised, one process per service replica.
 
-It starts every part as a child process on its address (defaults or `PAGEMESH_*_ADDR`), waits until
-each one's health check says SERVING, prints where they are, and on Ctrl-C or SIGTERM stops them all
-gracefully. Children die with it even if it is killed outright, so nothing is left behind.
+It starts the managed dependencies (`--store postgres`: a private PostgreSQL cluster), then every part as
+child processes on their addresses (defaults or `PAGEMESH_*_ADDR`; replica k of a part on its port +
+100·k), waits until each one's health check says SERVING and prints where they are. From then on the
+`Supervisor` restarts any child that exits, with backoff, and reports it here; only Ctrl-C or SIGTERM
+stops the mesh: the parts gracefully, then the dependencies. Children die with `pagemesh up` even if it
+is killed outright, so nothing is left behind. Every gRPC hop is mutual TLS unless `--plaintext`: the
+certificates are made under the data dir and renewed while the mesh runs.
 """
 
 from __future__ import annotations
@@ -10,27 +14,35 @@ from __future__ import annotations
 import importlib.util
 import os
 import signal
-import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from types import FrameType
+from urllib.parse import urlsplit
 
 from pagemesh.cli import ArgumentParser
+from pagemesh.managed import ManagedDependency, PrivatePostgres
 from pagemesh.runtime import (
     AGGREGATOR,
     SERVICES,
-    ChildProcess,
     FaultSpec,
     PagemeshError,
     Settings,
+    override_address,
     pagemesh_command,
-    spawn,
-    wait_until_ready,
+    parse_address,
 )
 from pagemesh.security import OPERATOR, certificate_lifetime_left, identity_files, issue_certificates
+from pagemesh.supervisor import STATE_FILE, Program, Supervisor
 
-__all__ = ["main", "parse_injections"]
+__all__ = ["REPLICA_PORT_STEP", "main", "parse_injections", "parse_replicas"]
+
+REPLICA_PORT_STEP = 100
+"""Replica k of a part listens on the part's port + 100·k (and its admin port + 100·k)."""
+MAX_REPLICAS = 10
+"""Replica 10 would take port + 1000: another part's admin port."""
+STORES = ("sqlite", "postgres")
 
 
 def parse_injections(items: list[str]) -> dict[str, FaultSpec]:
@@ -49,10 +61,35 @@ def parse_injections(items: list[str]) -> dict[str, FaultSpec]:
     return specs
 
 
+def parse_replicas(text: str) -> dict[str, int]:
+    """`SERVICE=N[,SERVICE=N...]` (SERVICE may be `all`, which others then override) as N per service."""
+    counts = dict.fromkeys(SERVICES, 1)
+    explicit: dict[str, int] = {}
+    for item in (part.strip() for part in text.split(",")):
+        name, sep, number = item.partition("=")
+        if not sep or not number.isdigit() or not 1 <= int(number) <= MAX_REPLICAS:
+            raise PagemeshError(
+                f"--replicas {item!r} is not SERVICE=N with N from 1 to {MAX_REPLICAS}, e.g. reviews=3"
+            )
+        if name == AGGREGATOR:
+            raise PagemeshError("--replicas: the aggregator runs once; replicate the backend services")
+        if name != "all" and name not in SERVICES:
+            raise PagemeshError(
+                f"--replicas {item!r}: unknown service {name!r}; use one of {', '.join(SERVICES)} or all"
+            )
+        if name == "all":
+            counts = dict.fromkeys(SERVICES, int(number))
+        else:
+            explicit[name] = int(number)
+    return {**counts, **explicit}
+
+
 def build_parser() -> ArgumentParser:
     """The options of `pagemesh up`."""
     parser = ArgumentParser(
-        prog="pagemesh up", description="Start all six services and the aggregator; Ctrl-C stops them."
+        prog="pagemesh up",
+        description="Start all six services and the aggregator, keep them running (a child that exits is "
+        "restarted with backoff); Ctrl-C stops them.",
     )
     parser.add_argument(
         "--inject",
@@ -62,7 +99,22 @@ def build_parser() -> ArgumentParser:
         help="inject a fault into a service (or all): latency=MS, error_rate=P, slow=MS@P or "
         "fail_first=N; repeatable",
     )
-    parser.add_argument("--data-dir", type=Path, help="where the services keep their SQLite files and logs")
+    parser.add_argument(
+        "--replicas",
+        default="",
+        metavar="SERVICE=N[,...]",
+        help="run N processes of a service (or all=N), replica k on the service's port + 100·k; "
+        "the aggregator balances over them (round_robin)",
+    )
+    parser.add_argument(
+        "--store",
+        choices=STORES,
+        default="sqlite",
+        help="sqlite (default: a file per service in the data dir) or postgres (a private PostgreSQL "
+        "cluster under the data dir, one database and role per service); a PAGEMESH_<SERVICE>_DB "
+        "that is set wins for that service",
+    )
+    parser.add_argument("--data-dir", type=Path, help="where the services keep their data and logs")
     parser.add_argument(
         "--plaintext",
         action="store_true",
@@ -74,22 +126,70 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
-def _stop_all(children: list[ChildProcess], grace: float) -> None:
-    for child in children:
-        if child.running():
-            child.process.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + grace + 5
-    for child in children:
-        try:
-            child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            child.process.kill()
-            child.process.wait()
+def dependencies(store: str, settings: Settings, data_dir: Path) -> list[ManagedDependency]:
+    """The servers to start before the parts, in order."""
+    managed: list[ManagedDependency] = []
+    if store == "postgres":
+        # A database the environment names explicitly is used as it is.
+        managed.append(PrivatePostgres(data_dir, [s for s in SERVICES if s not in settings.databases]))
+    return managed
 
 
-def _last_line(child: ChildProcess) -> str:
-    lines = [line for line in child.log().splitlines() if line.strip()]
-    return lines[-1] if lines else "(no output)"
+def _replica_address(address: str, k: int) -> str:
+    return (
+        address
+        if k == 0
+        else override_address(address, port=parse_address(address)[1] + REPLICA_PORT_STEP * k)
+    )
+
+
+def programs(
+    settings: Settings,
+    *,
+    parts: list[str],
+    replicas: Mapping[str, int],
+    injections: Mapping[str, FaultSpec],
+    env: Mapping[str, str],
+    log_dir: Path,
+) -> list[Program]:
+    """Every process of the mesh: each part, and each replica k > 0 on its ports + 100·k."""
+    addresses = {
+        name: [_replica_address(settings.addresses[name], k) for k in range(replicas.get(name, 1))]
+        for name in parts
+    }
+    # Every process learns every part's replicas: the aggregator balances over them.
+    shared = {**env, **{f"PAGEMESH_{name.upper()}_ADDR": ",".join(a) for name, a in addresses.items()}}
+    result = []
+    for name in parts:
+        for k, address in enumerate(addresses[name]):
+            args = ["serve", name]
+            for fault in injections.get(name, FaultSpec()).as_arguments():
+                args += ["--inject", fault]
+            child_env = dict(shared)
+            admin_address = _replica_address(settings.admin_address(name), k)
+            if k:
+                args += ["--port", str(parse_address(address)[1])]
+                child_env[f"PAGEMESH_{name.upper()}_ADMIN_ADDR"] = admin_address
+            label = name if k == 0 else f"{name}-{k}"
+            result.append(
+                Program(
+                    label,
+                    name,
+                    pagemesh_command(args),
+                    address,
+                    child_env,
+                    log_dir / f"{label}.log",
+                    admin_address,
+                )
+            )
+    return result
+
+
+def _store_text(settings: Settings, name: str) -> str:
+    database = settings.database(name)
+    if database.path is not None:
+        return f"sqlite:{database.path}"
+    return f"postgresql:{urlsplit(database.dsn).path.strip('/')}"
 
 
 RENEW_WHEN_LEFT = 1 / 3
@@ -117,14 +217,19 @@ def _grpcurl_hint(pki: Path, address: str, secure: bool) -> str:
     )
 
 
+def _report(line: str) -> None:
+    print(f"pagemesh up: {line}", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str]) -> int:
     """Runs `pagemesh up` and returns its exit code."""
     options = build_parser().parse_args(argv)
     try:
         settings = Settings.from_environment()
         injections = parse_injections(options.inject)
+        replicas = parse_replicas(options.replicas) if options.replicas else dict.fromkeys(SERVICES, 1)
     except PagemeshError as error:
-        print(f"pagemesh up: {error}", file=sys.stderr)
+        print(f"pagemesh up: {error.message}", file=sys.stderr)
         return 1
     data_dir = options.data_dir or settings.data_dir
     log_dir = data_dir / "logs"
@@ -142,7 +247,6 @@ def main(argv: list[str]) -> int:
         except PagemeshError as error:
             print(f"pagemesh up: {error.message}", file=sys.stderr)
             return 1
-    env.update({f"PAGEMESH_{name.upper()}_ADDR": address for name, address in settings.addresses.items()})
     parts = list(SERVICES)
     if importlib.util.find_spec("aggregator.cli") is not None:
         parts.append(AGGREGATOR)
@@ -155,60 +259,71 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
 
-    children: list[ChildProcess] = []
+    started: list[ManagedDependency] = []
+    supervisor: Supervisor | None = None
     try:
-        for name in parts:
-            args = ["serve", name]
-            for fault in injections.get(name, FaultSpec()).as_arguments():
-                args += ["--inject", fault]
-            children.append(
-                spawn(
-                    pagemesh_command(args),
-                    name=name,
-                    address=settings.addresses[name],
-                    log_path=log_dir / f"{name}.log",
-                    env=env,
-                    admin_address=settings.admin_address(name),
-                )
-            )
-        deadline = time.monotonic() + options.timeout
-        for child in children:
+        for dependency in dependencies(options.store, settings, data_dir):
+            started.append(dependency)
+            dependency.start()
+            env.update(dependency.environment())
             if stop_requested:
                 return 0
-            if not wait_until_ready(child.admin_address, deadline, child.running):
-                reason = (
-                    f"exited with code {child.process.returncode}: {_last_line(child)}"
-                    if not child.running()
-                    else f"was not SERVING within {options.timeout:g} s (log: {child.log_path})"
-                )
-                print(f"pagemesh up: {child.name} on {child.address} {reason}", file=sys.stderr)
-                return 1
-        print(f"{'PART':<16} {'ADDRESS':<22} FAULTS")
-        for child in children:
-            fault_text = " ".join(injections.get(child.name, FaultSpec()).as_arguments()) or "-"
-            print(f"{child.name:<16} {child.address:<22} {fault_text}")
+        child_settings = Settings.from_environment(env)
+        processes = programs(
+            child_settings,
+            parts=parts,
+            replicas=replicas,
+            injections=injections,
+            env=env,
+            log_dir=log_dir,
+        )
+        supervisor = Supervisor(
+            processes,
+            state_path=data_dir / STATE_FILE,
+            report=_report,
+        )
+        supervisor.start()
+        failure = supervisor.wait_until_ready(options.timeout, stop=lambda: bool(stop_requested))
+        if stop_requested:
+            return 0
+        if failure:
+            print(f"pagemesh up: {failure}", file=sys.stderr)
+            return 1
+        print(f"{'PART':<18} {'ADDRESS':<22} {'STORE':<36} FAULTS")
+        for program in processes:
+            part = program.part
+            store = _store_text(child_settings, part) if part in SERVICES else "-"
+            fault_text = " ".join(injections.get(part, FaultSpec()).as_arguments()) or "-"
+            print(f"{program.name:<18} {program.address:<22} {store:<36} {fault_text}")
+        for dependency in started:
+            print(f"{dependency.name:<18} {dependency.describe()}")
         if AGGREGATOR in parts:
-            print(f"{'page (HTTP)':<16} http://{settings.http_address}/")
-        print(f"all {len(children)} parts SERVING; logs in {log_dir}/; Ctrl-C stops the mesh")
+            print(f"{'page (HTTP)':<18} http://{settings.http_address}/")
+        print(
+            f"all {len(parts)} parts SERVING ({len(processes)} processes); logs in {log_dir}/; "
+            "a part that exits is restarted; Ctrl-C stops the mesh"
+        )
         if tls == "mtls":
             print(f"mutual TLS is on (certificates in {pki}/); call a part as the operator with:")
         print(f"  {_grpcurl_hint(pki, settings.addresses[AGGREGATOR], tls == 'mtls')}", flush=True)
         next_renewal_check = time.monotonic() + 60
         while not stop_requested:
+            supervisor.poll()
             if tls == "mtls" and time.monotonic() >= next_renewal_check:
                 next_renewal_check = time.monotonic() + 60
                 if _ensure_certificates(pki, settings.namespace):
                     print("certificates renewed; every part picks them up without a restart", flush=True)
-            for child in children:
-                if not child.running():
-                    print(
-                        f"pagemesh up: {child.name} exited with code {child.process.returncode}: "
-                        f"{_last_line(child)}; stopping the mesh",
-                        file=sys.stderr,
-                    )
-                    return 1
-            time.sleep(0.2)
+            time.sleep(0.1)
         print("stopping the mesh", flush=True)
         return 0
+    except PagemeshError as error:
+        print(f"pagemesh up: {error.message}", file=sys.stderr)
+        return 1
     finally:
-        _stop_all(children, settings.grace_seconds)
+        if supervisor is not None:
+            supervisor.stop(settings.grace_seconds)
+        for dependency in reversed(started):
+            try:
+                dependency.stop()
+            except PagemeshError as error:
+                print(f"pagemesh up: stopping {dependency.name}: {error.message}", file=sys.stderr)

@@ -19,21 +19,21 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 # The server and the Python SDK (sdk/python: the modules generated from proto/, which the server imports),
 # both editable. Stamps live in .venv itself: .tools/ may be shared between checkouts, a virtualenv is not.
 python_key=$(cat pyproject.toml constraints.txt sdk/python/pyproject.toml sdk/python/setup.py | sha256sum | cut -c1-16)
-if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.pagemesh-stamp 2>/dev/null)" != "$python_key" ]; then
+if [ ! -x .venv/bin/python ] || [ "$(cat .venv/pagemesh-stamp 2>/dev/null)" != "$python_key" ]; then
   say "virtualenv .venv (pinned by constraints.txt) with pagemesh and pagemesh-client (sdk/python)"
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
     --config-settings editable_mode=compat -e ./sdk/python -e '.[dev]'
-  printf '%s' "$python_key" >.venv/.pagemesh-stamp
+  printf '%s' "$python_key" >.venv/pagemesh-stamp
 fi
 # The generated Python modules follow proto/ (`make generate` does the same by hand).
 generated_key=$(cat sdk/python/codegen.py $(find proto -name '*.proto' | sort) | sha256sum | cut -c1-16)
-if [ "$(cat .venv/.pagemesh-generated 2>/dev/null)" != "$generated_key" ] \
+if [ "$(cat .venv/pagemesh-generated 2>/dev/null)" != "$generated_key" ] \
   || [ ! -f sdk/python/src/pagemesh/client/_services.py ]; then
   say "Python modules generated from proto/ (sdk/python/codegen.py)"
   .venv/bin/python sdk/python/codegen.py >/dev/null
-  printf '%s' "$generated_key" >.venv/.pagemesh-generated
+  printf '%s' "$generated_key" >.venv/pagemesh-generated
 fi
 
 if ! up_to_date buf "$BUF_VERSION" || [ ! -x "$tools/bin/buf" ]; then
@@ -60,10 +60,24 @@ go_tool ghz github.com/bojand/ghz/cmd/ghz "$GHZ_VERSION"
 go_tool protoc-gen-go google.golang.org/protobuf/cmd/protoc-gen-go "$PROTOC_GEN_GO_VERSION"
 go_tool protoc-gen-go-grpc google.golang.org/grpc/cmd/protoc-gen-go-grpc "$PROTOC_GEN_GO_GRPC_VERSION"
 
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_get() { as_root apt-get "$@"; }
+
 # Debian's chromium, for the aggregator's headless browser test (tests/aggregator/test_browser.py).
 if [ ! -x /usr/bin/chromium ]; then
   say "chromium (apt)"
-  apt_get() { if [ "$(id -u)" -eq 0 ]; then apt-get "$@"; else sudo apt-get "$@"; fi; }
   apt_get update -qq
   DEBIAN_FRONTEND=noninteractive apt_get install -y -qq chromium >/dev/null
+fi
+
+# Debian's PostgreSQL server, for `pagemesh up --store postgres` and the storage tests, which run private
+# clusters of their own (initdb + pg_ctl): Debian's default cluster is not wanted, so none is created.
+if ! compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null; then
+  say "postgresql (apt)"
+  if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
+    as_root mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
+  apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq -o Dpkg::Options::=--force-confold postgresql >/dev/null
 fi

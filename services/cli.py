@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from pagemesh.cli import ArgumentParser
 from pagemesh.runtime import (
@@ -13,9 +12,11 @@ from pagemesh.runtime import (
     FaultSpec,
     GrpcServer,
     PagemeshError,
+    ServiceInstance,
     Settings,
     configure_logging,
     override_address,
+    parse_database_url,
     run_event_loop,
     wait_for_stop_signal,
 )
@@ -43,7 +44,12 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("service", choices=SERVICES, help="the service to run")
     parser.add_argument("--host", help="the address to listen on (default: from PAGEMESH_<SERVICE>_ADDR)")
     parser.add_argument("--port", type=int, help="the port to listen on (default: the service's own)")
-    parser.add_argument("--db", type=Path, help="the SQLite file (created and seeded if missing)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="the database: a SQLite path or sqlite:///PATH (created, migrated and seeded if new), or "
+        "postgresql://... (migrated by `pagemesh db migrate`); default: from PAGEMESH_<SERVICE>_DB",
+    )
     parser.add_argument(
         "--api",
         type=str,
@@ -74,10 +80,13 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
-async def _serve(server: GrpcServer, grace: float, drain: float) -> None:
-    await server.start()
-    await wait_for_stop_signal()
-    await server.stop(grace, drain)
+async def _serve(server: GrpcServer, instance: ServiceInstance, grace: float, drain: float) -> None:
+    try:
+        await server.start()
+        await wait_for_stop_signal()
+        await server.stop(grace, drain)
+    finally:
+        await instance.close()
 
 
 def main(argv: list[str]) -> int:
@@ -97,7 +106,10 @@ def main(argv: list[str]) -> int:
         address = override_address(settings.addresses[options.service], options.host, options.port)
         faults = FaultSpec.parse(options.inject)
         configure_logging(options.service, settings.log_level)
-        instance = open_service(options.service, options.db or settings.db_path(options.service))
+        database = (
+            parse_database_url(options.db, "--db") if options.db else settings.database(options.service)
+        )
+        instance = open_service(options.service, database)
     except PagemeshError as error:
         print(f"pagemesh serve: {error}", file=sys.stderr)
         return 1
@@ -111,12 +123,9 @@ def main(argv: list[str]) -> int:
             faults=faults,
             authz_dry_run=options.authz_dry_run,
         )
-        run_event_loop(
-            _serve(server, settings.grace_seconds if options.grace is None else options.grace, options.drain)
-        )
+        grace = settings.grace_seconds if options.grace is None else options.grace
+        run_event_loop(_serve(server, instance, grace, options.drain))
     except PagemeshError as error:
         print(f"pagemesh serve: {error}", file=sys.stderr)
         return 1
-    finally:
-        instance.close()
     return 0

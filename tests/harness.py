@@ -14,9 +14,11 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,7 @@ from pagemesh.security import issue_certificates
 __all__ = [
     "ChildProcess",
     "Mesh",
+    "RunningUp",
     "free_port",
     "grpcurl_tls_flags",
     "health",
@@ -49,6 +52,7 @@ __all__ = [
     "start_mesh",
     "start_server",
     "start_service",
+    "start_up",
 ]
 
 START_TIMEOUT = 30.0
@@ -119,17 +123,26 @@ def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def launch(
-    args: Sequence[str], *, name: str, port: int, workdir: Path, env: Mapping[str, str] | None = None
+    args: Sequence[str],
+    *,
+    name: str,
+    port: int,
+    workdir: Path,
+    env: Mapping[str, str] | None = None,
+    host: str = "127.0.0.1",
 ) -> ChildProcess:
-    """Starts `pagemesh ARGS...` without waiting for it; its admin port is a free port too."""
+    """Starts `pagemesh ARGS...` (listening on `host`:`port`) without waiting for it; its admin port is a
+    free port too."""
     workdir.mkdir(parents=True, exist_ok=True)
     part = args[1] if len(args) > 1 and args[0] == "serve" else name
     admin_address = f"127.0.0.1:{free_port()}"
     return spawn(
         pagemesh_command(args),
         name=name,
-        address=f"127.0.0.1:{port}",
-        log_path=workdir / f"{name}-{port}.log",
+        address=f"{host}:{port}",
+        log_path=workdir / f"{name}-{host}-{port}.log"
+        if host != "127.0.0.1"
+        else workdir / f"{name}-{port}.log",
         env=clean_environment({f"PAGEMESH_{part.upper()}_ADMIN_ADDR": admin_address, **(env or {})}),
         cwd=workdir,
         admin_address=admin_address,
@@ -175,25 +188,40 @@ def _still_up(server: ChildProcess) -> bool:
 
 
 def start_server(
-    args: Sequence[str], *, name: str, port: int, workdir: Path, env: Mapping[str, str] | None = None
+    args: Sequence[str],
+    *,
+    name: str,
+    port: int,
+    workdir: Path,
+    env: Mapping[str, str] | None = None,
+    host: str = "127.0.0.1",
 ) -> ChildProcess:
     """Starts `pagemesh ARGS...` and waits until it is SERVING."""
-    server = launch(args, name=name, port=port, workdir=workdir, env=env)
+    server = launch(args, name=name, port=port, workdir=workdir, env=env, host=host)
     wait_serving([server])
     return server
 
 
 def service_args(
-    name: str, port: int, workdir: Path, *, api: str = "v1,v2", extra: Sequence[str] = ()
+    name: str,
+    port: int,
+    workdir: Path,
+    *,
+    api: str = "v1,v2",
+    extra: Sequence[str] = (),
+    database: str | None = None,
 ) -> list[str]:
-    """The `pagemesh serve` arguments for a backend service on `port` with its store in `workdir`."""
+    """The `pagemesh serve` arguments for a backend service on `port` with its store in `workdir`.
+
+    `database` is a database URL to use instead (e.g. a PostgreSQL database).
+    """
     return [
         "serve",
         name,
         "--port",
         str(port),
         "--db",
-        str(workdir / f"{name}.sqlite3"),
+        database or str(workdir / f"{name}.sqlite3"),
         "--api",
         api,
         *extra,
@@ -201,12 +229,24 @@ def service_args(
 
 
 def start_service(
-    name: str, workdir: Path, *, api: str = "v1,v2", extra: Sequence[str] = (), port: int | None = None
+    name: str,
+    workdir: Path,
+    *,
+    api: str = "v1,v2",
+    extra: Sequence[str] = (),
+    port: int | None = None,
+    database: str | None = None,
+    host: str = "127.0.0.1",
 ) -> ChildProcess:
-    """Starts one backend service on a free port and waits until it is SERVING."""
+    """Starts one backend service on a free port (of `host`) and waits until it is SERVING."""
     port = port or free_port()
+    extra = [*extra, "--host", host] if host != "127.0.0.1" else extra
     return start_server(
-        service_args(name, port, workdir, api=api, extra=extra), name=name, port=port, workdir=workdir
+        service_args(name, port, workdir, api=api, extra=extra, database=database),
+        name=name,
+        port=port,
+        workdir=workdir,
+        host=host,
     )
 
 
@@ -236,15 +276,24 @@ def start_mesh(
     names: Sequence[str] = SERVICES,
     extra: Mapping[str, Sequence[str]] | None = None,
     api: Mapping[str, str] | None = None,
+    databases: Mapping[str, str] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Mesh:
-    """Starts the backend services concurrently and waits until all are SERVING; `env` adds variables."""
+    """Starts the backend services concurrently and waits until all are SERVING; `env` adds variables.
+
+    `databases` gives a service a database URL instead of a fresh SQLite file in `workdir`.
+    """
     mesh = Mesh()
     for name in names:
         port = free_port()
         mesh.services[name] = launch(
             service_args(
-                name, port, workdir, api=(api or {}).get(name, "v1,v2"), extra=(extra or {}).get(name, ())
+                name,
+                port,
+                workdir,
+                api=(api or {}).get(name, "v1,v2"),
+                extra=(extra or {}).get(name, ()),
+                database=(databases or {}).get(name),
             ),
             name=name,
             port=port,
@@ -253,3 +302,85 @@ def start_mesh(
         )
     wait_serving(mesh.services.values())
     return mesh
+
+
+@dataclass
+class RunningUp:
+    """A `pagemesh up` started by `start_up`: its process, ports, data directory and output."""
+
+    process: subprocess.Popen[bytes]
+    data_dir: Path
+    addresses: dict[str, str]
+    """The first gRPC address of each part (the aggregator's included)."""
+    admin_addresses: dict[str, str]
+    """The admin address (`/readyz`) of each part's first process."""
+    http_address: str
+    stdout_path: Path
+    stderr_path: Path
+
+    def state(self) -> dict[str, Any]:
+        """The supervisor's state file: per part, its replicas, processes (name, pid) and restarts."""
+        state: dict[str, Any] = json.loads((self.data_dir / "supervisor.json").read_text())
+        return state
+
+    def pids(self) -> dict[str, int]:
+        """The PID of every process, by name (`reviews`, `reviews-1`, ...)."""
+        return {
+            process["name"]: process["pid"]
+            for part in self.state()["parts"].values()
+            for process in part["processes"]
+        }
+
+    def stop(self, signum: int = signal.SIGINT) -> int:
+        """Stops the mesh (Ctrl-C by default) and returns the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+@contextmanager
+def start_up(data_dir: Path, args: Sequence[str] = (), timeout: float = 120.0) -> Iterator[RunningUp]:
+    """`pagemesh up ARGS...` on free ports with its data in `data_dir`, until every part is SERVING.
+
+    Like the other test processes it runs with mutual TLS on the session's certificates, so tests call it
+    through `operator_channel`. Stopped (Ctrl-C) when the block ends; its stdout and stderr are files in
+    `data_dir`.
+    """
+    parts = (*SERVICES, "aggregator")
+    addresses = {name: f"127.0.0.1:{free_port()}" for name in parts}
+    admin_addresses = {name: f"127.0.0.1:{free_port()}" for name in parts}
+    http_address = f"127.0.0.1:{free_port()}"
+    env = clean_environment(
+        {
+            **{f"PAGEMESH_{name.upper()}_ADDR": a for name, a in addresses.items()},
+            **{f"PAGEMESH_{name.upper()}_ADMIN_ADDR": a for name, a in admin_addresses.items()},
+        }
+    )
+    env["PAGEMESH_AGGREGATOR_HTTP_ADDR"] = http_address
+    data_dir.mkdir(parents=True, exist_ok=True)
+    stdout_path, stderr_path = data_dir / "up.out", data_dir / "up.err"
+    with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
+        process = subprocess.Popen(
+            pagemesh_command(["up", "--data-dir", str(data_dir), *args]),
+            env=env,
+            stdout=stdout,
+            stderr=stderr,
+            stdin=subprocess.DEVNULL,
+        )
+    running = RunningUp(process, data_dir, addresses, admin_addresses, http_address, stdout_path, stderr_path)
+    try:
+        deadline = time.monotonic() + timeout
+        while "SERVING" not in stdout_path.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"pagemesh up did not get SERVING:\n{stdout_path.read_text()}\n{stderr_path.read_text()}"
+                )
+            time.sleep(0.1)
+        yield running
+    finally:
+        running.stop()

@@ -186,6 +186,11 @@ def test_request_ids_are_logged_and_a_generated_one_comes_back(mesh: Mesh) -> No
         (["serve", "product", "--inject", "latency=fast"], "'fast' is not a number"),
         (["serve", "product", "--port", "70000"], "port from 0 to 65535"),
         (["up", "--inject", "nosuch:latency=5"], "unknown service 'nosuch'"),
+        (["up", "--replicas", "reviews=x"], "is not SERVICE=N"),
+        (["up", "--store", "mysql"], "invalid choice: 'mysql'"),
+        (["db", "migrate", "nosuch"], "unknown service 'nosuch'"),
+        (["db", "status", "--store", "postgres"], "no PostgreSQL cluster runs under"),
+        (["serve", "product", "--db", "mysql://x/y"], "unknown scheme 'mysql'"),
         (["nosuch"], "unknown command 'nosuch'"),
     ],
 )

@@ -1,8 +1,9 @@
 """The shared runtime of every pagemesh server: configuration, lifecycle, interceptor, errors, paging.
 
-Also what starts and watches processes (`spawn`, `ChildProcess`, `free_port`, `wait_until_ready`,
-`health_status`): `pagemesh up` uses them for the mesh and for the private brokers and databases it starts,
-and the tests and benchmarks for theirs. `tests/runtime/test_public_api.py` pins these names.
+Also what starts and watches processes (`spawn`, `ChildProcess`, `free_port`, `is_ready`,
+`wait_until_ready`, `health_status`): `pagemesh up` uses them for the mesh and for the private brokers and
+databases it starts, and the tests and benchmarks for theirs. `tests/runtime/test_public_api.py` pins
+these names.
 """
 
 from __future__ import annotations
@@ -11,15 +12,20 @@ from pagemesh.runtime._cache import ResponseCache
 from pagemesh.runtime._config import (
     ADMIN_PORT_OFFSET,
     AGGREGATOR,
+    DATABASE_SCHEMES,
     DEFAULT_ADDRESSES,
     DEFAULT_HTTP_ADDRESS,
     SERVICES,
     TLS_MODES,
+    DatabaseUrl,
     Settings,
     admin_address_for,
+    grpc_target,
     override_address,
     parent_pid,
     parse_address,
+    parse_address_list,
+    parse_database_url,
 )
 from pagemesh.runtime._errors import InvalidArgumentError, NotFoundError, PagemeshError, UnavailableError
 from pagemesh.runtime._faults import FaultSpec
@@ -39,6 +45,7 @@ from pagemesh.runtime._process import (
     die_with_parent,
     free_port,
     health_status,
+    is_ready,
     pagemesh_command,
     spawn,
     wait_until_ready,
@@ -52,12 +59,12 @@ from pagemesh.runtime._server import (
     run_event_loop,
     wait_for_stop_signal,
 )
-from pagemesh.runtime._sqlite import StoreError, open_store
 from pagemesh.runtime._transport import Transport, TransportError
 
 __all__ = [
     "ADMIN_PORT_OFFSET",
     "AGGREGATOR",
+    "DATABASE_SCHEMES",
     "DEFAULT_ADDRESSES",
     "DEFAULT_HTTP_ADDRESS",
     "REQUEST_ID_KEY",
@@ -67,6 +74,7 @@ __all__ = [
     "ApiBinding",
     "CallInterceptor",
     "ChildProcess",
+    "DatabaseUrl",
     "FaultSpec",
     "GrpcServer",
     "InvalidArgumentError",
@@ -78,7 +86,6 @@ __all__ = [
     "ServerStartError",
     "ServiceInstance",
     "Settings",
-    "StoreError",
     "Transport",
     "TransportError",
     "UnavailableError",
@@ -91,15 +98,18 @@ __all__ = [
     "die_with_parent",
     "encode_page_token",
     "free_port",
+    "grpc_target",
     "health_status",
+    "is_ready",
     "log_event",
     "new_request_id",
-    "open_store",
     "override_address",
     "pagemesh_command",
     "paginate",
     "parent_pid",
     "parse_address",
+    "parse_address_list",
+    "parse_database_url",
     "peer_names",
     "run_event_loop",
     "spawn",

@@ -2,9 +2,13 @@
 
 This is the only module that reads the process environment. Variables:
 
-- `PAGEMESH_<COMPONENT>_ADDR`: a component's gRPC address, e.g. `PAGEMESH_REVIEWS_ADDR=127.0.0.1:6055`.
+- `PAGEMESH_<COMPONENT>_ADDR`: a component's gRPC address, e.g. `PAGEMESH_REVIEWS_ADDR=127.0.0.1:6055`; it
+  may list several, comma-separated (the replicas a caller balances over; a server listens on the first),
+  or, for callers, be one `dns://DNS-SERVER/HOST:PORT` target resolved by that DNS server.
 - `PAGEMESH_AGGREGATOR_HTTP_ADDR`: the aggregator's HTTP address.
-- `PAGEMESH_<SERVICE>_DB`: a service's SQLite file; default `<data dir>/<service>.sqlite3`.
+- `PAGEMESH_<SERVICE>_DB`: a service's database: a path or `sqlite:///PATH` (a SQLite file; default
+  `<data dir>/<service>.sqlite3`), or `postgresql://USER:PASSWORD@HOST:PORT/DATABASE` (a PostgreSQL
+  database; `?host=/socket/dir` for a UNIX socket).
 - `PAGEMESH_DATA_DIR`: the data directory (default `./var`).
 - `PAGEMESH_LOG_LEVEL`: `DEBUG`, `INFO` (default), `WARNING` or `ERROR`.
 - `PAGEMESH_GRACE_SECONDS`: how long in-flight calls may run on shutdown (default 5).
@@ -14,7 +18,7 @@ This is the only module that reads the process environment. Variables:
   default: its gRPC port + 1000 on the same host.
 - `PAGEMESH_BUS`: the event bus, `sqlite:///path` (default `<data dir>/bus.sqlite3`), `redis://host:port/db`
   or `kafka://host:port`.
-- `PAGEMESH_TLS`: `mtls` or `plaintext`, how every gRPC hop is secured.
+- `PAGEMESH_TLS`: `mtls` (the default) or `plaintext`, how every gRPC hop is secured.
 - `PAGEMESH_PKI_DIR`: the CA and each identity's certificate and key (default `<data dir>/pki`).
 - `PAGEMESH_AUTHZ_POLICY`: the authorization policy file (gRFC A43 format); unset means no policy.
 - `PAGEMESH_NAMESPACE`: the namespace in every identity `spiffe://pagemesh.local/ns/<namespace>/sa/<part>`.
@@ -22,24 +26,31 @@ This is the only module that reads the process environment. Variables:
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from pagemesh.runtime._errors import InvalidArgumentError
 
 __all__ = [
     "ADMIN_PORT_OFFSET",
     "AGGREGATOR",
+    "DATABASE_SCHEMES",
     "DEFAULT_ADDRESSES",
     "DEFAULT_HTTP_ADDRESS",
     "SERVICES",
     "TLS_MODES",
+    "DatabaseUrl",
     "Settings",
     "admin_address_for",
+    "grpc_target",
     "parent_pid",
     "parse_address",
+    "parse_address_list",
+    "parse_database_url",
 ]
 
 SERVICES: tuple[str, ...] = ("product", "recommendations", "sponsored", "authors", "reviews", "history")
@@ -70,6 +81,104 @@ def parse_address(address: str) -> tuple[str, int]:
     if not sep or not host or not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
         raise InvalidArgumentError(f"address {address!r} is not HOST:PORT with a port from 0 to 65535")
     return host.strip("[]"), int(port_text)
+
+
+def parse_address_list(text: str) -> tuple[str, ...]:
+    """Comma-separated `host:port` addresses (at least one), each checked like `parse_address`.
+
+    One `dns://DNS-SERVER/HOST:PORT` target may stand instead, for callers: its name is resolved with that
+    DNS server (a server cannot listen on it).
+    """
+    if text.startswith("dns:"):
+        if "," in text:
+            raise InvalidArgumentError(f"a dns: target names one HOST:PORT, got {text!r}")
+        parse_address(text.rpartition("/")[2])
+        return (text,)
+    addresses = tuple(part.strip() for part in text.split(",") if part.strip())
+    if not addresses:
+        raise InvalidArgumentError(f"address list {text!r} names no HOST:PORT")
+    for address in addresses:
+        parse_address(address)
+    return addresses
+
+
+def grpc_target(addresses: Sequence[str]) -> str:
+    """The gRPC channel target for one or several `host:port` addresses.
+
+    One address stays as it is: the DNS resolver, which finds every address of a name (as a Kubernetes
+    headless Service gives) and looks again whenever a connection ends. Several addresses become one
+    static `ipv4:` (or `ipv6:`) list, which needs IP literals; a caller balances over either with
+    `round_robin`.
+    """
+    if len(addresses) == 1:
+        return addresses[0]
+    hosts = [parse_address(address)[0] for address in addresses]
+    families = set()
+    for host in hosts:
+        try:
+            families.add(ipaddress.ip_address(host).version)
+        except ValueError:
+            raise InvalidArgumentError(
+                f"several addresses must be IP addresses, not names like {host!r}; "
+                "for a name, give one HOST:PORT whose DNS name has several addresses"
+            ) from None
+    if len(families) > 1:
+        raise InvalidArgumentError(f"addresses {', '.join(addresses)} mix IPv4 and IPv6")
+    return f"ipv{families.pop()}:{','.join(addresses)}"
+
+
+DATABASE_SCHEMES = ("sqlite", "postgresql")
+
+
+@dataclass(frozen=True)
+class DatabaseUrl:
+    """Where a service keeps its data: a SQLite file, or a PostgreSQL database."""
+
+    scheme: str
+    """`sqlite` or `postgresql`."""
+    path: Path | None = None
+    """The SQLite file (None for PostgreSQL)."""
+    dsn: str = ""
+    """The PostgreSQL connection URL as given, password included ("" for SQLite)."""
+
+    @property
+    def redacted(self) -> str:
+        """The URL to show people: a PostgreSQL password is replaced by `***`."""
+        if self.path is not None:
+            return f"sqlite:///{self.path}"
+        parts = urlsplit(self.dsn)
+        if parts.password is None:
+            return self.dsn
+        user = parts.username or ""
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def parse_database_url(text: str, name: str = "database URL") -> DatabaseUrl:
+    """A path, `sqlite:///PATH` (SQLAlchemy's form: four slashes for an absolute path) or `postgresql://…`."""
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        if not text.strip():
+            raise InvalidArgumentError(f"{name} is empty; give a path, sqlite:///PATH or postgresql://...")
+        return DatabaseUrl("sqlite", path=Path(text))
+    if scheme == "sqlite":
+        if not rest.startswith("/") or not rest[1:]:
+            raise InvalidArgumentError(f"{name} {text!r} is not sqlite:///PATH")
+        return DatabaseUrl("sqlite", path=Path(rest[1:]))
+    if scheme in ("postgresql", "postgres"):
+        parts = urlsplit(text)
+        try:
+            parts.port  # noqa: B018 - reading it checks it
+        except ValueError:
+            raise InvalidArgumentError(f"{name}: the port in {scheme}://... is not a number") from None
+        if not parts.path.strip("/"):
+            raise InvalidArgumentError(
+                f"{name} names no database; use postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+            )
+        return DatabaseUrl("postgresql", dsn=text)
+    raise InvalidArgumentError(
+        f"{name} has the unknown scheme {scheme!r}; use a path, sqlite:///PATH or postgresql://..."
+    )
 
 
 def override_address(address: str, host: str | None = None, port: int | None = None) -> str:
@@ -103,13 +212,15 @@ class Settings:
     """The mesh's configuration as the environment sets it; flags override single fields."""
 
     addresses: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_ADDRESSES))
-    """gRPC address per component (the six services and the aggregator)."""
+    """gRPC address per component (the six services and the aggregator): the first one listed."""
+    address_lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Every address listed per component (its replicas), where more than one was given."""
     http_address: str = DEFAULT_HTTP_ADDRESS
     """The aggregator's HTTP address."""
     data_dir: Path = Path("var")
     """Where the services keep their SQLite files when no path is given."""
-    db_paths: Mapping[str, Path] = field(default_factory=dict)
-    """Explicit SQLite paths per service; others live in `data_dir`."""
+    databases: Mapping[str, DatabaseUrl] = field(default_factory=dict)
+    """Explicit databases per service; others are SQLite files in `data_dir`."""
     log_level: str = "INFO"
     """The lowest level of log line written."""
     grace_seconds: float = 5.0
@@ -118,8 +229,8 @@ class Settings:
     """Explicit admin addresses per part; others are `admin_address_for` their gRPC address."""
     bus_url: str = ""
     """The event bus URL; empty means the default SQLite bus file in `data_dir`."""
-    tls: str = "plaintext"
-    """`mtls` or `plaintext`: how gRPC hops are secured."""
+    tls: str = "mtls"
+    """`mtls` or `plaintext`: how gRPC hops are secured. Secure unless asked otherwise."""
     pki_dir: Path | None = None
     """Where the CA and identity certificates are; None means `<data_dir>/pki`."""
     authz_policy: Path | None = None
@@ -132,18 +243,21 @@ class Settings:
         """Reads `PAGEMESH_*` variables (from `os.environ` unless another mapping is given)."""
         env = os.environ if environ is None else environ
         addresses = dict(DEFAULT_ADDRESSES)
+        address_lists = {}
         for component in addresses:
             value = env.get(f"PAGEMESH_{component.upper()}_ADDR")
             if value:
-                parse_address(value)
-                addresses[component] = value
+                listed = parse_address_list(value)
+                addresses[component] = listed[0]
+                if len(listed) > 1:
+                    address_lists[component] = listed
         http_address = env.get("PAGEMESH_AGGREGATOR_HTTP_ADDR") or DEFAULT_HTTP_ADDRESS
         parse_address(http_address)
-        db_paths = {
-            service: Path(env[f"PAGEMESH_{service.upper()}_DB"])
-            for service in SERVICES
-            if env.get(f"PAGEMESH_{service.upper()}_DB")
-        }
+        databases = {}
+        for service in SERVICES:
+            variable = f"PAGEMESH_{service.upper()}_DB"
+            if env.get(variable):
+                databases[service] = parse_database_url(env[variable], variable)
         log_level = env.get("PAGEMESH_LOG_LEVEL", "INFO").upper()
         if log_level not in _LOG_LEVELS:
             raise InvalidArgumentError(f"PAGEMESH_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}")
@@ -160,7 +274,7 @@ class Settings:
             if value:
                 parse_address(value)
                 admin_addresses[component] = value
-        tls = env.get("PAGEMESH_TLS", "plaintext").lower()
+        tls = env.get("PAGEMESH_TLS", "mtls").lower()
         if tls not in TLS_MODES:
             raise InvalidArgumentError(f"PAGEMESH_TLS must be one of {', '.join(TLS_MODES)}, got {tls!r}")
         namespace = env.get("PAGEMESH_NAMESPACE", "default")
@@ -172,9 +286,10 @@ class Settings:
         authz_policy = env.get("PAGEMESH_AUTHZ_POLICY")
         return cls(
             addresses=addresses,
+            address_lists=address_lists,
             http_address=http_address,
             data_dir=Path(env.get("PAGEMESH_DATA_DIR", "var")),
-            db_paths=db_paths,
+            databases=databases,
             log_level=log_level,
             grace_seconds=grace_seconds,
             admin_addresses=admin_addresses,
@@ -185,9 +300,13 @@ class Settings:
             namespace=namespace,
         )
 
-    def db_path(self, service: str) -> Path:
-        """The SQLite file of one service."""
-        return self.db_paths.get(service, self.data_dir / f"{service}.sqlite3")
+    def database(self, service: str) -> DatabaseUrl:
+        """Where one service keeps its data (by default, `<data dir>/<service>.sqlite3`)."""
+        return self.databases.get(service) or DatabaseUrl("sqlite", path=self.data_dir / f"{service}.sqlite3")
+
+    def addresses_of(self, part: str) -> tuple[str, ...]:
+        """Every address of a part: its replicas when several are listed, else its one address."""
+        return self.address_lists.get(part) or (self.addresses[part],)
 
     @property
     def bus(self) -> str:

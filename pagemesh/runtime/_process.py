@@ -110,13 +110,15 @@ def spawn(
     env: Mapping[str, str],
     cwd: Path | None = None,
     admin_address: str = "",
+    append: bool = False,
 ) -> ChildProcess:
-    """Starts `command` with `env`, output to `log_path`; it stops when this process dies.
+    """Starts `command` with `env`, output to `log_path` (after what it holds, if `append`).
 
-    `admin_address` is where the child serves its admin port, if not its gRPC port + 1000.
+    The process stops when this one dies. `admin_address` is where the child serves its admin port, if
+    not its gRPC port + 1000.
     """
     environment = {**env, "PAGEMESH_PARENT_PID": str(os.getpid())}
-    with log_path.open("wb") as log:
+    with log_path.open("ab" if append else "wb") as log:
         process = subprocess.Popen(
             list(command), env=environment, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log, stderr=log
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -46,12 +46,20 @@ _logger = logging.getLogger("pagemesh.server")
 S = TypeVar("S")
 T = TypeVar("T")
 
+MAX_CONNECTION_AGE_MS = 30_000
+"""A client connection is closed (GOAWAY, gRFC A9) after about this long, +/-10% jitter."""
+
 SERVER_OPTIONS: Sequence[tuple[str, int]] = (
     # grpcio binds a taken port silently when SO_REUSEPORT is on (its default): make it an error.
     ("grpc.so_reuseport", 0),
     # Accept the keepalive pings that pagemesh's own clients send (every 20 s without calls).
     ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
     ("grpc.keepalive_permit_without_calls", 1),
+    # Connections do not live forever: a client whose target is a DNS name with several addresses (a
+    # Kubernetes headless Service) resolves it again when told to go away, so a replica that joined
+    # since gets its share of calls within about this long. Calls in flight get the grace to finish.
+    ("grpc.max_connection_age_ms", MAX_CONNECTION_AGE_MS),
+    ("grpc.max_connection_age_grace_ms", 5_000),
 )
 
 
@@ -242,5 +250,5 @@ class ServiceInstance:
 
     bindings: Sequence[ApiBinding]
     """Every API version the service offers, v1 first."""
-    close: Callable[[], None]
-    """Releases the store once the server has stopped."""
+    close: Callable[[], Awaitable[None]]
+    """Releases the store once the server has stopped (on the server's event loop, which owns its pool)."""

@@ -116,7 +116,7 @@ def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
 
 
 def _load_ca(
-    pki_dir: Path, now: datetime.datetime, needed_until: datetime.datetime
+    pki_dir: Path, needed_until: datetime.datetime
 ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey] | None:
     """The CA in `pki_dir` if there is one that is valid until `needed_until`."""
     try:
@@ -126,6 +126,7 @@ def _load_ca(
         return None
     if not isinstance(key, ec.EllipticCurvePrivateKey):
         return None
+    now = datetime.datetime.now(datetime.UTC)
     if certificate.not_valid_before_utc > now or certificate.not_valid_after_utc < needed_until:
         return None
     return certificate, key
@@ -241,22 +242,24 @@ def issue_certificates(
     lifetime: datetime.timedelta = datetime.timedelta(hours=24),
     identities: Sequence[str] = IDENTITIES,
     extra_hosts: Sequence[str] = (),
-    now: datetime.datetime | None = None,
+    valid_from: datetime.datetime | None = None,
     new_ca: bool = False,
 ) -> list[IdentityFiles]:
     """Makes (or reuses) the CA in `pki_dir` and issues a fresh key and certificate for each identity.
 
-    `now` shifts the validity window (tests use it to make certificates that have already expired).
+    The certificates are valid from `valid_from` (default: now) for `lifetime`; tests pass a past
+    `valid_from` to make certificates that have already expired.
     """
     if lifetime <= datetime.timedelta(0):
         raise CertificateError("the certificate lifetime must be positive")
     for identity in identities:
         if not identity or not set(identity) <= set("abcdefghijklmnopqrstuvwxyz0123456789-"):
             raise CertificateError(f"identity {identity!r} must be lower-case letters, digits and '-'")
-    now = now or datetime.datetime.now(datetime.UTC)
+    now = datetime.datetime.now(datetime.UTC)
+    start = valid_from or now
     try:
         pki_dir.mkdir(parents=True, exist_ok=True)
-        ca = None if new_ca else _load_ca(pki_dir, now, now + lifetime)
+        ca = None if new_ca else _load_ca(pki_dir, max(now, start + lifetime))
         ca = ca or _new_ca(pki_dir, now)
         issued = []
         for identity in identities:
@@ -264,8 +267,8 @@ def issue_certificates(
                 identity,
                 ca=ca,
                 namespace=namespace,
-                not_before=now - _CLOCK_SKEW,
-                not_after=now + lifetime,
+                not_before=start - _CLOCK_SKEW,
+                not_after=start + lifetime,
                 extra_hosts=extra_hosts,
             )
             files = identity_files(pki_dir, identity)

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pagemesh.authors.v1 import authors_pb2 as v1
 from pagemesh.authors.v1 import authors_pb2_grpc as v1_grpc
 from pagemesh.authors.v2 import authors_pb2 as v2
 from pagemesh.authors.v2 import authors_pb2_grpc as v2_grpc
-from pagemesh.runtime import ServiceInstance, api_binding
+from pagemesh.runtime import DatabaseUrl, ServiceInstance, api_binding
+from pagemesh.storage import open_repository
 from services.authors._directory import AuthorDirectory
 from services.authors._model import Author
-from services.authors._store import AuthorRepository, SqliteAuthorRepository
+from services.authors._store import STORE, AuthorRepository, SqliteAuthorRepository
+from services.authors._store_postgres import PostgresAuthorRepository
 from services.authors._v1 import AuthorServiceV1
 from services.authors._v2 import AuthorServiceV2
 
 __all__ = ["Author", "AuthorDirectory", "AuthorRepository", "open_service"]
 
 
-def open_service(db_path: Path) -> ServiceInstance:
-    """The author service on the SQLite store at `db_path`."""
-    repository = SqliteAuthorRepository(db_path)
+def open_service(database: DatabaseUrl) -> ServiceInstance:
+    """The author service on its database (a SQLite file or PostgreSQL)."""
+    repository: AuthorRepository
+    repository, close = open_repository(
+        database, STORE, sqlite=SqliteAuthorRepository, postgres=PostgresAuthorRepository
+    )
     directory = AuthorDirectory(repository)
     return ServiceInstance(
         bindings=(
@@ -37,5 +40,5 @@ def open_service(db_path: Path) -> ServiceInstance:
                 read_only=True,
             ),
         ),
-        close=repository.close,
+        close=close,
     )

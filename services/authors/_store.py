@@ -6,16 +6,16 @@ import sqlite3
 from pathlib import Path
 from typing import Protocol
 
-from pagemesh.runtime import open_store
+from pagemesh.storage import SeedRows, StoreSpec
 from services import demo_data
 from services.authors._model import Author
 from services.domain import date_from_iso
 
-__all__ = ["AuthorRepository", "SqliteAuthorRepository"]
+__all__ = ["STORE", "AuthorRepository", "SqliteAuthorRepository"]
 
 
 class AuthorRepository(Protocol):
-    """Reads authors; a server database can implement this in place of SQLite."""
+    """Reads authors (in SQLite here, in PostgreSQL in `_store_postgres`)."""
 
     async def get(self, author_id: str) -> Author | None:
         """The author with this ID, or None."""
@@ -26,43 +26,25 @@ class AuthorRepository(Protocol):
         ...
 
 
-_SCHEMA = """
-CREATE TABLE authors (
-    id TEXT PRIMARY KEY, given_name TEXT NOT NULL, family_name TEXT NOT NULL, biography TEXT NOT NULL,
-    birth_date TEXT NOT NULL, photo_url TEXT NOT NULL
-);
-CREATE TABLE bylines (
-    product_id TEXT NOT NULL, position INTEGER NOT NULL, author_id TEXT NOT NULL REFERENCES authors(id),
-    PRIMARY KEY (product_id, position)
-);
-CREATE INDEX bylines_by_author ON bylines (author_id, product_id)
-"""
-
-
-def _seed(connection: sqlite3.Connection) -> None:
+def _seed_rows() -> SeedRows:
     data = demo_data.catalogue()
-    connection.executemany(
-        "INSERT INTO authors VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (a.id, a.given_name, a.family_name, a.biography, a.birth_date.isoformat(), a.photo_url)
-            for a in data.authors
+    return {
+        "authors": [
+            (a.id, a.given_name, a.family_name, a.biography, a.birth_date, a.photo_url) for a in data.authors
         ],
-    )
-    connection.executemany(
-        "INSERT INTO bylines VALUES (?, ?, ?)",
-        [(b.id, i, a) for b in data.books for i, a in enumerate(b.author_ids)],
-    )
+        "bylines": [(b.id, i, a) for b in data.books for i, a in enumerate(b.author_ids)],
+    }
+
+
+STORE = StoreSpec("authors", Path(__file__).parent / "migrations", _seed_rows)
+"""The author service's store on either backend."""
 
 
 class SqliteAuthorRepository:
-    """Authors in a SQLite file, seeded with the demo data set on first start."""
+    """Authors in a SQLite file."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = open_store(path, _SCHEMA, _seed)
-
-    def close(self) -> None:
-        """Closes the file."""
-        self._db.close()
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
 
     def _author(self, row: sqlite3.Row) -> Author:
         products = self._db.execute(

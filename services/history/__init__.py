@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pagemesh.history.v1 import history_pb2 as v1
 from pagemesh.history.v1 import history_pb2_grpc as v1_grpc
 from pagemesh.history.v2 import history_pb2 as v2
 from pagemesh.history.v2 import history_pb2_grpc as v2_grpc
-from pagemesh.runtime import ServiceInstance, api_binding
+from pagemesh.runtime import DatabaseUrl, ServiceInstance, api_binding
+from pagemesh.storage import open_repository
 from services.history._journal import ViewJournal
 from services.history._model import View
-from services.history._store import SqliteViewRepository, ViewRepository
+from services.history._store import STORE, SqliteViewRepository, ViewRepository
+from services.history._store_postgres import PostgresViewRepository
 from services.history._v1 import HistoryServiceV1
 from services.history._v2 import HistoryServiceV2
 
 __all__ = ["View", "ViewJournal", "ViewRepository", "open_service"]
 
 
-def open_service(db_path: Path) -> ServiceInstance:
-    """The history service on the SQLite store at `db_path`."""
-    repository = SqliteViewRepository(db_path)
+def open_service(database: DatabaseUrl) -> ServiceInstance:
+    """The history service on its database (a SQLite file or PostgreSQL)."""
+    repository: ViewRepository
+    repository, close = open_repository(
+        database, STORE, sqlite=SqliteViewRepository, postgres=PostgresViewRepository
+    )
     journal = ViewJournal(repository)
     return ServiceInstance(
         bindings=(
@@ -31,5 +34,5 @@ def open_service(db_path: Path) -> ServiceInstance:
                 v2.DESCRIPTOR, v2_grpc.add_HistoryServiceServicer_to_server, HistoryServiceV2(journal)
             ),
         ),
-        close=repository.close,
+        close=close,
     )

@@ -6,16 +6,16 @@ import sqlite3
 from pathlib import Path
 from typing import Protocol
 
-from pagemesh.runtime import open_store
+from pagemesh.storage import SeedRows, StoreSpec
 from services import demo_data
 from services.domain import datetime_from_iso
 from services.history._model import View
 
-__all__ = ["SqliteViewRepository", "ViewRepository"]
+__all__ = ["STORE", "SqliteViewRepository", "ViewRepository"]
 
 
 class ViewRepository(Protocol):
-    """Reads and records views; a server database can implement this in place of SQLite."""
+    """Reads and records views (in SQLite here, in PostgreSQL in `_store_postgres`)."""
 
     async def recent(self, user_id: str, offset: int, limit: int) -> tuple[list[View], int]:
         """Up to `limit` of the user's views from `offset`, newest first, and how many there are."""
@@ -26,31 +26,19 @@ class ViewRepository(Protocol):
         ...
 
 
-_SCHEMA = """
-CREATE TABLE views (
-    user_id TEXT NOT NULL, product_id TEXT NOT NULL, title TEXT NOT NULL, viewed TEXT NOT NULL,
-    PRIMARY KEY (user_id, product_id)
-);
-CREATE INDEX views_by_recency ON views (user_id, viewed DESC, product_id)
-"""
+def _seed_rows() -> SeedRows:
+    return {"views": [(v.user_id, v.product_id, v.title, v.viewed) for v in demo_data.catalogue().views]}
 
 
-def _seed(connection: sqlite3.Connection) -> None:
-    connection.executemany(
-        "INSERT INTO views VALUES (?, ?, ?, ?)",
-        [(v.user_id, v.product_id, v.title, v.viewed.isoformat()) for v in demo_data.catalogue().views],
-    )
+STORE = StoreSpec("history", Path(__file__).parent / "migrations", _seed_rows, writes=True)
+"""The history service's store on either backend (it records views: its role may write rows)."""
 
 
 class SqliteViewRepository:
-    """Views in a SQLite file, seeded with the demo data set on first start."""
+    """Views in a SQLite file."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = open_store(path, _SCHEMA, _seed)
-
-    def close(self) -> None:
-        """Closes the file."""
-        self._db.close()
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
 
     async def recent(self, user_id: str, offset: int, limit: int) -> tuple[list[View], int]:
         total = self._db.execute("SELECT count(*) FROM views WHERE user_id = ?", (user_id,)).fetchone()[0]

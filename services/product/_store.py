@@ -8,11 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from pagemesh.runtime import open_store
+from pagemesh.storage import SeedRows, StoreSpec
 from services import demo_data
 from services.domain import Money, date_from_iso
 
-__all__ = ["Product", "ProductRepository", "SqliteProductRepository"]
+__all__ = ["STORE", "Product", "ProductRepository", "SqliteProductRepository"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Product:
 
 
 class ProductRepository(Protocol):
-    """Reads the catalogue; a server database can implement this in place of SQLite."""
+    """Reads the catalogue (in SQLite here, in PostgreSQL in `_store_postgres`)."""
 
     async def get(self, product_id: str) -> Product | None:
         """The product with this ID, or None."""
@@ -47,30 +47,10 @@ class ProductRepository(Protocol):
         ...
 
 
-_SCHEMA = """
-CREATE TABLE products (
-    id TEXT PRIMARY KEY, title TEXT NOT NULL, subtitle TEXT NOT NULL, description TEXT NOT NULL,
-    currency_code TEXT NOT NULL, price_units INTEGER NOT NULL, price_nanos INTEGER NOT NULL,
-    format TEXT NOT NULL, isbn TEXT NOT NULL, page_count INTEGER NOT NULL, published TEXT NOT NULL,
-    image_url TEXT NOT NULL, language_code TEXT NOT NULL
-);
-CREATE TABLE product_authors (
-    product_id TEXT NOT NULL REFERENCES products(id), position INTEGER NOT NULL, author_id TEXT NOT NULL,
-    PRIMARY KEY (product_id, position)
-);
-CREATE TABLE product_categories (
-    product_id TEXT NOT NULL REFERENCES products(id), position INTEGER NOT NULL, category TEXT NOT NULL,
-    PRIMARY KEY (product_id, position)
-);
-CREATE INDEX product_categories_by_category ON product_categories (category, product_id);
-"""
-
-
-def _seed(connection: sqlite3.Connection) -> None:
+def _seed_rows() -> SeedRows:
     books = demo_data.catalogue().books
-    connection.executemany(
-        "INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
+    return {
+        "products": [
             (
                 b.id,
                 b.title,
@@ -82,32 +62,26 @@ def _seed(connection: sqlite3.Connection) -> None:
                 b.format,
                 b.isbn,
                 b.page_count,
-                b.published.isoformat(),
+                b.published,
                 b.image_url,
                 b.language_code,
             )
             for b in books
         ],
-    )
-    connection.executemany(
-        "INSERT INTO product_authors VALUES (?, ?, ?)",
-        [(b.id, i, a) for b in books for i, a in enumerate(b.author_ids)],
-    )
-    connection.executemany(
-        "INSERT INTO product_categories VALUES (?, ?, ?)",
-        [(b.id, i, c) for b in books for i, c in enumerate(b.categories)],
-    )
+        "product_authors": [(b.id, i, a) for b in books for i, a in enumerate(b.author_ids)],
+        "product_categories": [(b.id, i, c) for b in books for i, c in enumerate(b.categories)],
+    }
+
+
+STORE = StoreSpec("product", Path(__file__).parent / "migrations", _seed_rows)
+"""The product service's store on either backend."""
 
 
 class SqliteProductRepository:
-    """The catalogue in a SQLite file, seeded with the demo data set on first start."""
+    """The catalogue in a SQLite file."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = open_store(path, _SCHEMA, _seed)
-
-    def close(self) -> None:
-        """Closes the file."""
-        self._db.close()
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
 
     def _products(self, rows: list[sqlite3.Row]) -> list[Product]:
         if not rows:

@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pagemesh.recommendations.v1 import recommendations_pb2 as v1
 from pagemesh.recommendations.v1 import recommendations_pb2_grpc as v1_grpc
 from pagemesh.recommendations.v2 import recommendations_pb2 as v2
 from pagemesh.recommendations.v2 import recommendations_pb2_grpc as v2_grpc
-from pagemesh.runtime import ServiceInstance, api_binding
+from pagemesh.runtime import DatabaseUrl, ServiceInstance, api_binding
+from pagemesh.storage import open_repository
 from services.recommendations._engine import RecommendationEngine
 from services.recommendations._store import (
+    STORE,
     Recommendation,
     RecommendationRepository,
     SqliteRecommendationRepository,
 )
+from services.recommendations._store_postgres import PostgresRecommendationRepository
 from services.recommendations._v1 import RecommendationServiceV1
 from services.recommendations._v2 import RecommendationServiceV2
 
 __all__ = ["Recommendation", "RecommendationEngine", "RecommendationRepository", "open_service"]
 
 
-def open_service(db_path: Path) -> ServiceInstance:
-    """The recommendation service on the SQLite store at `db_path`."""
-    repository = SqliteRecommendationRepository(db_path)
+def open_service(database: DatabaseUrl) -> ServiceInstance:
+    """The recommendation service on its database (a SQLite file or PostgreSQL)."""
+    repository: RecommendationRepository
+    repository, close = open_repository(
+        database, STORE, sqlite=SqliteRecommendationRepository, postgres=PostgresRecommendationRepository
+    )
     engine = RecommendationEngine(repository)
     return ServiceInstance(
         bindings=(
@@ -40,5 +44,5 @@ def open_service(db_path: Path) -> ServiceInstance:
                 read_only=True,
             ),
         ),
-        close=repository.close,
+        close=close,
     )

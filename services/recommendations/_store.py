@@ -7,10 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from pagemesh.runtime import open_store
+from pagemesh.storage import SeedRows, StoreSpec
 from services import demo_data
 
-__all__ = ["Recommendation", "RecommendationRepository", "SqliteRecommendationRepository"]
+__all__ = [
+    "STORE",
+    "Recommendation",
+    "RecommendationRepository",
+    "SqliteRecommendationRepository",
+    "interest_recommendation",
+]
 
 
 @dataclass(frozen=True)
@@ -26,7 +32,7 @@ class Recommendation:
 
 
 class RecommendationRepository(Protocol):
-    """Reads recommendations; a server database or a model server can implement this instead."""
+    """Reads recommendations (SQLite here, PostgreSQL in `_store_postgres`; a model server could too)."""
 
     async def knows_product(self, product_id: str) -> bool:
         """Whether the product is in the recommender's index."""
@@ -41,28 +47,13 @@ class RecommendationRepository(Protocol):
         ...
 
 
-_SCHEMA = """
-CREATE TABLE indexed_products (product_id TEXT PRIMARY KEY, title TEXT NOT NULL, category TEXT NOT NULL);
-CREATE INDEX indexed_products_by_category ON indexed_products (category, product_id);
-CREATE TABLE related (
-    product_id TEXT NOT NULL, rank INTEGER NOT NULL, recommended_id TEXT NOT NULL, title TEXT NOT NULL,
-    score REAL NOT NULL, reason TEXT NOT NULL, explanation TEXT NOT NULL, PRIMARY KEY (product_id, rank)
-);
-CREATE TABLE user_interests (user_id TEXT NOT NULL, category TEXT NOT NULL, PRIMARY KEY (user_id, category))
-"""
-
-
-def _seed(connection: sqlite3.Connection) -> None:
+def _seed_rows() -> SeedRows:
     data = demo_data.catalogue()
-    connection.executemany(
-        "INSERT INTO indexed_products VALUES (?, ?, ?)",
-        [(b.id, b.title, b.categories[-1]) for b in data.books],
-    )
     ranks: dict[str, int] = {}
-    rows = []
+    related = []
     for rec in data.recommendations:
         ranks[rec.product_id] = ranks.get(rec.product_id, 0) + 1
-        rows.append(
+        related.append(
             (
                 rec.product_id,
                 ranks[rec.product_id],
@@ -73,19 +64,29 @@ def _seed(connection: sqlite3.Connection) -> None:
                 rec.explanation,
             )
         )
-    connection.executemany("INSERT INTO related VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    connection.executemany("INSERT INTO user_interests VALUES (?, ?)", data.user_interests)
+    return {
+        "indexed_products": [(b.id, b.title, b.categories[-1]) for b in data.books],
+        "related": related,
+        "user_interests": list(data.user_interests),
+    }
+
+
+STORE = StoreSpec("recommendations", Path(__file__).parent / "migrations", _seed_rows)
+"""The recommendation service's store on either backend."""
+
+
+def interest_recommendation(product_id: str, title: str, category: str) -> Recommendation:
+    """A suggestion from a category the user looked at, the same on every backend."""
+    return Recommendation(
+        product_id, title, 0.85, "browsing_history", f"Because you looked at {category.lower()}"
+    )
 
 
 class SqliteRecommendationRepository:
-    """Recommendations in a SQLite file, seeded with the demo data set on first start."""
+    """Recommendations in a SQLite file."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = open_store(path, _SCHEMA, _seed)
-
-    def close(self) -> None:
-        """Closes the file."""
-        self._db.close()
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
 
     async def knows_product(self, product_id: str) -> bool:
         query = "SELECT 1 FROM indexed_products WHERE product_id = ?"
@@ -106,7 +107,4 @@ class SqliteRecommendationRepository:
             "WHERE u.user_id = ? AND p.product_id != ? ORDER BY p.product_id LIMIT ?",
             (user_id, exclude, limit),
         )
-        return [
-            Recommendation(pid, title, 0.85, "browsing_history", f"Because you looked at {category.lower()}")
-            for pid, title, category in rows
-        ]
+        return [interest_recommendation(pid, title, category) for pid, title, category in rows]

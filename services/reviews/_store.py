@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
-from pagemesh.runtime import open_store
+from pagemesh.storage import SeedRows, StoreSpec
 from services import demo_data
 from services.domain import datetime_from_iso
 from services.reviews._model import RatingSummary, Review
 
-__all__ = ["ReviewRepository", "SqliteReviewRepository"]
+__all__ = ["STORE", "ReviewRepository", "SqliteReviewRepository", "summary_of"]
 
 
 class ReviewRepository(Protocol):
-    """Reads reviews; a server database can implement this in place of SQLite."""
+    """Reads reviews (in SQLite here, in PostgreSQL in `_store_postgres`)."""
 
     async def summary(self, product_id: str) -> RatingSummary | None:
         """The product's rating summary, or None for a product the service does not know."""
@@ -26,25 +27,11 @@ class ReviewRepository(Protocol):
         ...
 
 
-_SCHEMA = """
-CREATE TABLE reviewed_products (product_id TEXT PRIMARY KEY);
-CREATE TABLE reviews (
-    id TEXT PRIMARY KEY, product_id TEXT NOT NULL REFERENCES reviewed_products(product_id),
-    reviewer_name TEXT NOT NULL, rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5), title TEXT NOT NULL,
-    body TEXT NOT NULL, created TEXT NOT NULL, verified_purchase INTEGER NOT NULL,
-    helpful_votes INTEGER NOT NULL
-);
-CREATE INDEX reviews_by_helpfulness ON reviews (product_id, helpful_votes DESC, id);
-CREATE INDEX reviews_by_age ON reviews (product_id, created DESC, id)
-"""
-
-
-def _seed(connection: sqlite3.Connection) -> None:
+def _seed_rows() -> SeedRows:
     data = demo_data.catalogue()
-    connection.executemany("INSERT INTO reviewed_products VALUES (?)", [(b.id,) for b in data.books])
-    connection.executemany(
-        "INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
+    return {
+        "reviewed_products": [(b.id,) for b in data.books],
+        "reviews": [
             (
                 r.id,
                 r.product_id,
@@ -52,24 +39,34 @@ def _seed(connection: sqlite3.Connection) -> None:
                 r.rating,
                 r.title,
                 r.body,
-                r.created.isoformat(),
-                int(r.verified_purchase),
+                r.created,
+                r.verified_purchase,
                 r.helpful_votes,
             )
             for r in data.reviews
         ],
-    )
+    }
+
+
+STORE = StoreSpec("reviews", Path(__file__).parent / "migrations", _seed_rows)
+"""The review service's store on either backend."""
+
+
+def summary_of(counts: Iterable[tuple[int, int]]) -> RatingSummary:
+    """The rating summary of (stars, number of reviews) pairs, the same on every backend."""
+    stars = [0] * 5
+    for rating, count in counts:
+        stars[rating - 1] = count
+    total = sum(stars)
+    average = sum((star + 1) * n for star, n in enumerate(stars)) / total if total else 0.0
+    return RatingSummary(round(average, 2), total, (stars[0], stars[1], stars[2], stars[3], stars[4]))
 
 
 class SqliteReviewRepository:
-    """Reviews in a SQLite file, seeded with the demo data set on first start."""
+    """Reviews in a SQLite file."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = open_store(path, _SCHEMA, _seed)
-
-    def close(self) -> None:
-        """Closes the file."""
-        self._db.close()
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
 
     async def summary(self, product_id: str) -> RatingSummary | None:
         if (
@@ -77,15 +74,10 @@ class SqliteReviewRepository:
             is None
         ):
             return None
-        counts = [0] * 5
-        for rating, count in self._db.execute(
-            "SELECT rating, count(*) FROM reviews WHERE product_id = ? GROUP BY rating", (product_id,)
-        ):
-            counts[rating - 1] = count
-        total = sum(counts)
-        average = sum((star + 1) * n for star, n in enumerate(counts)) / total if total else 0.0
-        return RatingSummary(
-            round(average, 2), total, (counts[0], counts[1], counts[2], counts[3], counts[4])
+        return summary_of(
+            self._db.execute(
+                "SELECT rating, count(*) FROM reviews WHERE product_id = ? GROUP BY rating", (product_id,)
+            )
         )
 
     async def page(self, product_id: str, newest_first: bool, offset: int, limit: int) -> list[Review]:

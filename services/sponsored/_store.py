@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from pagemesh.runtime import open_store
+from pagemesh.storage import SeedRows, StoreSpec
 from services import demo_data
 from services.domain import Money
 
-__all__ = ["Listing", "ListingRepository", "SqliteListingRepository"]
+__all__ = ["STORE", "Listing", "ListingRepository", "SqliteListingRepository"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Listing:
 
 
 class ListingRepository(Protocol):
-    """Reads listings; an ad server can implement this in place of SQLite."""
+    """Reads listings (SQLite here, PostgreSQL in `_store_postgres`; an ad server could too)."""
 
     async def page_category(self, product_id: str) -> str | None:
         """The category that targets ads on this product's page, or None for an unknown product."""
@@ -39,23 +39,11 @@ class ListingRepository(Protocol):
         ...
 
 
-_SCHEMA = """
-CREATE TABLE pages (product_id TEXT PRIMARY KEY, category TEXT NOT NULL);
-CREATE TABLE listings (
-    listing_id TEXT PRIMARY KEY, product_id TEXT NOT NULL, title TEXT NOT NULL, currency_code TEXT NOT NULL,
-    price_units INTEGER NOT NULL, price_nanos INTEGER NOT NULL, advertiser_name TEXT NOT NULL,
-    bid_micros INTEGER NOT NULL, category TEXT NOT NULL, placement TEXT NOT NULL
-);
-CREATE INDEX listings_by_bid ON listings (category, bid_micros DESC)
-"""
-
-
-def _seed(connection: sqlite3.Connection) -> None:
+def _seed_rows() -> SeedRows:
     data = demo_data.catalogue()
-    connection.executemany("INSERT INTO pages VALUES (?, ?)", [(b.id, b.categories[0]) for b in data.books])
-    connection.executemany(
-        "INSERT INTO listings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
+    return {
+        "pages": [(b.id, b.categories[0]) for b in data.books],
+        "listings": [
             (
                 ad.listing_id,
                 ad.product_id,
@@ -70,18 +58,18 @@ def _seed(connection: sqlite3.Connection) -> None:
             )
             for ad in data.listings
         ],
-    )
+    }
+
+
+STORE = StoreSpec("sponsored", Path(__file__).parent / "migrations", _seed_rows)
+"""The sponsored service's store on either backend."""
 
 
 class SqliteListingRepository:
-    """Listings in a SQLite file, seeded with the demo data set on first start."""
+    """Listings in a SQLite file."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = open_store(path, _SCHEMA, _seed)
-
-    def close(self) -> None:
-        """Closes the file."""
-        self._db.close()
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
 
     async def page_category(self, product_id: str) -> str | None:
         row = self._db.execute("SELECT category FROM pages WHERE product_id = ?", (product_id,)).fetchone()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pagemesh.runtime import pagemesh_command
-from tests.harness import free_port
+from tests.harness import clean_environment, free_port
 
 
 def pagemesh(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -20,6 +20,7 @@ def pagemesh(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         timeout=60,
         cwd=cwd,
         check=False,
+        env=clean_environment(),
     )
 
 

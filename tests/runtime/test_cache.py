@@ -11,8 +11,10 @@ import pytest
 
 from pagemesh.product.v2 import product_pb2 as pb
 from pagemesh.product.v2 import product_pb2_grpc as pb_grpc
-from pagemesh.runtime import GrpcServer, NotFoundError, ResponseCache, Transport, api_binding
+from pagemesh.runtime import GrpcServer, NotFoundError, ResponseCache, Settings, Transport, api_binding
 from tests.harness import free_port
+
+PLAINTEXT = Settings(tls="plaintext")
 
 
 class CountingProducts(pb_grpc.ProductServiceServicer):
@@ -38,7 +40,9 @@ async def test_a_read_only_service_answers_a_repeated_request_from_memory(
     binding = api_binding(
         pb.DESCRIPTOR, pb_grpc.add_ProductServiceServicer_to_server, servicer, read_only=True
     )
-    server = GrpcServer("cached", f"127.0.0.1:{port}", [binding], admin_address="127.0.0.1:0")
+    server = GrpcServer(
+        "cached", f"127.0.0.1:{port}", [binding], admin_address="127.0.0.1:0", settings=PLAINTEXT
+    )
     await server.start()
     try:
         async with Transport("plaintext", "operator").channel(f"127.0.0.1:{port}") as channel:
@@ -77,7 +81,9 @@ async def test_a_service_that_is_not_read_only_is_always_asked() -> None:
     servicer = CountingProducts()
     port = free_port()
     binding = api_binding(pb.DESCRIPTOR, pb_grpc.add_ProductServiceServicer_to_server, servicer)
-    server = GrpcServer("uncached", f"127.0.0.1:{port}", [binding], admin_address="127.0.0.1:0")
+    server = GrpcServer(
+        "uncached", f"127.0.0.1:{port}", [binding], admin_address="127.0.0.1:0", settings=PLAINTEXT
+    )
     await server.start()
     try:
         async with Transport("plaintext", "operator").channel(f"127.0.0.1:{port}") as channel:

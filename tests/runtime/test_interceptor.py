@@ -10,8 +10,10 @@ import pytest
 
 from pagemesh.product.v2 import product_pb2 as pb
 from pagemesh.product.v2 import product_pb2_grpc as pb_grpc
-from pagemesh.runtime import FaultSpec, GrpcServer, NotFoundError, Transport, api_binding
+from pagemesh.runtime import FaultSpec, GrpcServer, NotFoundError, Settings, Transport, api_binding
 from tests.harness import free_port
+
+PLAINTEXT = Settings(tls="plaintext")
 
 
 class BrokenProducts(pb_grpc.ProductServiceServicer):
@@ -33,6 +35,7 @@ async def test_unexpected_exception_is_internal_with_request_id_and_logged(
         f"127.0.0.1:{port}",
         [api_binding(pb.DESCRIPTOR, pb_grpc.add_ProductServiceServicer_to_server, BrokenProducts())],
         admin_address="127.0.0.1:0",
+        settings=PLAINTEXT,
     )
     await server.start()
     try:
@@ -64,6 +67,7 @@ async def test_fail_first_counts_the_calls_of_each_method() -> None:
         f"127.0.0.1:{port}",
         [api_binding(pb.DESCRIPTOR, pb_grpc.add_ProductServiceServicer_to_server, BrokenProducts())],
         admin_address="127.0.0.1:0",
+        settings=PLAINTEXT,
         faults=FaultSpec(fail_first=1),
     )
     await server.start()

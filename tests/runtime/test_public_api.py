@@ -2,7 +2,8 @@
 
 `free_port` stays public on purpose: besides the tests and benchmarks, `pagemesh up` needs free ports at run
 time for the private brokers, databases and Prometheus it starts (wave 2), so it is a runtime mechanism with
-one home here, not a test helper. Internals (`is_ready`, the interceptor's helpers) are not exported.
+one home here, not a test helper; `is_ready` and `health_status` likewise serve `pagemesh up`'s supervisor,
+the tests and the benchmarks.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ def test_exported_members() -> None:
         "ApiBinding",
         "CallInterceptor",
         "ChildProcess",
+        "DATABASE_SCHEMES",
         "DEFAULT_ADDRESSES",
         "DEFAULT_HTTP_ADDRESS",
+        "DatabaseUrl",
         "FaultSpec",
         "GrpcServer",
         "InvalidArgumentError",
@@ -32,7 +35,6 @@ def test_exported_members() -> None:
         "ServerStartError",
         "ServiceInstance",
         "Settings",
-        "StoreError",
         "TLS_MODES",
         "Transport",
         "TransportError",
@@ -47,15 +49,18 @@ def test_exported_members() -> None:
         "die_with_parent",
         "encode_page_token",
         "free_port",
+        "grpc_target",
         "health_status",
+        "is_ready",
         "log_event",
         "new_request_id",
-        "open_store",
         "override_address",
         "pagemesh_command",
         "paginate",
         "parent_pid",
         "parse_address",
+        "parse_address_list",
+        "parse_database_url",
         "peer_names",
         "run_event_loop",
         "spawn",

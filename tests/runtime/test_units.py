@@ -10,6 +10,7 @@ import pytest
 import uvloop
 
 from pagemesh.runtime import (
+    DatabaseUrl,
     FaultSpec,
     InvalidArgumentError,
     PageSizePolicy,
@@ -18,8 +19,10 @@ from pagemesh.runtime import (
     decode_page_token,
     encode_page_token,
     free_port,
+    grpc_target,
     override_address,
     paginate,
+    parse_database_url,
     run_event_loop,
 )
 from pagemesh.up import parse_injections
@@ -103,13 +106,55 @@ def test_settings_read_the_environment_once() -> None:
     )
     assert settings.addresses["reviews"] == "127.0.0.1:6055"
     assert settings.addresses["product"] == "127.0.0.1:50051"
-    assert settings.db_path("product") == Path("/data/product.sqlite3")
-    assert settings.db_path("history") == Path("/elsewhere/h.db")
+    assert settings.database("product").path == Path("/data/product.sqlite3")
+    assert settings.database("history").path == Path("/elsewhere/h.db")
     assert settings.log_level == "WARNING"
     with pytest.raises(InvalidArgumentError, match="PAGEMESH_GRACE_SECONDS"):
         Settings.from_environment({"PAGEMESH_GRACE_SECONDS": "soon"})
     with pytest.raises(InvalidArgumentError, match="HOST:PORT"):
         Settings.from_environment({"PAGEMESH_PRODUCT_ADDR": "localhost"})
+
+
+def test_database_urls_name_a_sqlite_file_or_a_postgresql_database() -> None:
+    assert parse_database_url("var/p.db") == DatabaseUrl("sqlite", path=Path("var/p.db"))
+    assert parse_database_url("sqlite:///rel.db").path == Path("rel.db")
+    assert parse_database_url("sqlite:////abs/p.db").path == Path("/abs/p.db")
+    url = parse_database_url("postgresql://reviews:s3cret@127.0.0.1:5432/pagemesh_reviews")
+    assert url.scheme == "postgresql"
+    assert url.redacted == "postgresql://reviews:***@127.0.0.1:5432/pagemesh_reviews"
+    assert "s3cret" not in url.redacted
+    settings = Settings.from_environment({"PAGEMESH_REVIEWS_DB": url.dsn})
+    assert settings.database("reviews") == url
+    for bad, message in [
+        ("mysql://x/y", "unknown scheme 'mysql'"),
+        ("postgresql://host:5432", "names no database"),
+        ("postgresql://host:port/db", "port"),
+        ("sqlite://", "sqlite:///PATH"),
+    ]:
+        with pytest.raises(InvalidArgumentError, match=message):
+            parse_database_url(bad)
+    with pytest.raises(InvalidArgumentError, match="PAGEMESH_PRODUCT_DB"):
+        Settings.from_environment({"PAGEMESH_PRODUCT_DB": "redis://x"})
+
+
+def test_an_address_may_list_replicas() -> None:
+    settings = Settings.from_environment({"PAGEMESH_REVIEWS_ADDR": "127.0.0.1:6055, 127.0.0.1:6155"})
+    assert settings.addresses["reviews"] == "127.0.0.1:6055"
+    assert settings.addresses_of("reviews") == ("127.0.0.1:6055", "127.0.0.1:6155")
+    assert settings.addresses_of("product") == ("127.0.0.1:50051",)
+    assert grpc_target(settings.addresses_of("reviews")) == "ipv4:127.0.0.1:6055,127.0.0.1:6155"
+    assert grpc_target(["[::1]:1", "[::1]:2"]) == "ipv6:[::1]:1,[::1]:2"
+    assert grpc_target(["reviews.default.svc:50055"]) == "reviews.default.svc:50055"
+    with pytest.raises(InvalidArgumentError, match="IP addresses"):
+        grpc_target(["localhost:1", "localhost:2"])
+    with pytest.raises(InvalidArgumentError, match="HOST:PORT"):
+        Settings.from_environment({"PAGEMESH_REVIEWS_ADDR": "127.0.0.1:1,nope"})
+    dns = "dns://127.0.0.1:5353/reviews.pagemesh.test:50055"
+    assert (
+        grpc_target(Settings.from_environment({"PAGEMESH_REVIEWS_ADDR": dns}).addresses_of("reviews")) == dns
+    )
+    with pytest.raises(InvalidArgumentError, match="HOST:PORT"):
+        Settings.from_environment({"PAGEMESH_REVIEWS_ADDR": "dns://127.0.0.1:5353/reviews"})
 
 
 def test_free_port_never_hands_out_a_port_twice() -> None:
