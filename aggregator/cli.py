@@ -9,6 +9,7 @@ from dataclasses import replace
 from aiohttp import web
 
 from aggregator._assembler import PageAssembler
+from aggregator._backends import BACKENDS
 from aggregator._config import AggregatorConfig, ChannelConfig
 from aggregator._downstream import Downstream, GrpcDownstream
 from aggregator._http import make_app
@@ -85,7 +86,7 @@ async def _serve(
     channels = ChannelConfig()
     backends: dict[str, Downstream] = {
         # Several replicas of a backend are one target that round_robin balances over.
-        name: GrpcDownstream(name, grpc_target(settings.addresses_of(name)), channels, transport)
+        name: GrpcDownstream(BACKENDS[name], grpc_target(settings.addresses_of(name)), channels, transport)
         for name in SERVICES
     }
     assembler = PageAssembler(backends, config)

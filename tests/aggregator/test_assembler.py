@@ -21,10 +21,12 @@ from aggregator import (
     LatencyWindow,
     PageAssembler,
     PageError,
+    PageRequest,
     page_budget,
     page_v1_from_v2,
     render_page,
 )
+from pagemesh.history.v2 import history_pb2 as history_v2
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.runtime import REQUEST_ID_KEY, InvalidArgumentError
 from tests.aggregator import doubles
@@ -35,12 +37,17 @@ T = TypeVar("T")
 def test_public_names_are_pinned() -> None:
     assert sorted(aggregator.__all__) == sorted(
         [
+            "BACKENDS",
+            "PRODUCT",
             "SECTIONS",
             "TIMING_KEY",
             "AggregatorConfig",
+            "Backend",
             "BackendClient",
             "BackendError",
+            "BackendStats",
             "ChannelConfig",
+            "Contract",
             "Downstream",
             "FunctionDownstream",
             "GrpcDownstream",
@@ -49,10 +56,12 @@ def test_public_names_are_pinned() -> None:
             "LatencyWindow",
             "PageAssembler",
             "PageError",
+            "PageRequest",
             "PageResult",
             "PageServiceV1",
             "PageServiceV2",
             "Pending",
+            "Read",
             "SectionSpec",
             "make_app",
             "page_bindings",
@@ -217,16 +226,17 @@ async def test_empty_product_id_is_invalid() -> None:
 async def test_a_v1_only_backend_is_adapted_and_remembered() -> None:
     now = [0.0]
     downstream = FunctionDownstream("authors", doubles.v1_only("authors", doubles.authors))
-    client = BackendClient(downstream, AggregatorConfig(version_memory=30.0), clock=lambda: now[0])
+    backend = aggregator.BACKENDS["authors"]
+    client = BackendClient(backend, downstream, AggregatorConfig(version_memory=30.0), clock=lambda: now[0])
     deadline = time.monotonic() + 1.0
-    assembler_specs = {spec.name: spec for spec in aggregator.SECTIONS}
-    spec = assembler_specs["authors"]
+    (spec,) = backend.sections
+    request = PageRequest("P00001", "", AggregatorConfig())
 
     async def read() -> str:
-        request = type("R", (), {"product_id": "P00001", "user_id": "", "config": AggregatorConfig()})()
-        version, _, _ = await client.read(
-            spec.v2(request), spec.v1(request), deadline=deadline, metadata=(), hedge=False
+        version, authors, _ = await client.read(
+            spec.read, request, deadline=deadline, metadata=(), hedge=False
         )
+        assert [a.display_name for a in authors] == ["Farid Takahashi"]
         return version
 
     assert await read() == "v1"
@@ -236,6 +246,7 @@ async def test_a_v1_only_backend_is_adapted_and_remembered() -> None:
     now[0] = 31.0
     assert await read() == "v1"
     assert [c[0] for c in downstream.calls] == ["v2", "v1", "v1", "v2", "v1"]
+    assert client.snapshot().fallbacks == 2
 
 
 async def test_page_from_a_v1_only_backend_is_complete() -> None:
@@ -274,7 +285,7 @@ async def test_hedge_answers_when_the_first_call_is_slow_and_the_slow_one_is_can
     assert time.perf_counter() - started < 1.0
     await asyncio.sleep(0)
     assert cancelled == [1]
-    assert (hedger.stats.calls, hedger.stats.hedges, hedger.stats.hedge_wins) == (1, 1, 1)
+    assert (hedger.snapshot().calls, hedger.snapshot().hedges, hedger.snapshot().hedge_wins) == (1, 1, 1)
 
 
 async def test_no_hedge_when_the_first_call_answers_in_time() -> None:
@@ -284,7 +295,7 @@ async def test_no_hedge_when_the_first_call_answers_in_time() -> None:
         return "fast"
 
     assert await hedger.run(sent(attempt), remaining=1.0) == ("fast", False)
-    assert hedger.stats.hedges == 0
+    assert hedger.snapshot().hedges == 0
 
 
 async def test_a_failed_hedge_waits_for_the_original() -> None:
@@ -310,8 +321,8 @@ async def test_hedges_stay_within_the_budget() -> None:
 
     for _ in range(300):
         await hedger.run(sent(attempt), remaining=1.0)
-    assert hedger.stats.calls == 300
-    assert hedger.stats.hedges <= 0.05 * 300 + 10
+    assert hedger.snapshot().calls == 300
+    assert hedger.snapshot().hedges <= 0.05 * 300 + 10
 
 
 def test_latency_window_p95() -> None:
@@ -345,6 +356,50 @@ async def test_record_view_runs_in_the_background_and_never_raises() -> None:
     assert [c[1] for c in backends["history"].calls] == ["RecordView"]
 
 
+async def test_a_write_falls_back_to_v1_as_reads_do() -> None:
+    backends = doubles.backends(history=doubles.v1_only("history", doubles.history))
+    assembler = PageAssembler(backends)
+    assembler.record_view("u-alice", "P00001", "Archive")
+    await assembler.close()
+    sent = [(version, method, request) for version, method, request, _ in backends["history"].calls]
+    assert [(version, method) for version, method, _ in sent] == [("v2", "RecordView"), ("v1", "RecordView")]
+    assert type(sent[1][2]).DESCRIPTOR.full_name == "pagemesh.history.v1.RecordViewRequest"
+    assert assembler.stats()["history"]["version"] == "v1"
+
+
+def test_retries_and_hedges_follow_the_contracts_idempotency_level() -> None:
+    history = aggregator.BACKENDS["history"]
+    assert history.retryable_methods() == [
+        ("pagemesh.history.v2.HistoryService", "ListViewedProducts"),
+        ("pagemesh.history.v1.HistoryService", "ListViewedProducts"),
+    ]
+    assert not history.repeatable("v2", "RecordView")
+    for backend in aggregator.BACKENDS.values():
+        for section in backend.sections:
+            for version in backend.versions:
+                method, _ = section.read.call(version, PageRequest("P00001", "u-alice", AggregatorConfig()))
+                assert backend.repeatable(version, method), (backend.name, version, method)
+
+
+async def test_a_call_the_contract_does_not_let_repeat_is_never_hedged() -> None:
+    # A read aimed at history's write method: slow enough to be hedged, if hedging were allowed.
+    backend = aggregator.BACKENDS["history"]
+    downstream = FunctionDownstream("history", doubles.slow(doubles.history, 0.05))
+    client = BackendClient(backend, downstream, AggregatorConfig(hedge_delay=0.001))
+    as_write: aggregator.Read[PageRequest, Message] = aggregator.Read(
+        v2=lambda r: ("RecordView", history_v2.RecordViewRequest(user_id=r.user_id, product_id=r.product_id)),
+        v1=lambda r: ("RecordView", history_v2.RecordViewRequest()),
+        from_v2=lambda response: response,
+        from_v1=lambda response: response,
+    )
+    request = PageRequest("P00001", "u-alice", AggregatorConfig())
+    deadline = time.monotonic() + 1.0
+    _, _, hedged = await client.read(as_write, request, deadline=deadline, metadata=(), hedge=True)
+    assert not hedged
+    assert len(downstream.calls) == 1
+    assert client.snapshot().hedges == 0
+
+
 async def test_sequential_mode_calls_one_after_another() -> None:
     handlers = {name: doubles.slow(handler, 0.05) for name, handler in doubles.HANDLERS.items()}
     assembler = PageAssembler(doubles.backends(**handlers), AggregatorConfig(deadline=2.0, sequential=True))
@@ -364,8 +419,8 @@ async def test_concurrent_calls_cannot_overspend_the_hedge_budget() -> None:
     for batch in range(1, 11):
         # Twenty calls start together, all before any of them is due to hedge.
         await asyncio.gather(*(hedger.run(sent(attempt), remaining=1.0) for _ in range(20)))
-        assert hedger.stats.calls == 20 * batch
-        assert hedger.stats.hedges <= 0.05 * hedger.stats.calls + 10
+        assert hedger.snapshot().calls == 20 * batch
+        assert hedger.snapshot().hedges <= 0.05 * hedger.snapshot().calls + 10
 
 
 async def test_hedges_that_never_win_are_mostly_withheld() -> None:
@@ -378,7 +433,7 @@ async def test_hedges_that_never_win_are_mostly_withheld() -> None:
 
     for _ in range(200):
         await hedger.run(sent(attempt), remaining=1.0)
-    stats = hedger.stats
+    stats = hedger.snapshot()
     assert stats.hedge_wins == 0
     # 20 hedges to learn that they do not pay, then one in ten of the rest as probes.
     assert 20 <= stats.hedges <= 20 + 200 // 10 + 1
@@ -397,5 +452,5 @@ async def test_hedges_that_win_keep_being_sent() -> None:
 
     for _ in range(100):
         await hedger.run(sent(attempt), remaining=1.0)
-    assert hedger.stats.hedges_withheld == 0
-    assert hedger.stats.hedge_wins >= 30
+    assert hedger.snapshot().hedges_withheld == 0
+    assert hedger.snapshot().hedge_wins >= 30
