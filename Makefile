@@ -9,12 +9,12 @@ TOOLS := $(CURDIR)/.tools/bin
 PYTHON_DIRS := pagemesh services aggregator compat sdkgen tests bench examples sdk/python
 export PATH := $(TOOLS):$(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup generate run test lint bench compat sdk sdk-test
+.PHONY: help setup generate run test lint bench compat sdk sdk-test test-tools
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-setup: ## .venv with pinned Python deps; pinned buf, grpcurl, grpc-health-probe, ghz and SDK plugins in .tools/; chromium
+setup: ## .venv with pinned Python deps; pinned buf, grpcurl, grpc-health-probe, ghz and SDK plugins in .tools/; chromium, prometheus
 	@scripts/setup.sh
 
 generate: setup ## regenerate the Python modules from proto/ into sdk/python/src (git ignores them; never edit them)
@@ -23,11 +23,14 @@ generate: setup ## regenerate the Python modules from proto/ into sdk/python/src
 run: setup ## start all six services and the aggregator on the default ports (Ctrl-C stops them)
 	$(VENV)/bin/pagemesh up
 
-test: setup ## every test: lint, the compat gate, pytest (generated-code drift included), the SDK end-to-end test
+test: setup test-tools ## every test: lint, the compat gate, pytest (generated-code drift included), the SDK end-to-end test
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory compat
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory sdk-test
+
+test-tools: setup ## heavy tools only tests need, built once: jaeger (the OTLP collector of tests/telemetry)
+	@scripts/build-jaeger.sh
 
 lint: setup ## ruff, mypy --strict and buf lint
 	$(VENV)/bin/ruff check .

@@ -21,8 +21,10 @@ from aggregator._backends import BACKENDS, PRODUCT, SECTIONS, PageRequest, Secti
 from aggregator._client import BackendClient
 from aggregator._config import AggregatorConfig
 from aggregator._downstream import BackendError, Downstream, Metadata, request_metadata
+from aggregator._telemetry import PageTelemetry
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.runtime import InvalidArgumentError, PagemeshError, log_event
+from pagemesh.telemetry import current_traceparent
 
 __all__ = ["PageAssembler", "PageError", "PageResult"]
 
@@ -67,6 +69,9 @@ class PageResult:
     """The API version each backend answered in."""
     duration_ms: float = 0.0
     """The page's own time."""
+    traceparent: str = ""
+    """The W3C context of the page (its span's, or the unsampled trace's; '' when not tracing): what an
+    event about this page carries in its envelope, so its consumers' spans link back to the page."""
 
     @property
     def degraded(self) -> list[str]:
@@ -87,6 +92,7 @@ class PageAssembler:
             for name, downstream in backends.items()
         }
         self._background: set[asyncio.Task[None]] = set()
+        self._telemetry = PageTelemetry()
 
     async def assemble(
         self, product_id: str, user_id: str = "", *, budget: float | None = None, request_id: str = ""
@@ -105,6 +111,8 @@ class PageAssembler:
         specs = SECTIONS if user_id else _ANONYMOUS_SECTIONS
         code = "OK"
         result = PageResult(page_v2.GetProductPageResponse())
+        page_trace = self._telemetry.begin(product_id, bool(user_id), request_id)
+        result.traceparent = current_traceparent()
         try:
             if self.config.sequential:
                 outcomes = [await self._fetch(PRODUCT, request, deadline, metadata)]
@@ -117,8 +125,21 @@ class PageAssembler:
         except PagemeshError as error:
             code = error.code.name
             raise
+        except asyncio.CancelledError:
+            code = grpc.StatusCode.CANCELLED.name
+            raise
         finally:
-            result.duration_ms = round((time.monotonic() - started) * 1000, 3)
+            elapsed = time.monotonic() - started
+            result.duration_ms = round(elapsed * 1000, 3)
+            self._telemetry.end(
+                page_trace,
+                code=code,
+                seconds=elapsed,
+                degraded=[
+                    (_SECTION_NAMES[d.section], d.code, d.message) for d in result.page.degraded_sections
+                ],
+                versions=result.versions,
+            )
             log_event(
                 _logger,
                 logging.INFO,

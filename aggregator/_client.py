@@ -22,6 +22,7 @@ from aggregator._backends import Backend, Call, Read, View, Write
 from aggregator._config import AggregatorConfig
 from aggregator._downstream import BackendError, Downstream, Metadata, Pending
 from aggregator._hedging import Hedger
+from aggregator._telemetry import BackendTelemetry
 from pagemesh.runtime import log_event
 
 __all__ = ["BackendClient", "BackendStats"]
@@ -70,6 +71,7 @@ class BackendClient:
             budget=config.hedge_budget,
             window=config.latency_window,
         )
+        self.telemetry = BackendTelemetry(backend, downstream.address)
         self._memory = config.version_memory
         self._clock = clock
         self._newest, *older = backend.versions
@@ -131,9 +133,13 @@ class BackendClient:
 
         async def attempt(version: str) -> Message:
             method, message = write.call(version, view)
-            return await self.downstream.start(
-                version, method, message, time_limit=time_limit, metadata=metadata
-            )
+
+            def send(with_trace: Metadata) -> Pending[Message]:
+                return self.downstream.start(
+                    version, method, message, time_limit=time_limit, metadata=with_trace
+                )
+
+            return await self.telemetry.start(version, method, metadata, send)
 
         _, response = await self._negotiate(attempt)
         return response
@@ -170,14 +176,22 @@ class BackendClient:
                 self.name, grpc.StatusCode.DEADLINE_EXCEEDED, "no time left before the deadline"
             )
 
-        def start() -> Pending[Message]:
+        def send(with_trace: Metadata) -> Pending[Message]:
             return self.downstream.start(
                 version,
                 method,
                 request,
                 time_limit=max(deadline - time.monotonic(), 0.001),
-                metadata=metadata,
+                metadata=with_trace,
             )
+
+        attempts = 0
+
+        def start() -> Pending[Message]:
+            # Every attempt after the first is a hedge: its own client span, beside the first one's.
+            nonlocal attempts
+            attempts += 1
+            return self.telemetry.start(version, method, metadata, send, hedge=attempts > 1)
 
         if not hedge:
             return await self.hedger.unhedged(start), False

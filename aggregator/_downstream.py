@@ -27,6 +27,7 @@ from pagemesh.runtime import REQUEST_ID_KEY, PagemeshError, Transport, log_event
 __all__ = [
     "BackendError",
     "Downstream",
+    "ForwardingCall",
     "FunctionDownstream",
     "GrpcDownstream",
     "Metadata",
@@ -192,26 +193,39 @@ class GrpcDownstream:
         await self._channel.close()
 
 
-class _GrpcCall:
-    """A `grpc.aio` call as a `Pending`, its `AioRpcError` turned into `BackendError`."""
+class ForwardingCall:
+    """A `Pending` around another call in flight: subclasses change what awaiting or cancelling does."""
 
-    __slots__ = ("_call", "_service")
+    __slots__ = ("_call",)
 
-    def __init__(self, service: str, call: grpc.aio.UnaryUnaryCall[Any, Message]) -> None:
-        self._service = service
+    def __init__(self, call: Any) -> None:
         self._call = call
 
     def done(self) -> bool:
-        return self._call.done()
+        return bool(self._call.done())
 
     def cancel(self) -> bool:
-        return self._call.cancel()
+        return bool(self._call.cancel())
 
     def add_done_callback(self, callback: Callable[[Any], object], /) -> None:
         def forward(_: object) -> None:
             callback(self)
 
         self._call.add_done_callback(forward)
+
+    def __await__(self) -> Generator[Any, None, Message]:
+        response: Message = yield from self._call.__await__()
+        return response
+
+
+class _GrpcCall(ForwardingCall):
+    """A `grpc.aio` call as a `Pending`, its `AioRpcError` turned into `BackendError`."""
+
+    __slots__ = ("_service",)
+
+    def __init__(self, service: str, call: grpc.aio.UnaryUnaryCall[Any, Message]) -> None:
+        super().__init__(call)
+        self._service = service
 
     def __await__(self) -> Generator[Any, None, Message]:
         try:

@@ -184,9 +184,9 @@ class Hedger:
             assert error is not None
             raise error
         finally:
+            # Cancelling a finished call does nothing, but tells a traced call its answer went unused.
             for call in pending:
-                if not call.done():
-                    call.cancel()
+                call.cancel()
 
 
 async def _first_finished(calls: list[Pending[T]]) -> Pending[T]:

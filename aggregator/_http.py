@@ -26,6 +26,7 @@ from aggregator._assembler import PageAssembler, PageResult
 from aggregator._backends import CataloguePage
 from aggregator._downstream import BackendError, request_metadata
 from aggregator._service import server_timing
+from aggregator._telemetry import incoming_trace
 from pagemesh.product.v2 import product_pb2 as product_v2
 from pagemesh.runtime import REQUEST_ID_KEY, PagemeshError, new_request_id
 from pagemesh.supervisor import read_restarts
@@ -207,7 +208,8 @@ async def _product_page(request: web.Request) -> web.Response:
     user = request.query.get("user", "")
     request_id = _request_id(request)
     try:
-        result = await assembler.assemble(product_id, user, request_id=request_id)
+        with incoming_trace(request.headers.get("traceparent", "")):
+            result = await assembler.assemble(product_id, user, request_id=request_id)
     except PagemeshError as error:
         status = _HTTP_STATUS.get(error.code, 503)
         title = "Product not found" if status == 404 else "Page unavailable"
@@ -227,9 +229,10 @@ async def _api_page(request: web.Request) -> web.Response:
     request_id = _request_id(request)
     headers = {"X-Request-Id": request_id}
     try:
-        result = await assembler.assemble(
-            request.match_info["product_id"], request.query.get("user", ""), request_id=request_id
-        )
+        with incoming_trace(request.headers.get("traceparent", "")):
+            result = await assembler.assemble(
+                request.match_info["product_id"], request.query.get("user", ""), request_id=request_id
+            )
     except PagemeshError as error:
         body = {"error": {"code": error.code.name, "message": error.message}}
         return web.json_response(body, status=_HTTP_STATUS.get(error.code, 503), headers=headers)

@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 
 from aiohttp import web
+from prometheus_client import REGISTRY
 
 from aggregator._assembler import PageAssembler
 from aggregator._backends import BACKENDS
@@ -14,6 +15,7 @@ from aggregator._config import AggregatorConfig, ChannelConfig
 from aggregator._downstream import Downstream, GrpcDownstream
 from aggregator._http import make_app
 from aggregator._service import page_bindings
+from aggregator._telemetry import BackendStatsCollector
 from pagemesh.cli import ArgumentParser
 from pagemesh.runtime import (
     AGGREGATOR,
@@ -31,6 +33,7 @@ from pagemesh.runtime import (
     run_event_loop,
     wait_for_stop_signal,
 )
+from pagemesh.telemetry import configure_telemetry
 
 __all__ = ["build_parser", "main"]
 
@@ -90,6 +93,9 @@ async def _serve(
         for name in SERVICES
     }
     assembler = PageAssembler(backends, config)
+    # Per-backend counters for /metrics, read from the clients' statistics when scraped.
+    collector = BackendStatsCollector(assembler.stats)
+    REGISTRY.register(collector)
     server = GrpcServer(
         AGGREGATOR, address, page_bindings(assembler), settings=settings, authz_dry_run=authz_dry_run
     )
@@ -122,6 +128,7 @@ async def _serve(
             await server.stop(grace)
         await runner.cleanup()
         await assembler.close()
+        REGISTRY.unregister(collector)
 
 
 def main(argv: list[str]) -> int:
@@ -144,6 +151,7 @@ def main(argv: list[str]) -> int:
             sequential=options.sequential,
         )
         configure_logging(AGGREGATOR, settings.log_level)
+        configure_telemetry(AGGREGATOR, settings)
         run_event_loop(
             _serve(
                 address,

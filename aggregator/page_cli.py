@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 
 import grpc
@@ -14,6 +15,7 @@ from pagemesh.page.v1 import page_pb2_grpc as page_v1_grpc
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
 from pagemesh.runtime import AGGREGATOR, PagemeshError, Settings, Transport
+from pagemesh.telemetry import TRACEPARENT
 
 __all__ = ["build_parser", "main"]
 
@@ -31,6 +33,11 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--user", default="", help="a signed-in user's ID, e.g. u-alice")
     parser.add_argument(
         "--address", help="the aggregator (default: PAGEMESH_AGGREGATOR_ADDR or 127.0.0.1:50050)"
+    )
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="trace this page whatever the sampling (prints its trace id for `pagemesh trace`)",
     )
     parser.add_argument("--timeout", type=float, default=2.0, help="seconds to wait for the page (default 2)")
     return parser
@@ -81,16 +88,24 @@ def main(argv: list[str]) -> int:
         return 1
     try:
         with transport.blocking_channel(address, server_name=AGGREGATOR) as channel:
+            metadata: tuple[tuple[str, str], ...] = ()
+            if options.trace:
+                # A sampled traceparent of our own: this page is traced whatever the mesh's sampling.
+                trace_id = secrets.token_hex(16)
+                metadata = ((TRACEPARENT, f"00-{trace_id}-{secrets.token_hex(8)}-01"),)
+                print(f"trace {trace_id}: see it with `pagemesh trace {trace_id}`", file=sys.stderr)
             if options.api == "v1":
                 response_v1 = page_v1_grpc.PageServiceStub(channel).GetProductPage(
                     page_v1.GetProductPageRequest(product_id=options.product_id, user_id=options.user),
                     timeout=options.timeout,
+                    metadata=metadata,
                 )
                 print(MessageToJson(response_v1) if options.json else "\n".join(_text_v1(response_v1)))
             else:
                 response_v2 = page_v2_grpc.PageServiceStub(channel).GetProductPage(
                     page_v2.GetProductPageRequest(product_id=options.product_id, user_id=options.user),
                     timeout=options.timeout,
+                    metadata=metadata,
                 )
                 print(MessageToJson(response_v2) if options.json else "\n".join(_text_v2(response_v2)))
     except grpc.RpcError as error:

@@ -12,6 +12,9 @@ every process (six services, the aggregators and this load generator) on the sam
 3. storage: the same page load at concurrency 32 with every service on SQLite, then on PostgreSQL (a
    private cluster, each service as its own role), then with two replicas of every service (SQLite)
    behind the aggregator's round_robin.
+4. telemetry's cost: pages/s at concurrency 32 (0 ms backends) with metrics on, with metrics and tracing
+   at the default sampling, and with every page traced, each against metrics and tracing off; four
+   meshes started together and measured in turn, round after round, so all see the same machine.
 
 Prints a table and writes JSON (default `artifacts/bench/page.json`).
 """
@@ -119,16 +122,18 @@ class Fleet:
         *,
         databases: dict[str, str] | None = None,
         replicas: int = 1,
+        env: dict[str, str] | None = None,
     ) -> dict[str, str]:
         """Starts every service (`replicas` processes each, on `databases` or SQLite); their addresses."""
         started: dict[str, list[ChildProcess]] = {name: [] for name in SERVICES}
         for name in SERVICES:
             inject = ["--inject", f"latency={latency_ms}"] if latency_ms else []
             inject += (overrides or {}).get(name, [])
-            db = (databases or {}).get(name) or str(self.workdir / f"{name}.sqlite3")
+            # A store per set of services: several sets may start (and seed their stores) at once.
+            db = (databases or {}).get(name) or str(self.workdir / f"{name}-{tag}.sqlite3")
             for k in range(replicas):
                 label = f"{name}-{tag}" + (f"-{k}" if k else "")
-                started[name].append(self.start(label, ["serve", name, "--db", db, *inject]))
+                started[name].append(self.start(label, ["serve", name, "--db", db, *inject], env))
         self.wait([p for processes in started.values() for p in processes])
         return {
             f"PAGEMESH_{name.upper()}_ADDR": ",".join(p.address for p in processes)
@@ -143,6 +148,7 @@ class Fleet:
         return process
 
     def aggregator(self, name: str, backends: dict[str, str], args: Sequence[str] = ()) -> ChildProcess:
+        """An aggregator over `backends`; the mapping may carry other environment variables too."""
         process = self.start(name, ["serve", "aggregator", *args], backends)
         self.wait([process])
         return process
@@ -389,7 +395,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         choices=("INFO", "WARNING"),
         help="the servers' log level; INFO (default, as deployed) writes one line per call and per page",
     )
-    parser.add_argument("--only", choices=("fanout", "tail", "storage"), help="run one part of the benchmark")
+    parser.add_argument(
+        "--only", choices=("fanout", "tail", "storage", "telemetry"), help="run one part of the benchmark"
+    )
+    parser.add_argument(
+        "--telemetry-rounds", type=int, default=3, help="rounds over the four telemetry settings (default 3)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "page.json")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
@@ -400,6 +411,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"pagemesh page benchmark on {machine()}", flush=True)
     if options.only == "storage":
         return finish(storage(options.log_level, options.seconds), options.out)
+    if options.only == "telemetry":
+        return finish(
+            telemetry_costs(options.log_level, options.seconds, options.telemetry_rounds), options.out
+        )
     for latency in (0, 20) if options.only != "tail" else ():
         with fleet(options.log_level) as running:
             backends = running.services(latency, f"{latency}ms")
@@ -449,6 +464,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"    extra backend calls {result.extra_backend_calls:.2%}", flush=True)
     if options.only is None:
         results += storage(options.log_level, options.seconds)
+        results += telemetry_costs(options.log_level, options.seconds, options.telemetry_rounds)
     return finish(results, options.out)
 
 
@@ -498,6 +514,54 @@ def storage(log_level: str, seconds: float) -> list[Result]:
         finally:
             cluster.stop()
     return results
+
+
+TELEMETRY_SETTINGS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("telemetry off", {"PAGEMESH_METRICS": "off", "OTEL_SDK_DISABLED": "true"}),
+    ("metrics", {"PAGEMESH_METRICS": "on", "OTEL_SDK_DISABLED": "true"}),
+    ("metrics + traces (default)", {"PAGEMESH_METRICS": "on"}),
+    ("metrics + traces (100%)", {"PAGEMESH_METRICS": "on", "OTEL_TRACES_SAMPLER": "parentbased_always_on"}),
+)
+"""What each mesh of the telemetry scenario runs with (spans go to JSON lines in the work directory)."""
+
+
+def telemetry_costs(log_level: str, seconds: float, rounds: int) -> list[Result]:
+    """Pages/s at concurrency 32 under each telemetry setting; one result per setting (its median round)."""
+    by_setting: dict[str, list[Result]] = {}
+    with fleet(log_level) as running:
+        targets = []
+        for k, (label, env) in enumerate(TELEMETRY_SETTINGS):
+            backends = running.services(0, f"t{k}", env=env)
+            targets.append((label, running.aggregator(f"aggregator-t{k}", {**backends, **env})))
+        for _ in range(rounds):
+            for label, process in targets:
+                result = Result("telemetry", label, 0, 32)
+                by_setting.setdefault(label, []).append(run(running, process, 32, seconds, result))
+    chosen = []
+    baseline: tuple[float, float] | None = None
+    for label, _ in TELEMETRY_SETTINGS:
+        measured = by_setting[label]
+        runs = sorted(measured, key=lambda r: r.pages_per_s)
+        median = runs[len(runs) // 2]
+        mean = statistics.mean(r.pages_per_s for r in measured)
+        median.extra = {
+            "rounds_pages_per_s": [r.pages_per_s for r in measured],
+            "rounds_cpu_us_per_page": [r.cpu_us_per_page.get("total", 0) for r in measured],
+            "mean_pages_per_s": round(mean, 1),
+        }
+        if baseline is None:
+            baseline = (median.pages_per_s, mean)
+            cost = "baseline"
+        else:
+            by_median, by_mean = 1 - median.pages_per_s / baseline[0], 1 - mean / baseline[1]
+            median.extra.update(cost_vs_off=round(by_median, 4), cost_vs_off_mean=round(by_mean, 4))
+            cost = f"cost {by_median:+.1%} median, {by_mean:+.1%} mean"
+        chosen.append(median)
+        print(
+            f"  telemetry {label:<28} median {median.pages_per_s:>7.1f} mean {mean:>7.1f} pages/s  {cost}",
+            flush=True,
+        )
+    return chosen
 
 
 def finish(results: list[Result], out: Path) -> int:

@@ -32,6 +32,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sdk": ("sdkgen.cli", "regenerate the Go SDK's committed code from proto/"),
     "page": ("aggregator.page_cli", "fetch one product page through the aggregator"),
     "certs": ("pagemesh.security.cli", "make or rotate the mesh's CA and per-identity certificates"),
+    "trace": ("pagemesh.telemetry.trace_cli", "draw a page's trace as a waterfall (REQUEST_ID or latest)"),
+    "usage": ("pagemesh.telemetry.usage_cli", "who still calls each API version, per method and caller"),
 }
 
 

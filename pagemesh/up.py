@@ -6,7 +6,8 @@ child processes on their addresses (defaults or `PAGEMESH_*_ADDR`; replica k of 
 `Supervisor` restarts any child that exits, with backoff, and reports it here; only Ctrl-C or SIGTERM
 stops the mesh: the parts gracefully, then the dependencies. Children die with `pagemesh up` even if it
 is killed outright, so nothing is left behind. Every gRPC hop is mutual TLS unless `--plaintext`: the
-certificates are made under the data dir and renewed while the mesh runs.
+certificates are made under the data dir and renewed while the mesh runs. `--prometheus` adds a private
+Prometheus once the parts are up, scraping every process's admin port (`pagemesh.telemetry`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from pagemesh.runtime import (
 )
 from pagemesh.security import OPERATOR, certificate_lifetime_left, identity_files, issue_certificates
 from pagemesh.supervisor import STATE_FILE, Program, Supervisor
+from pagemesh.telemetry import ManagedPrometheus
 
 __all__ = ["REPLICA_PORT_STEP", "main", "parse_injections", "parse_replicas"]
 
@@ -114,6 +116,12 @@ def build_parser() -> ArgumentParser:
         "cluster under the data dir, one database and role per service); a PAGEMESH_<SERVICE>_DB "
         "that is set wins for that service",
     )
+    parser.add_argument(
+        "--prometheus",
+        action="store_true",
+        help="also start a private Prometheus (Debian's) scraping every part and replica, with pagemesh's "
+        "rules, on a free port under the data dir; stopped with the mesh",
+    )
     parser.add_argument("--data-dir", type=Path, help="where the services keep their data and logs")
     parser.add_argument(
         "--plaintext",
@@ -183,6 +191,14 @@ def programs(
                 )
             )
     return result
+
+
+def _admin_targets(processes: list[Program]) -> dict[str, list[str]]:
+    """Every process's admin address, by part: what Prometheus scrapes (`job` is the part)."""
+    targets: dict[str, list[str]] = {}
+    for program in processes:
+        targets.setdefault(program.part, []).append(program.admin_address)
+    return targets
 
 
 def _store_text(settings: Settings, name: str) -> str:
@@ -289,6 +305,12 @@ def main(argv: list[str]) -> int:
         if failure:
             print(f"pagemesh up: {failure}", file=sys.stderr)
             return 1
+        if options.prometheus:
+            # Started after the parts: it scrapes every process's admin port, and the parts need nothing
+            # from it. Stopped with the other dependencies, after the parts.
+            prometheus = ManagedPrometheus(data_dir, _admin_targets(processes))
+            started.append(prometheus)
+            prometheus.start()
         print(f"{'PART':<18} {'ADDRESS':<22} {'STORE':<36} FAULTS")
         for program in processes:
             part = program.part

@@ -70,6 +70,13 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive apt_get install -y -qq chromium >/dev/null
 fi
 
+# Debian's Prometheus server and promtool: `pagemesh up --prometheus`, tests/telemetry.
+if [ ! -x /usr/bin/prometheus ] || [ ! -x /usr/bin/promtool ]; then
+  say "prometheus (apt)"
+  apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
+
 # Debian's PostgreSQL server, for `pagemesh up --store postgres` and the storage tests, which run private
 # clusters of their own (initdb + pg_ctl): Debian's default cluster is not wanted, so none is created.
 if ! compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null; then

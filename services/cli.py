@@ -20,6 +20,7 @@ from pagemesh.runtime import (
     run_event_loop,
     wait_for_stop_signal,
 )
+from pagemesh.telemetry import configure_telemetry
 from services import open_service
 
 __all__ = ["main"]
@@ -106,6 +107,7 @@ def main(argv: list[str]) -> int:
         address = override_address(settings.addresses[options.service], options.host, options.port)
         faults = FaultSpec.parse(options.inject)
         configure_logging(options.service, settings.log_level)
+        configure_telemetry(options.service, settings)
         database = (
             parse_database_url(options.db, "--db") if options.db else settings.database(options.service)
         )

@@ -237,8 +237,9 @@ def start_service(
     port: int | None = None,
     database: str | None = None,
     host: str = "127.0.0.1",
+    env: Mapping[str, str] | None = None,
 ) -> ChildProcess:
-    """Starts one backend service on a free port (of `host`) and waits until it is SERVING."""
+    """Starts one backend service on a free port (of `host`), with `env` added; waits until SERVING."""
     port = port or free_port()
     extra = [*extra, "--host", host] if host != "127.0.0.1" else extra
     return start_server(
@@ -247,6 +248,7 @@ def start_service(
         port=port,
         workdir=workdir,
         host=host,
+        env=env,
     )
 
 

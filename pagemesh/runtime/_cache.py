@@ -32,12 +32,20 @@ class ResponseCache:
         self._answers: dict[tuple[str, bytes], Message] = {}
         self.hits = 0
         self.misses = 0
+        self.service = ""
+        """The full name of the service whose answers it keeps (its label on `/metrics`)."""
 
     def __len__(self) -> int:
         return len(self._answers)
 
     def wrap(self, method: str, behaviour: Behaviour) -> Behaviour:
         """`behaviour`, answering a request it has answered before from memory."""
+        if not self.service:
+            # Imported here, in servers only: every `pagemesh` command imports this package.
+            from pagemesh.telemetry._metrics import track_cache  # noqa: PLC0415
+
+            self.service = method.lstrip("/").partition("/")[0]
+            track_cache(self)
         answers = self._answers
 
         async def cached(request: Message, context: grpc.aio.ServicerContext[Any, Any]) -> Any:

@@ -22,6 +22,17 @@ This is the only module that reads the process environment. Variables:
 - `PAGEMESH_PKI_DIR`: the CA and each identity's certificate and key (default `<data dir>/pki`).
 - `PAGEMESH_AUTHZ_POLICY`: the authorization policy file (gRFC A43 format); unset means no policy.
 - `PAGEMESH_NAMESPACE`: the namespace in every identity `spiffe://pagemesh.local/ns/<namespace>/sa/<part>`.
+- `PAGEMESH_METRICS`: `on` (default) or `off`: whether servers count calls and pages for `/metrics`.
+
+OpenTelemetry's own variables, read here because they decide what pagemesh sets up (the SDK reads the
+rest of its `OTEL_*` variables, e.g. exporter headers and certificates, itself):
+- `OTEL_SDK_DISABLED=true` or `OTEL_TRACES_EXPORTER=none`: no tracing at all.
+- `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT`: spans go to this OTLP collector;
+  unset, they go to JSON-lines files under `<data dir>/traces/`.
+- `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL`: only `grpc` is supported.
+- `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`: the standard sampler names; the default here is
+  `parentbased_traceidratio` with ratio `DEFAULT_TRACES_SAMPLER_RATIO` (the SDK's own default samples every
+  trace, which costs more than a mesh should pay by default).
 """
 
 from __future__ import annotations
@@ -31,6 +42,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from pagemesh.runtime._errors import InvalidArgumentError
@@ -41,8 +53,11 @@ __all__ = [
     "DATABASE_SCHEMES",
     "DEFAULT_ADDRESSES",
     "DEFAULT_HTTP_ADDRESS",
+    "DEFAULT_TRACES_SAMPLER",
+    "DEFAULT_TRACES_SAMPLER_RATIO",
     "SERVICES",
     "TLS_MODES",
+    "TRACES_SAMPLERS",
     "DatabaseUrl",
     "Settings",
     "admin_address_for",
@@ -72,6 +87,18 @@ ADMIN_PORT_OFFSET = 1000
 """A part's admin port is its gRPC port plus this (51050-51056 for the defaults)."""
 TLS_MODES = ("mtls", "plaintext")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+TRACES_SAMPLERS = (
+    "always_on",
+    "always_off",
+    "traceidratio",
+    "parentbased_always_on",
+    "parentbased_always_off",
+    "parentbased_traceidratio",
+)
+"""The standard `OTEL_TRACES_SAMPLER` names pagemesh understands."""
+DEFAULT_TRACES_SAMPLER = "parentbased_traceidratio"
+DEFAULT_TRACES_SAMPLER_RATIO = 0.05
+"""The share of pages traced when nothing is set: see `docs/benchmarks.md` for what it costs."""
 _NAMESPACE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
@@ -237,6 +264,16 @@ class Settings:
     """The authorization policy file, or None for none."""
     namespace: str = "default"
     """The namespace in every part's SPIFFE identity."""
+    metrics: bool = True
+    """Whether servers record call and page metrics for `/metrics`."""
+    tracing: bool = True
+    """Whether servers make OpenTelemetry spans at all."""
+    otlp_endpoint: str = ""
+    """The OTLP (gRPC) collector spans are sent to; empty means JSON-lines files under `data_dir/traces`."""
+    traces_sampler: str = DEFAULT_TRACES_SAMPLER
+    """One of `TRACES_SAMPLERS`."""
+    traces_sampler_ratio: float = DEFAULT_TRACES_SAMPLER_RATIO
+    """The ratio of the `*traceidratio` samplers, from 0 to 1."""
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -284,6 +321,9 @@ class Settings:
             )
         pki_dir = env.get("PAGEMESH_PKI_DIR")
         authz_policy = env.get("PAGEMESH_AUTHZ_POLICY")
+        metrics = env.get("PAGEMESH_METRICS", "on").lower()
+        if metrics not in ("on", "off"):
+            raise InvalidArgumentError(f"PAGEMESH_METRICS must be on or off, got {metrics!r}")
         return cls(
             addresses=addresses,
             address_lists=address_lists,
@@ -298,7 +338,14 @@ class Settings:
             pki_dir=Path(pki_dir) if pki_dir else None,
             authz_policy=Path(authz_policy) if authz_policy else None,
             namespace=namespace,
+            metrics=metrics == "on",
+            **_tracing_settings(env),
         )
+
+    @property
+    def traces_dir(self) -> Path:
+        """Where spans are written as JSON lines when no OTLP endpoint is set."""
+        return self.data_dir / "traces"
 
     def database(self, service: str) -> DatabaseUrl:
         """Where one service keeps its data (by default, `<data dir>/<service>.sqlite3`)."""
@@ -323,3 +370,42 @@ class Settings:
         if part in self.admin_addresses:
             return self.admin_addresses[part]
         return admin_address_for(grpc_address or self.addresses[part])
+
+
+def _tracing_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The tracing fields of `Settings` from the standard `OTEL_*` variables (see the module docstring)."""
+    disabled = env.get("OTEL_SDK_DISABLED", "").strip().lower() == "true"
+    exporter = env.get("OTEL_TRACES_EXPORTER", "").strip().lower()
+    endpoint = (
+        env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or ""
+    ).strip()
+    protocol = (
+        env.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or env.get("OTEL_EXPORTER_OTLP_PROTOCOL") or "grpc"
+    ).strip()
+    if endpoint and protocol != "grpc":
+        raise InvalidArgumentError(
+            f"OTEL_EXPORTER_OTLP_PROTOCOL {protocol!r} is not supported: pagemesh sends OTLP over gRPC "
+            "(set it to grpc and point the endpoint at the collector's gRPC port, usually 4317)"
+        )
+    sampler = env.get("OTEL_TRACES_SAMPLER", DEFAULT_TRACES_SAMPLER).strip().lower()
+    if sampler not in TRACES_SAMPLERS:
+        raise InvalidArgumentError(
+            f"OTEL_TRACES_SAMPLER {sampler!r} is not one of {', '.join(TRACES_SAMPLERS)}"
+        )
+    ratio = DEFAULT_TRACES_SAMPLER_RATIO
+    ratio_text = env.get("OTEL_TRACES_SAMPLER_ARG", "").strip()
+    if ratio_text and sampler.endswith("traceidratio"):
+        try:
+            ratio = float(ratio_text)
+        except ValueError:
+            ratio = -1.0
+        if not 0.0 <= ratio <= 1.0:
+            raise InvalidArgumentError(
+                f"OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1 for {sampler}, got {ratio_text!r}"
+            )
+    return {
+        "tracing": not disabled and exporter != "none",
+        "otlp_endpoint": endpoint,
+        "traces_sampler": sampler,
+        "traces_sampler_ratio": ratio,
+    }

@@ -9,7 +9,9 @@ It wraps each RPC method of a servicer once, at registration. Per call it:
 3. applies injected faults;
 4. turns a `PagemeshError` into its status code, and any other exception into INTERNAL with a logged
    traceback, so callers never see UNKNOWN;
-5. writes one log line: method, status code, duration, caller and request id.
+5. writes one log line: method, status code, duration, caller and request id;
+6. makes the call's server span, under the caller's `traceparent`, and counts it for `/metrics` by
+   caller (`pagemesh.telemetry.ServerCallTelemetry`).
 
 Health and reflection are wrapped for authorization only (`guard`): never faulted, cached or logged.
 """
@@ -183,7 +185,11 @@ class CallInterceptor:
         return cast(S, SimpleNamespace(**methods))
 
     def _observe(self, method: str, behaviour: _Behaviour, faults: FaultSpec | None) -> _Behaviour:
+        # Imported here, in servers only: every `pagemesh` command imports this package.
+        from pagemesh.telemetry._calls import ServerCallTelemetry  # noqa: PLC0415
+
         rng = self._rng
+        telemetry = ServerCallTelemetry(method)
         calls = itertools.count(1)  # this method's calls, for faults that depend on the count
 
         async def observed(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
@@ -196,6 +202,8 @@ class CallInterceptor:
                 request_id = new_request_id()
                 context.set_trailing_metadata(((REQUEST_ID_KEY, request_id),))
             token = current_request_id.set(request_id)
+            # The call's server span (current while the handler runs) and metrics: pagemesh.telemetry.
+            observation = telemetry.start(context.invocation_metadata(), request_id)
             code = grpc.StatusCode.OK
             try:
                 if denial is not None:
@@ -228,16 +236,18 @@ class CallInterceptor:
                     f"internal error in {method}; the server log has details under request id {request_id}",
                 )
             finally:
+                elapsed = time.perf_counter() - started
                 log_event(
                     _logger,
                     logging.INFO,
                     "call",
                     method=method,
                     code=code.name,
-                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                    duration_ms=round(elapsed * 1000, 3),
                     caller=caller,
                     request_id=request_id,
                 )
+                telemetry.finish(observation, code, elapsed, caller)
                 current_request_id.reset(token)
                 current_caller.reset(caller_token)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -128,20 +129,40 @@ def spawn(
 _handed_out: set[int] = set()
 
 
+_PRIVATE_PORTS_FROM = 20_000
+"""Test ports are drawn from here up to the kernel's ephemeral range (see `free_port`)."""
+
+
+def _ephemeral_ports_start() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now and that no earlier call returned.
 
-    For tests and benchmarks that start servers on ports of their own. The probe socket is closed before
-    the caller binds, so the kernel may offer the same port twice in a row: several servers started
-    together would then race for it, which is why ports are never handed out twice.
+    For tests and benchmarks that start servers on ports of their own. The port is drawn at random below
+    the kernel's ephemeral range: every outgoing connection takes its source port from that range, so a
+    port from it could be taken by any client between this probe and the server's bind (seen with several
+    test suites on one machine); a port below it is only ever taken by a server that asks for it. The probe
+    socket is closed before the caller binds, which is also why no port is handed out twice.
     """
-    while True:
+    top = _ephemeral_ports_start()
+    rng = random.Random()
+    for _ in range(10_000):
+        port = rng.randrange(_PRIVATE_PORTS_FROM, top) if top > _PRIVATE_PORTS_FROM + 1000 else 0
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            probe.bind(("127.0.0.1", 0))
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
             port = int(probe.getsockname()[1])
         if port not in _handed_out:
             _handed_out.add(port)
             return port
+    raise RuntimeError("no free TCP port on 127.0.0.1")
 
 
 def health_status(
