@@ -45,11 +45,11 @@ COMPAT_FORMAT ?= text
 compat: setup ## fail on a breaking change to proto/ (against COMPAT_AGAINST, default: merge base with main)
 	$(VENV)/bin/pagemesh compat --gate $(if $(COMPAT_AGAINST),--against '$(COMPAT_AGAINST)') --format $(COMPAT_FORMAT)
 
-sdk: setup ## regenerate the client SDKs in sdk/ and docs/reference/ from proto/ (never edit them by hand)
+sdk: setup ## regenerate the Go SDK's committed code (sdk/go) and docs/reference/ from proto/ (never edit them by hand)
 	$(VENV)/bin/pagemesh sdk
 	$(PY) -m sdkgen.reference
 
-sdk-test: setup ## build every SDK with its own toolchain and run each example against a live mesh
+sdk-test: setup ## build every SDK with its own toolchain (which generates its code) and run the examples and client checks against a live mTLS mesh
 	$(PY) -m pytest -p no:cacheprovider tests/sdk/sdk_e2e.py
 
 bench: setup ## benchmarks that print figures (not part of `make test`)

@@ -12,8 +12,9 @@ SECTION_SPONSORED as degraded while the page still arrives. Every program connec
   snippet of docs/sdks.md is compiled and run too;
 - each typed client (tests/sdk/clients/) makes a page call, an unknown product (NOT_FOUND as the language's
   error type), a write and a read against its own history service whose first call of each method fails
-  UNAVAILABLE (`--inject fail_first=1`), and a call that outlives its client's default deadline; the history
-  service's log counts the calls it saw: the read was retried once, the write was not.
+  UNAVAILABLE (`--inject fail_first=1`), and a call that outlives its client's default deadline (100 ms
+  against a service that takes 1 s); the history service's log counts the calls it saw: the read was
+  retried once, the write was not.
 
 The four builds run side by side (they mostly wait on processes, downloads and disks) while the mesh starts.
 Not collected by a plain `pytest` (the file name does not start with `test_`): `make sdk-test` runs it by
@@ -58,8 +59,9 @@ CLIENTS = Path(__file__).resolve().parent / "clients"
 PRODUCT_ID = "P00042"
 MISSING = "sponsored"
 BUILD_TIMEOUT = 900.0  # a cold machine downloads grpc for Go, Java and Python
-#: The typed-client checks' history service: the first call of each method fails, every call takes 300 ms.
-FLAKY_HISTORY = ["--inject", "fail_first=1,latency=300"]
+#: The typed-client checks' history service: the first call of each method fails, every call takes 1 s (far
+#: beyond the checks' 100 ms deadline, so a busy machine cannot let the answer win the race).
+FLAKY_HISTORY = ["--inject", "fail_first=1,latency=1000"]
 #: The top-level folders of the server's own packages (pyproject.toml's `packages.find`).
 SERVER_PACKAGES = ("pagemesh", "services", "aggregator", "compat", "sdkgen")
 READ = "/pagemesh.history.v2.HistoryService/ListViewedProducts"
@@ -181,7 +183,9 @@ def assert_typed_client(stdout: str, live: LivePage, history: ChildProcess) -> N
     assert calls_seen(history, WRITE, 2) == ["UNAVAILABLE", "OK"]
     reads = calls_seen(history, READ, 3)
     assert reads[:2] == ["UNAVAILABLE", "OK"], reads
-    assert len(reads) == 3, "the deadline check is one call, never retried"
+    # The deadline check is one call, never retried (it may even expire before reaching the server).
+    assert len(reads) <= 3, reads
+    assert "OK" not in reads[2:], reads
 
 
 def docs_snippet(language: str) -> str:

@@ -21,6 +21,9 @@ import (
 
 const user = "u-sdk-go"
 
+// patient is the deadline of the clients that must not time out, on a busy machine.
+const patient = 10 * time.Second
+
 func connect(target, pki string, opts ...pagemesh.Option) *pagemesh.Client {
 	tls := pagemesh.WithTLSFiles(
 		filepath.Join(pki, "ca.pem"), filepath.Join(pki, "operator.pem"), filepath.Join(pki, "operator-key.pem"))
@@ -35,7 +38,7 @@ func main() {
 	pageAddress, historyAddress, pki, productID := os.Args[1], os.Args[2], os.Args[3], os.Args[4]
 	ctx := context.Background()
 
-	pages := connect(pageAddress, pki)
+	pages := connect(pageAddress, pki, pagemesh.WithDeadline(patient))
 	defer pages.Close()
 	page, err := pages.V2.Page.GetProductPage(ctx, &pagev2.GetProductPageRequest{ProductId: productID})
 	if err != nil {
@@ -45,7 +48,7 @@ func main() {
 	_, err = pages.V2.Page.GetProductPage(ctx, &pagev2.GetProductPageRequest{ProductId: "P99999"})
 	fmt.Printf("not found: %s\n", status.Code(err))
 
-	history := connect(historyAddress, pki)
+	history := connect(historyAddress, pki, pagemesh.WithDeadline(patient))
 	defer history.Close()
 	record := &historyv2.RecordViewRequest{UserId: user, ProductId: productID, Title: "seen"}
 	_, err = history.V2.History.RecordView(ctx, record)

@@ -12,6 +12,8 @@ import java.time.Duration;
 
 public final class CheckClient {
   private static final String USER = "u-sdk-java";
+  // The deadline of the clients that must not time out, on a busy machine.
+  private static final Duration PATIENT = Duration.ofSeconds(10);
 
   private static PagemeshClient connect(String target, Path pki, Duration deadline) {
     return PagemeshClient.newBuilder(target)
@@ -25,7 +27,7 @@ public final class CheckClient {
     String historyAddress = args[1];
     Path pki = Path.of(args[2]);
     String productId = args[3];
-    try (PagemeshClient pages = connect(pageAddress, pki, PagemeshClient.DEFAULT_DEADLINE)) {
+    try (PagemeshClient pages = connect(pageAddress, pki, PATIENT)) {
       System.out.println("page: " + pages.v2().page()
           .getProductPage(GetProductPageRequest.newBuilder().setProductId(productId).build())
           .getProduct().getTitle());
@@ -38,7 +40,7 @@ public final class CheckClient {
     RecordViewRequest record =
         RecordViewRequest.newBuilder().setUserId(USER).setProductId(productId).setTitle("seen").build();
     ListViewedProductsRequest listing = ListViewedProductsRequest.newBuilder().setUserId(USER).build();
-    try (PagemeshClient history = connect(historyAddress, pki, PagemeshClient.DEFAULT_DEADLINE)) {
+    try (PagemeshClient history = connect(historyAddress, pki, PATIENT)) {
       try {
         history.v2().history().recordView(record);
       } catch (StatusRuntimeException e) {

@@ -3,7 +3,8 @@
 usage: check_client.py sync|asyncio PAGE_ADDRESS HISTORY_ADDRESS PKI_DIR PRODUCT_ID
 
 The history service must answer the first call of each method UNAVAILABLE (`--inject fail_first=1`) and
-take longer than 100 ms per call (`latency=300`). Prints, in order:
+take far longer than 100 ms per call (`latency=1000`); the other clients allow 10 s a call, for busy
+machines. Prints, in order:
   page: TITLE              a page through the aggregator, v2
   not found: CODE          an unknown product (RpcError.code)
   write: CODE              RecordView's first call failed, and a write is not retried
@@ -23,10 +24,11 @@ from pagemesh.history.v2 import history_pb2
 from pagemesh.page.v2 import page_pb2
 
 USER = "u-sdk-python"
+PATIENT = 10.0
 
 
 def run_sync(page_address: str, history_address: str, tls: Tls, product_id: str) -> None:
-    with PagemeshClient(page_address, tls=tls) as pages:
+    with PagemeshClient(page_address, tls=tls, timeout=PATIENT) as pages:
         page = pages.v2.page.get_product_page(page_pb2.GetProductPageRequest(product_id=product_id))
         print(f"page: {page.product.title}")
         try:
@@ -35,7 +37,7 @@ def run_sync(page_address: str, history_address: str, tls: Tls, product_id: str)
             print(f"not found: {error.code.name}")
     record = history_pb2.RecordViewRequest(user_id=USER, product_id=product_id, title="seen")
     listing = history_pb2.ListViewedProductsRequest(user_id=USER)
-    with PagemeshClient(history_address, tls=tls) as history:
+    with PagemeshClient(history_address, tls=tls, timeout=PATIENT) as history:
         try:
             history.v2.history.record_view(record)
         except RpcError as error:
@@ -51,7 +53,7 @@ def run_sync(page_address: str, history_address: str, tls: Tls, product_id: str)
 
 
 async def run_asyncio(page_address: str, history_address: str, tls: Tls, product_id: str) -> None:
-    async with AsyncPagemeshClient(page_address, tls=tls) as pages:
+    async with AsyncPagemeshClient(page_address, tls=tls, timeout=PATIENT) as pages:
         page = await pages.v2.page.get_product_page(page_pb2.GetProductPageRequest(product_id=product_id))
         print(f"page: {page.product.title}")
         try:
@@ -60,7 +62,7 @@ async def run_asyncio(page_address: str, history_address: str, tls: Tls, product
             print(f"not found: {error.code.name}")
     record = history_pb2.RecordViewRequest(user_id=USER, product_id=product_id, title="seen")
     listing = history_pb2.ListViewedProductsRequest(user_id=USER)
-    async with AsyncPagemeshClient(history_address, tls=tls) as history:
+    async with AsyncPagemeshClient(history_address, tls=tls, timeout=PATIENT) as history:
         try:
             await history.v2.history.record_view(record)
         except RpcError as error:

@@ -7,6 +7,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { createPagemeshClient, type TlsFiles } from "@pagemesh/client";
 
 const USER = "u-sdk-typescript";
+const PATIENT_MS = 10_000; // the clients that must not time out, on a busy machine
 
 function code(error: unknown): string {
   return Code[ConnectError.from(error).code];
@@ -18,14 +19,14 @@ async function main([pageAddress, historyAddress, pki, productId]: string[]): Pr
     certificate: join(pki, "operator.pem"),
     key: join(pki, "operator-key.pem"),
   };
-  const pages = createPagemeshClient({ target: pageAddress, tls });
+  const pages = createPagemeshClient({ target: pageAddress, tls, deadlineMs: PATIENT_MS });
   try {
     console.log(`page: ${(await pages.v2.page.getProductPage({ productId })).product?.title}`);
     await pages.v2.page.getProductPage({ productId: "P99999" }).catch((e) => console.log(`not found: ${code(e)}`));
   } finally {
     pages.close();
   }
-  const history = createPagemeshClient({ target: historyAddress, tls });
+  const history = createPagemeshClient({ target: historyAddress, tls, deadlineMs: PATIENT_MS });
   try {
     const record = { userId: USER, productId, title: "seen" };
     await history.v2.history.recordView(record).catch((e) => console.log(`write: ${code(e)}`));
