@@ -17,11 +17,13 @@ from typing import Any
 
 import grpc
 
-from aggregator._backends import BACKENDS, PRODUCT, SECTIONS, PageRequest, SectionSpec, View
+from aggregator._backends import BACKENDS, PRODUCT, SECTIONS, PageRequest, SectionSpec
 from aggregator._client import BackendClient
 from aggregator._config import AggregatorConfig
 from aggregator._downstream import BackendError, Downstream, Metadata, request_metadata
+from aggregator._events import PageViews
 from aggregator._telemetry import PageTelemetry
+from pagemesh.events.v1 import events_pb2
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.runtime import InvalidArgumentError, PagemeshError, log_event
 from pagemesh.telemetry import current_traceparent
@@ -40,8 +42,6 @@ class PageError(PagemeshError):
 
 
 _SECTION_NAMES = {spec.section: spec.name for spec in SECTIONS}
-_RECORD_VIEW_BACKEND = "history"
-"""The backend whose `record_view` write records a signed-in visitor's page views."""
 _ANONYMOUS_SECTIONS = tuple(spec for spec in SECTIONS if not spec.needs_user)
 
 
@@ -82,8 +82,15 @@ class PageResult:
 class PageAssembler:
     """Builds pages from the six backends, one long-lived client per backend."""
 
-    def __init__(self, backends: Mapping[str, Downstream], config: AggregatorConfig | None = None) -> None:
+    def __init__(
+        self,
+        backends: Mapping[str, Downstream],
+        config: AggregatorConfig | None = None,
+        page_views: PageViews | None = None,
+    ) -> None:
         self.config = config or AggregatorConfig()
+        self.page_views = page_views
+        """Where page views are published as events; None publishes nothing (no bus)."""
         missing = set(BACKENDS) - set(backends)
         if missing:
             raise ValueError(f"no downstream for {', '.join(sorted(missing))}")
@@ -91,7 +98,6 @@ class PageAssembler:
             name: BackendClient(BACKENDS[name], downstream, self.config)
             for name, downstream in backends.items()
         }
-        self._background: set[asyncio.Task[None]] = set()
         self._telemetry = PageTelemetry()
 
     async def assemble(
@@ -255,35 +261,26 @@ class PageAssembler:
                 )
             page.degraded_sections.add(section=spec.section, code=error.code.value[0], message=message)
 
-    def record_view(self, user_id: str, product_id: str, title: str, request_id: str = "") -> None:
-        """Records a page view in history in the background: it never delays or fails the page."""
-        if not user_id:
-            return
-        task = asyncio.ensure_future(self._record_view(user_id, product_id, title, request_id))
-        # The loop keeps only weak references to tasks: hold it until it is done.
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-    async def _record_view(self, user_id: str, product_id: str, title: str, request_id: str) -> None:
-        history = self.clients[_RECORD_VIEW_BACKEND]
-        metadata = request_metadata(request_id)
-        try:
-            await history.write(
-                history.backend.writes["record_view"],
-                View(user_id, product_id, title),
-                time_limit=self.config.deadline,
-                metadata=metadata,
-            )
-        except BackendError as error:
-            log_event(
-                _logger,
-                logging.WARNING,
-                "view not recorded",
+    def page_viewed(
+        self,
+        result: PageResult,
+        user_id: str,
+        *,
+        api_version: str,
+        surface: events_pb2.Surface.ValueType,
+        request_id: str = "",
+        traceparent: str = "",
+    ) -> None:
+        """Publishes one `ProductViewed` for a page served (when a bus is configured); never waits."""
+        if self.page_views is not None:
+            self.page_views.viewed(
+                product_id=result.page.product.id,
                 user_id=user_id,
-                product_id=product_id,
+                title=result.page.product.title,
+                api_version=api_version,
+                surface=surface,
                 request_id=request_id,
-                code=error.code.name,
-                reason=error.message,
+                traceparent=traceparent or result.traceparent,
             )
 
     def stats(self) -> dict[str, dict[str, Any]]:
@@ -291,8 +288,8 @@ class PageAssembler:
         return {name: client.snapshot().as_dict() for name, client in self.clients.items()}
 
     async def close(self) -> None:
-        """Waits briefly for background writes, then closes every channel."""
-        if self._background:
-            await asyncio.wait(self._background, timeout=1.0)
+        """Ships the page-view events it can within a second, then closes every channel."""
+        if self.page_views is not None:
+            await self.page_views.close()
         for client in self.clients.values():
             await client.downstream.close()

@@ -2,10 +2,10 @@
 
 A `Backend` holds its contract in every API version it speaks (the proto file and the generated stub,
 newest first: the order versions are tried in), each section of the page it provides (the read it makes in
-each version and the adapter that turns the answer into page data), and its writes, also per version.
-Which calls may be retried (by the channel's service config) or hedged (by the aggregator) is not listed
-anywhere: it is read from each method's `idempotency_level` in the contract (`NO_SIDE_EFFECTS` or
-`IDEMPOTENT`), so a write is sent once.
+each version and the adapter that turns the answer into page data) and its other reads. Which calls may be
+retried (by the channel's service config) or hedged (by the aggregator) is not listed anywhere: it is read
+from each method's `idempotency_level` in the contract (`NO_SIDE_EFFECTS` or `IDEMPOTENT`), so a write
+(`history.RecordView`, which the aggregator no longer sends: page views are events) is never sent twice.
 
 `BACKENDS` is the six of them, in the order the page shows their sections; `PRODUCT` is the one required
 section and `SECTIONS` the optional ones.
@@ -60,8 +60,6 @@ __all__ = [
     "PageRequest",
     "Read",
     "SectionSpec",
-    "View",
-    "Write",
 ]
 
 R = TypeVar("R")
@@ -126,27 +124,6 @@ class Read(Generic[R, T]):
 
 
 @dataclass(frozen=True)
-class View:
-    """A product a signed-in visitor looked at: what the history write records."""
-
-    user_id: str
-    product_id: str
-    title: str
-
-
-@dataclass(frozen=True)
-class Write:
-    """A write in both API versions (sent once, in the version the backend answers in)."""
-
-    v2: Callable[[View], Call]
-    v1: Callable[[View], Call]
-
-    def call(self, version: str, view: View) -> Call:
-        """The method and request to send in `version`."""
-        return (self.v2 if version == "v2" else self.v1)(view)
-
-
-@dataclass(frozen=True)
 class SectionSpec:
     """One section of the page: which backend, the read it makes, and where the answer goes."""
 
@@ -172,7 +149,7 @@ class SectionSpec:
 
 @dataclass(frozen=True)
 class Backend:
-    """One backend service as the page sees it: its contract per version, its sections and its writes."""
+    """One backend service as the page sees it: its contract per version, its sections and other reads."""
 
     name: str
     contracts: tuple[Contract, ...]
@@ -180,7 +157,6 @@ class Backend:
     sections: tuple[SectionSpec, ...]
     reads: Mapping[str, Read[Any, Any]] = field(default_factory=dict)
     """Reads besides its page sections, by name (the product's `catalogue`)."""
-    writes: Mapping[str, Write] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         strangers = [s.name for s in self.sections if s.backend != self.name]
@@ -368,17 +344,6 @@ _CATALOGUE: Read[CataloguePage, Any] = Read(
     from_v1=_as_is,
 )
 
-_RECORD_VIEW = Write(
-    v2=lambda v: (
-        "RecordView",
-        history_v2.RecordViewRequest(user_id=v.user_id, product_id=v.product_id, title=v.title),
-    ),
-    v1=lambda v: (
-        "RecordView",
-        history_v1.RecordViewRequest(user_id=v.user_id, product_id=v.product_id, title=v.title),
-    ),
-)
-
 _ALL: Sequence[Backend] = (
     Backend(
         "product",
@@ -428,7 +393,6 @@ _ALL: Sequence[Backend] = (
             (history_v1.DESCRIPTOR, history_v1_grpc.HistoryServiceStub),
         ),
         (_RECENTLY_VIEWED,),
-        writes={"record_view": _RECORD_VIEW},
     ),
 )
 

@@ -3,8 +3,8 @@
 Every call goes to the backend's newest API version first. When that answers UNIMPLEMENTED (an older
 deployment in a rolling upgrade), the same call is sent in the next version (v1) and the answer adapted;
 the backend is then called in v1 for `version_memory` seconds before v2 is tried again, so an upgrade is
-noticed without a restart. Reads and writes negotiate alike. A read is hedged only when the page asks
-(optional sections) and its contract declares the method safe to send twice; a write never is.
+noticed without a restart. A read is hedged only when the page asks (optional sections) and its contract
+declares the method safe to send twice.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import grpc
 from google.protobuf.message import Message
 
-from aggregator._backends import Backend, Call, Read, View, Write
+from aggregator._backends import Backend, Call, Read
 from aggregator._config import AggregatorConfig
 from aggregator._downstream import BackendError, Downstream, Metadata, Pending
 from aggregator._hedging import Hedger
@@ -127,22 +127,6 @@ class BackendClient:
 
         version, (response, hedged) = await self._negotiate(attempt)
         return version, read.adapt(version, response), hedged
-
-    async def write(self, write: Write, view: View, *, time_limit: float, metadata: Metadata) -> Message:
-        """One call in the negotiated version: never hedged, and the channel does not retry it."""
-
-        async def attempt(version: str) -> Message:
-            method, message = write.call(version, view)
-
-            def send(with_trace: Metadata) -> Pending[Message]:
-                return self.downstream.start(
-                    version, method, message, time_limit=time_limit, metadata=with_trace
-                )
-
-            return await self.telemetry.start(version, method, metadata, send)
-
-        _, response = await self._negotiate(attempt)
-        return response
 
     async def _negotiate(self, attempt: Callable[[str], Awaitable[T]]) -> tuple[str, T]:
         """(version, result) of `attempt` in the current version, falling back once on UNIMPLEMENTED."""

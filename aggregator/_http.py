@@ -2,10 +2,10 @@
 
 Routes: `GET /` (the catalogue, paged), `GET /products/{id}` (the HTML product page; `?user=ID` for a
 signed-in visitor), `GET /api/v2/products/{id}` (the v2 page as proto JSON), `GET /healthz` and
-`GET /statz` (per-backend calls, hedges and API version, as JSON; under `pagemesh up`, also each part's
-replicas and restarts). A degraded section is shown as
-"temporarily unavailable"; an unknown product is a real 404 page. A page view is recorded in history
-in the background, so it never delays or fails the page.
+`GET /statz` (per-backend calls, hedges and API version, and under `events` the page-view events
+published and each consumer group's lag, as JSON; under `pagemesh up`, also each part's replicas and
+restarts). A degraded section is shown as "temporarily unavailable"; an unknown product is a real 404
+page. Each page served publishes a `ProductViewed` event, which never delays or fails the page.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from aggregator._backends import CataloguePage
 from aggregator._downstream import BackendError, request_metadata
 from aggregator._service import server_timing
 from aggregator._telemetry import incoming_trace
+from pagemesh.events.v1 import events_pb2
 from pagemesh.product.v2 import product_pb2 as product_v2
 from pagemesh.runtime import REQUEST_ID_KEY, PagemeshError, new_request_id
 from pagemesh.supervisor import read_restarts
@@ -216,7 +217,9 @@ async def _product_page(request: web.Request) -> web.Response:
         response = _error_page(status, title, error.message)
         response.headers["X-Request-Id"] = request_id
         return response
-    assembler.record_view(user, product_id, result.page.product.title, request_id)
+    assembler.page_viewed(
+        result, user, api_version="v2", surface=events_pb2.SURFACE_HTML, request_id=request_id
+    )
     return web.Response(
         text=render_page(result, user),
         content_type="text/html",
@@ -236,6 +239,13 @@ async def _api_page(request: web.Request) -> web.Response:
     except PagemeshError as error:
         body = {"error": {"code": error.code.name, "message": error.message}}
         return web.json_response(body, status=_HTTP_STATUS.get(error.code, 503), headers=headers)
+    assembler.page_viewed(
+        result,
+        request.query.get("user", ""),
+        api_version="v2",
+        surface=events_pb2.SURFACE_JSON,
+        request_id=request_id,
+    )
     headers["Server-Timing"] = server_timing(result)
     return web.Response(text=MessageToJson(result.page), content_type="application/json", headers=headers)
 
@@ -277,7 +287,10 @@ async def _healthz(request: web.Request) -> web.Response:
 
 
 async def _statz(request: web.Request) -> web.Response:
-    stats: dict[str, Any] = request.app[ASSEMBLER_KEY].stats()
+    assembler = request.app[ASSEMBLER_KEY]
+    stats: dict[str, Any] = assembler.stats()
+    if assembler.page_views is not None:
+        stats["events"] = await assembler.page_views.stats()
     data_dir = request.app.get(DATA_DIR_KEY)
     if data_dir is not None:
         # Written by `pagemesh up`'s supervisor: each part's replicas and how often they were restarted.

@@ -13,6 +13,7 @@ import grpc.aio
 from aggregator._adapters import page_v1_from_v2
 from aggregator._assembler import PageAssembler, PageResult
 from aggregator._config import AggregatorConfig
+from pagemesh.events.v1 import events_pb2
 from pagemesh.page.v1 import page_pb2 as page_v1
 from pagemesh.page.v1 import page_pb2_grpc as page_v1_grpc
 from pagemesh.page.v2 import page_pb2 as page_v2
@@ -40,7 +41,11 @@ def server_timing(result: PageResult) -> str:
 
 
 async def _assemble(
-    assembler: PageAssembler, product_id: str, user_id: str, context: grpc.aio.ServicerContext[Any, Any]
+    assembler: PageAssembler,
+    product_id: str,
+    user_id: str,
+    context: grpc.aio.ServicerContext[Any, Any],
+    api_version: str,
 ) -> PageResult:
     request_id = current_request_id.get()
     result = await assembler.assemble(
@@ -48,6 +53,9 @@ async def _assemble(
         user_id,
         budget=page_budget(assembler.config, context.time_remaining()),
         request_id=request_id,
+    )
+    assembler.page_viewed(
+        result, user_id, api_version=api_version, surface=events_pb2.SURFACE_GRPC, request_id=request_id
     )
     context.set_trailing_metadata(((REQUEST_ID_KEY, request_id), (TIMING_KEY, server_timing(result))))
     return result
@@ -64,7 +72,7 @@ class PageServiceV2(page_v2_grpc.PageServiceServicer):
         request: page_v2.GetProductPageRequest,
         context: grpc.aio.ServicerContext[page_v2.GetProductPageRequest, page_v2.GetProductPageResponse],
     ) -> page_v2.GetProductPageResponse:
-        result = await _assemble(self._assembler, request.product_id, request.user_id, context)
+        result = await _assemble(self._assembler, request.product_id, request.user_id, context, "v2")
         return result.page
 
 
@@ -79,7 +87,7 @@ class PageServiceV1(page_v1_grpc.PageServiceServicer):
         request: page_v1.GetProductPageRequest,
         context: grpc.aio.ServicerContext[page_v1.GetProductPageRequest, page_v1.GetProductPageResponse],
     ) -> page_v1.GetProductPageResponse:
-        result = await _assemble(self._assembler, request.product_id, request.user_id, context)
+        result = await _assemble(self._assembler, request.product_id, request.user_id, context, "v1")
         return page_v1_from_v2(result.page)
 
 

@@ -13,9 +13,11 @@ from aggregator._assembler import PageAssembler
 from aggregator._backends import BACKENDS
 from aggregator._config import AggregatorConfig, ChannelConfig
 from aggregator._downstream import Downstream, GrpcDownstream
+from aggregator._events import PageViews
 from aggregator._http import make_app
 from aggregator._service import page_bindings
 from aggregator._telemetry import BackendStatsCollector
+from pagemesh.bus import parse_bus_url
 from pagemesh.cli import ArgumentParser
 from pagemesh.runtime import (
     AGGREGATOR,
@@ -92,7 +94,9 @@ async def _serve(
         name: GrpcDownstream(BACKENDS[name], grpc_target(settings.addresses_of(name)), channels, transport)
         for name in SERVICES
     }
-    assembler = PageAssembler(backends, config)
+    bus = parse_bus_url(settings.bus)
+    page_views = await PageViews.start(bus, settings.data_dir / "outbox") if bus.enabled else None
+    assembler = PageAssembler(backends, config, page_views)
     # Per-backend counters for /metrics, read from the clients' statistics when scraped.
     collector = BackendStatsCollector(assembler.stats)
     REGISTRY.register(collector)
@@ -121,6 +125,7 @@ async def _serve(
             deadline_ms=config.deadline * 1000,
             hedging=config.hedging,
             backends={name: ",".join(settings.addresses_of(name)) for name in SERVICES},
+            bus=str(bus),
         )
         await wait_for_stop_signal()
     finally:

@@ -11,7 +11,7 @@ from compat._check import CheckResult, IgnoredFinding, check_images, run_check
 from compat._config import BreakingConfig, config_from_buf_yaml, is_unstable_package, read_config_option
 from compat._errors import CompatError, ConfigError, InputError
 from compat._findings import Finding
-from compat._loader import InputSpec, load_image, parse_input
+from compat._loader import InputSpec, image_from_descriptor_set, load_image, parse_input
 from compat._model import Image
 from compat._printers import FORMATS, render
 from compat._registry import ALL_CATEGORIES, DEFAULT_CATEGORIES, RULES, RULES_BY_ID, Rule
@@ -34,6 +34,7 @@ __all__ = [
     "Rule",
     "check_images",
     "config_from_buf_yaml",
+    "image_from_descriptor_set",
     "is_unstable_package",
     "load_image",
     "parse_input",

@@ -29,7 +29,15 @@ from compat._features import read_message_field, read_varint_field
 from compat._git import git, resolve_commit, tree_files
 from compat._model import Image, ProtoFile
 
-__all__ = ["IMAGE_SUFFIXES", "InputSpec", "load_image", "load_images", "parse_input", "read_buf_yaml"]
+__all__ = [
+    "IMAGE_SUFFIXES",
+    "InputSpec",
+    "image_from_descriptor_set",
+    "load_image",
+    "load_images",
+    "parse_input",
+    "read_buf_yaml",
+]
 
 _BUF_IMAGE_EXTENSION = 8042  # ImageFile.buf_extension; its field 1 is is_import
 IMAGE_SUFFIXES = (".binpb", ".bin", ".pb")
@@ -273,10 +281,20 @@ def _load_binary_image(path: Path, display: str) -> Image:
         file_set.ParseFromString(data)
     except DecodeError:
         raise InputError(f'"{display}" is not a binary FileDescriptorSet or buf image.') from None
+    return image_from_descriptor_set(file_set)
+
+
+def image_from_descriptor_set(
+    file_set: descriptor_pb2.FileDescriptorSet, imports: frozenset[str] = frozenset()
+) -> Image:
+    """An image of files already compiled (a FileDescriptorSet or buf image in memory).
+
+    A file is an import (indexed, not checked) when its name is in `imports` or a buf image marks it so.
+    """
     files = []
     for proto in file_set.file:
         extension = read_message_field(proto.SerializeToString(), _BUF_IMAGE_EXTENSION)
-        is_import = bool(read_varint_field(extension, 1))
+        is_import = proto.name in imports or bool(read_varint_field(extension, 1))
         files.append(ProtoFile(proto, proto.name, proto.name, is_import=is_import))
     return Image(files)
 

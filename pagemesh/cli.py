@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compat": ("compat.cli", "check proto contracts for breaking changes"),
     "sdk": ("sdkgen.cli", "regenerate the Go SDK's committed code from proto/"),
     "page": ("aggregator.page_cli", "fetch one product page through the aggregator"),
+    "events": ("pagemesh.bus.cli", "the event bus: register schemas, tail events, lag, dead letters"),
     "certs": ("pagemesh.security.cli", "make or rotate the mesh's CA and per-identity certificates"),
     "trace": ("pagemesh.telemetry.trace_cli", "draw a page's trace as a waterfall (REQUEST_ID or latest)"),
     "usage": ("pagemesh.telemetry.usage_cli", "who still calls each API version, per method and caller"),

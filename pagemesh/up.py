@@ -8,6 +8,10 @@ stops the mesh: the parts gracefully, then the dependencies. Children die with `
 is killed outright, so nothing is left behind. Every gRPC hop is mutual TLS unless `--plaintext`: the
 certificates are made under the data dir and renewed while the mesh runs. `--prometheus` adds a private
 Prometheus once the parts are up, scraping every process's admin port (`pagemesh.telemetry`).
+
+`--bus sqlite|redis|kafka` adds the event bus as a dependency: a private Redis or Kafka broker under the
+data dir (each part that publishes or consumes events gets its own bus user in its `PAGEMESH_BUS`), or the
+SQLite bus file there. Without it, `PAGEMESH_BUS` (or the default SQLite file) is used as it is.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit
 
+from pagemesh.bus import KINDS, PrivateBus
 from pagemesh.cli import ArgumentParser
 from pagemesh.managed import ManagedDependency, PrivatePostgres
 from pagemesh.runtime import (
@@ -117,6 +122,12 @@ def build_parser() -> ArgumentParser:
         "that is set wins for that service",
     )
     parser.add_argument(
+        "--bus",
+        choices=KINDS,
+        help="the event bus: a private redis or kafka broker under the data dir, or the sqlite file there "
+        "(default: PAGEMESH_BUS, else the sqlite file)",
+    )
+    parser.add_argument(
         "--prometheus",
         action="store_true",
         help="also start a private Prometheus (Debian's) scraping every part and replica, with pagemesh's "
@@ -134,12 +145,16 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
-def dependencies(store: str, settings: Settings, data_dir: Path) -> list[ManagedDependency]:
+def dependencies(
+    store: str, settings: Settings, data_dir: Path, bus: str | None = None
+) -> list[ManagedDependency]:
     """The servers to start before the parts, in order."""
     managed: list[ManagedDependency] = []
     if store == "postgres":
         # A database the environment names explicitly is used as it is.
         managed.append(PrivatePostgres(data_dir, [s for s in SERVICES if s not in settings.databases]))
+    if bus:
+        managed.append(PrivateBus(bus, data_dir))
     return managed
 
 
@@ -159,8 +174,11 @@ def programs(
     injections: Mapping[str, FaultSpec],
     env: Mapping[str, str],
     log_dir: Path,
+    part_env: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[Program]:
-    """Every process of the mesh: each part, and each replica k > 0 on its ports + 100·k."""
+    """Every process of the mesh: each part, and each replica k > 0 on its ports + 100·k.
+
+    `part_env` adds variables for one part only (e.g. its own bus credentials)."""
     addresses = {
         name: [_replica_address(settings.addresses[name], k) for k in range(replicas.get(name, 1))]
         for name in parts
@@ -173,7 +191,7 @@ def programs(
             args = ["serve", name]
             for fault in injections.get(name, FaultSpec()).as_arguments():
                 args += ["--inject", fault]
-            child_env = dict(shared)
+            child_env = {**shared, **(part_env or {}).get(name, {})}
             admin_address = _replica_address(settings.admin_address(name), k)
             if k:
                 args += ["--port", str(parse_address(address)[1])]
@@ -278,10 +296,14 @@ def main(argv: list[str]) -> int:
     started: list[ManagedDependency] = []
     supervisor: Supervisor | None = None
     try:
-        for dependency in dependencies(options.store, settings, data_dir):
+        part_env: dict[str, dict[str, str]] = {name: {} for name in parts}
+        for dependency in dependencies(options.store, settings, data_dir, options.bus):
             started.append(dependency)
             dependency.start()
             env.update(dependency.environment())
+            if isinstance(dependency, PrivateBus):
+                for name in parts:
+                    part_env[name].update(dependency.environment_for(name))
             if stop_requested:
                 return 0
         child_settings = Settings.from_environment(env)
@@ -292,6 +314,7 @@ def main(argv: list[str]) -> int:
             injections=injections,
             env=env,
             log_dir=log_dir,
+            part_env=part_env,
         )
         supervisor = Supervisor(
             processes,

@@ -63,6 +63,30 @@ go_tool protoc-gen-go-grpc google.golang.org/grpc/cmd/protoc-gen-go-grpc "$PROTO
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_get() { as_root apt-get "$@"; }
 
+# The private brokers of the event bus (`pagemesh up --bus redis|kafka`, tests/bus/): Debian's
+# redis-server, and the jars of a KRaft-mode Kafka broker from Maven Central, run by the machine's Java.
+if [ ! -x /usr/bin/redis-server ]; then
+  say "redis-server (apt)"
+  apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq --no-install-recommends "$REDIS_APT_PACKAGE" >/dev/null
+fi
+kafka_key=$(printf '%s %s ' "$KAFKA_VERSION" "$SLF4J_VERSION" | cat - scripts/kafka/pom.xml | sha256sum | cut -c1-16)
+if ! up_to_date kafka "$kafka_key" || [ ! -d "$tools/kafka/lib" ]; then
+  say "kafka $KAFKA_VERSION jars (Maven Central org.apache.kafka:kafka_2.13)"
+  scratch=$(mktemp -d)
+  if ! mvn -q -B -Dstyle.color=never -f scripts/kafka/pom.xml dependency:copy-dependencies \
+    "-Dkafka.version=$KAFKA_VERSION" "-Dslf4j.version=$SLF4J_VERSION" \
+    -DincludeScope=runtime "-DoutputDirectory=$scratch/lib" >"$scratch/mvn.log" 2>&1; then
+    cat "$scratch/mvn.log" >&2
+    exit 1
+  fi
+  rm -rf "$tools/kafka"
+  mkdir -p "$tools/kafka"
+  mv "$scratch/lib" "$tools/kafka/lib"
+  rm -rf "$scratch"
+  stamp kafka "$kafka_key"
+fi
+
 # Debian's chromium, for the aggregator's headless browser test (tests/aggregator/test_browser.py).
 if [ ! -x /usr/bin/chromium ]; then
   say "chromium (apt)"

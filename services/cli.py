@@ -1,4 +1,8 @@
-"""`pagemesh serve SERVICE`: runs one backend service in this process until SIGTERM or SIGINT."""
+"""`pagemesh serve SERVICE`: runs one backend service in this process until SIGTERM or SIGINT.
+
+A service that consumes bus events (history, recommendations) also runs its consumer in this process, as
+a member of the consumer group named after the service, on the bus `PAGEMESH_BUS` names (unless `none`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import importlib
 import sys
 from collections.abc import Callable
 
+from pagemesh.bus import BusUrl, Consumer, parse_bus_url
 from pagemesh.cli import ArgumentParser
 from pagemesh.runtime import (
     SERVICES,
@@ -81,12 +86,29 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
-async def _serve(server: GrpcServer, instance: ServiceInstance, grace: float, drain: float) -> None:
+async def _serve(
+    server: GrpcServer,
+    instance: ServiceInstance,
+    grace: float,
+    drain: float,
+    bus: BusUrl,
+) -> None:
+    consumer = None
     try:
         await server.start()
+        events = instance.events
+        if events is not None and bus.enabled:
+            consumer = Consumer(bus, group=server.component, types=events.types, handle=events.handle)
+            consumer.start()
         await wait_for_stop_signal()
+        if consumer is not None:
+            # The batch in hand is applied and acknowledged; the rest waits on the bus for the next start.
+            await consumer.stop(grace)
+            consumer = None
         await server.stop(grace, drain)
     finally:
+        if consumer is not None:
+            await consumer.stop(0)
         await instance.close()
 
 
@@ -106,6 +128,7 @@ def main(argv: list[str]) -> int:
         settings = Settings.from_environment()
         address = override_address(settings.addresses[options.service], options.host, options.port)
         faults = FaultSpec.parse(options.inject)
+        bus = parse_bus_url(settings.bus)
         configure_logging(options.service, settings.log_level)
         configure_telemetry(options.service, settings)
         database = (
@@ -126,7 +149,7 @@ def main(argv: list[str]) -> int:
             authz_dry_run=options.authz_dry_run,
         )
         grace = settings.grace_seconds if options.grace is None else options.grace
-        run_event_loop(_serve(server, instance, grace, options.drain))
+        run_event_loop(_serve(server, instance, grace, options.drain, bus))
     except PagemeshError as error:
         print(f"pagemesh serve: {error}", file=sys.stderr)
         return 1

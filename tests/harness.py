@@ -55,7 +55,8 @@ __all__ = [
     "start_up",
 ]
 
-START_TIMEOUT = 30.0
+START_TIMEOUT = 90.0
+"""Generous: a busy machine (several suites, a cluster build) can take tens of seconds to start Python."""
 
 
 @functools.cache
@@ -254,17 +255,23 @@ def start_service(
 
 @dataclass
 class Mesh:
-    """The six backend services, each in its own process."""
+    """The six backend services, each in its own process, and the event bus they consume from."""
 
     services: dict[str, ChildProcess] = field(default_factory=dict)
+    bus_url: str = ""
+    """`PAGEMESH_BUS` of the services (and of an aggregator started with `environment()`)."""
 
     def address(self, name: str) -> str:
         """A service's gRPC address."""
         return self.services[name].address
 
     def environment(self) -> dict[str, str]:
-        """`PAGEMESH_<SERVICE>_ADDR` for every service, for a process that calls them."""
-        return {f"PAGEMESH_{name.upper()}_ADDR": s.address for name, s in self.services.items()}
+        """`PAGEMESH_<SERVICE>_ADDR` for every service and the mesh's `PAGEMESH_BUS`, for a process that
+        calls them (an aggregator's page views then reach the services' consumers)."""
+        env = {f"PAGEMESH_{name.upper()}_ADDR": s.address for name, s in self.services.items()}
+        if self.bus_url:
+            env["PAGEMESH_BUS"] = self.bus_url
+        return env
 
     def stop(self) -> None:
         """Stops every service."""
@@ -283,9 +290,11 @@ def start_mesh(
 ) -> Mesh:
     """Starts the backend services concurrently and waits until all are SERVING; `env` adds variables.
 
-    `databases` gives a service a database URL instead of a fresh SQLite file in `workdir`.
+    `databases` gives a service a database URL instead of a fresh SQLite file in `workdir`. They share
+    one event bus: `env`'s `PAGEMESH_BUS`, else a SQLite bus file in `workdir`.
     """
-    mesh = Mesh()
+    bus_url = (env or {}).get("PAGEMESH_BUS") or f"sqlite:///{(workdir / 'bus.sqlite3').resolve()}"
+    mesh = Mesh(bus_url=bus_url)
     for name in names:
         port = free_port()
         mesh.services[name] = launch(
@@ -300,7 +309,7 @@ def start_mesh(
             name=name,
             port=port,
             workdir=workdir,
-            env=env,
+            env={**(env or {}), "PAGEMESH_BUS": bus_url},
         )
     wait_serving(mesh.services.values())
     return mesh

@@ -48,10 +48,12 @@ from pagemesh.runtime._process import (
     is_ready,
     pagemesh_command,
     spawn,
+    tied_command,
     wait_until_ready,
 )
 from pagemesh.runtime._server import (
     ApiBinding,
+    EventHandler,
     GrpcServer,
     ServerStartError,
     ServiceInstance,
@@ -75,6 +77,7 @@ __all__ = [
     "CallInterceptor",
     "ChildProcess",
     "DatabaseUrl",
+    "EventHandler",
     "FaultSpec",
     "GrpcServer",
     "InvalidArgumentError",
@@ -113,6 +116,7 @@ __all__ = [
     "peer_names",
     "run_event_loop",
     "spawn",
+    "tied_command",
     "wait_for_stop_signal",
     "wait_until_ready",
 ]

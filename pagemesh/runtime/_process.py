@@ -36,6 +36,7 @@ __all__ = [
     "is_ready",
     "pagemesh_command",
     "spawn",
+    "tied_command",
     "wait_until_ready",
 ]
 
@@ -95,6 +96,27 @@ class ChildProcess:
                 self.process.kill()
                 self.process.wait()
         return self.process.returncode
+
+
+_TIE_PRELUDE = (
+    "import os, sys\n"
+    "from pagemesh.runtime._process import die_with_parent\n"
+    "from pagemesh.runtime._config import parent_pid\n"
+    "parent = parent_pid()\n"
+    "if parent is not None:\n"
+    "    die_with_parent(parent)\n"
+    "os.execvp(sys.argv[1], sys.argv[1:])\n"
+)
+
+
+def tied_command(command: Sequence[str]) -> list[str]:
+    """`command` (a program that is not pagemesh's own: a broker, a database) made to die with its parent.
+
+    A short Python prelude asks the kernel for SIGTERM when the parent started by `spawn` dies, then
+    execs the program in its place (same PID; the request survives exec). Linux sends it when the
+    parent *thread* that spawned it ends, so spawn such programs from the main thread.
+    """
+    return [sys.executable, "-c", _TIE_PRELUDE, *command]
 
 
 def pagemesh_command(args: Sequence[str]) -> list[str]:

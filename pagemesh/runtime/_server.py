@@ -19,6 +19,7 @@ import grpc
 import grpc.aio
 import uvloop
 from google.protobuf.descriptor import FileDescriptor, ServiceDescriptor
+from google.protobuf.message import Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection, reflection_pb2, reflection_pb2_grpc
 
@@ -34,6 +35,7 @@ from pagemesh.security import Authorizer, policy_path
 
 __all__ = [
     "ApiBinding",
+    "EventHandler",
     "GrpcServer",
     "ServerStartError",
     "ServiceInstance",
@@ -95,16 +97,18 @@ def api_binding(
     servicer: S,
     *,
     read_only: bool = False,
+    max_age: float | None = None,
 ) -> ApiBinding:
     """The binding of a servicer for the one service that the proto `file` declares.
 
     `read_only` says the servicer's answers depend on nothing but the request (its data does not change
-    while it serves), so repeated requests are answered from a `ResponseCache`.
+    while it serves), so repeated requests are answered from a `ResponseCache`; `max_age` bounds how long
+    an answer is reused, for data that changes in the background (see `ResponseCache`).
     """
     (service,) = file.services_by_name.values()
 
     def register(server: grpc.aio.Server, interceptor: CallInterceptor) -> None:
-        cache = ResponseCache() if read_only else None
+        cache = ResponseCache(max_age=max_age) if read_only else None
         add_to_server(interceptor.wrap(service, servicer, cache), server)
 
     return ApiBinding(
@@ -245,6 +249,18 @@ async def wait_for_stop_signal() -> signal.Signals:
 
 
 @dataclass(frozen=True)
+class EventHandler:
+    """What a service does with events from the bus: its consumer group handles `types` with `handle`.
+
+    `handle` gets a batch of delivered events (`pagemesh.bus.Event`) and applies them all or none,
+    deduplicating on `event_id` in the same transaction as the effect (delivery is at-least-once).
+    """
+
+    types: Sequence[type[Message]]
+    handle: Callable[[Sequence[Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
 class ServiceInstance:
     """A backend service opened on its store: the versioned APIs to serve and how to release the store."""
 
@@ -252,3 +268,5 @@ class ServiceInstance:
     """Every API version the service offers, v1 first."""
     close: Callable[[], Awaitable[None]]
     """Releases the store once the server has stopped (on the server's event loop, which owns its pool)."""
+    events: EventHandler | None = None
+    """The service's consumer of bus events, if it has one (`pagemesh serve` runs it in the process)."""

@@ -318,6 +318,19 @@ class PostgresDatabase:
 
         return await self._run(change, retry=False)
 
+    async def transaction(self, work: Callable[[Any], Awaitable[T]]) -> T:
+        """Runs `work(connection)` inside one transaction (never retried here): all of it or none.
+
+        For a change that spans statements, e.g. applying a batch of bus events together with the record of
+        their IDs (`applied_events`), so that a redelivered event is recognised.
+        """
+
+        async def in_transaction(pool: asyncpg.Pool) -> T:
+            async with pool.acquire() as connection, connection.transaction():
+                return await work(connection)
+
+        return await self._run(in_transaction, retry=False)
+
     async def close(self) -> None:
         """Closes the pool's connections."""
         if self._pool is not None:

@@ -8,6 +8,7 @@ from pagemesh.history.v2 import history_pb2 as v2
 from pagemesh.history.v2 import history_pb2_grpc as v2_grpc
 from pagemesh.runtime import DatabaseUrl, ServiceInstance, api_binding
 from pagemesh.storage import open_repository
+from services.history._consumer import ViewEvents
 from services.history._journal import ViewJournal
 from services.history._model import View
 from services.history._store import STORE, SqliteViewRepository, ViewRepository
@@ -15,7 +16,7 @@ from services.history._store_postgres import PostgresViewRepository
 from services.history._v1 import HistoryServiceV1
 from services.history._v2 import HistoryServiceV2
 
-__all__ = ["View", "ViewJournal", "ViewRepository", "open_service"]
+__all__ = ["View", "ViewEvents", "ViewJournal", "ViewRepository", "open_service"]
 
 
 def open_service(database: DatabaseUrl) -> ServiceInstance:
@@ -35,4 +36,5 @@ def open_service(database: DatabaseUrl) -> ServiceInstance:
             ),
         ),
         close=close,
+        events=ViewEvents(repository).handler(),
     )

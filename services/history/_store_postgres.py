@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
 from pagemesh.storage import PostgresDatabase
+from services.events import AppliedEvents
 from services.history._model import View
 
 __all__ = ["PostgresViewRepository"]
@@ -22,11 +27,19 @@ _RECORD = """
 """
 
 
+_UPSERT = """
+    INSERT INTO views VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, product_id) DO UPDATE SET
+        title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE views.title END,
+        viewed = greatest(views.viewed, excluded.viewed)
+"""
+
+
 class PostgresViewRepository:
     """Views in the history service's PostgreSQL database."""
 
     def __init__(self, database: PostgresDatabase) -> None:
         self._db = database
+        self._applied = AppliedEvents()
 
     async def recent(self, user_id: str, offset: int, limit: int) -> tuple[list[View], int]:
         rows = await self._db.fetch(_RECENT, user_id, limit, offset)
@@ -42,3 +55,18 @@ class PostgresViewRepository:
         row = await self._db.write(_RECORD, view.user_id, view.product_id, view.title, view.viewed)
         assert row is not None  # RETURNING always gives the row
         return View(view.user_id, row["product_id"], row["title"], row["viewed"])
+
+    async def apply_views(self, views: Sequence[tuple[str, View]]) -> int:
+        now = datetime.now(UTC)
+
+        async def apply(connection: Any) -> int:
+            applied = 0
+            for event_id, view in views:
+                if await self._applied.first_time_postgres(connection, event_id, now):
+                    await connection.execute(_UPSERT, view.user_id, view.product_id, view.title, view.viewed)
+                    applied += 1
+            await self._applied.done_postgres(connection, applied, now)
+            return applied
+
+        applied: int = await self._db.transaction(apply)
+        return applied

@@ -11,6 +11,8 @@ __all__ = ["PAGE_SIZE", "RecommendationEngine"]
 PAGE_SIZE = PageSizePolicy(default=10, maximum=50)
 PERSONAL_PICKS = 3
 """How many suggestions from the user's interests lead a personalised list."""
+ALSO_VIEWED_PICKS = 3
+"""How many books that viewers of the product also viewed come before the precomputed suggestions."""
 
 
 class RecommendationEngine:
@@ -26,7 +28,15 @@ class RecommendationEngine:
         validate_id(product_id, "product_id")
         if not await self._repository.knows_product(product_id):
             raise NotFoundError(f"product {product_id!r} does not exist in the recommendation index")
-        ranked = await self._repository.related(product_id)
+        related = await self._repository.related(product_id)
+        # What readers viewed together lately leads; the precomputed list follows without repeats.
+        also_viewed = [
+            r
+            for r in await self._repository.also_viewed(product_id, ALSO_VIEWED_PICKS)
+            if r.product_id != product_id
+        ]
+        shown = {r.product_id for r in also_viewed}
+        ranked = also_viewed + [r for r in related if r.product_id not in shown]
         if user_id:
             seen = {r.product_id for r in ranked}
             personal = await self._repository.for_user(user_id, product_id, PERSONAL_PICKS + len(seen))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import grpc
@@ -22,13 +23,16 @@ from aggregator import (
     PageAssembler,
     PageError,
     PageRequest,
+    PageViews,
     page_budget,
     page_v1_from_v2,
     render_page,
 )
+from pagemesh.bus import Bus, open_envelope, parse_bus_url
+from pagemesh.events.v1 import events_pb2
 from pagemesh.history.v2 import history_pb2 as history_v2
 from pagemesh.page.v2 import page_pb2 as page_v2
-from pagemesh.runtime import REQUEST_ID_KEY, InvalidArgumentError
+from pagemesh.runtime import REQUEST_ID_KEY, InvalidArgumentError, free_port
 from tests.aggregator import doubles
 
 T = TypeVar("T")
@@ -60,6 +64,7 @@ def test_public_names_are_pinned() -> None:
             "PageResult",
             "PageServiceV1",
             "PageServiceV2",
+            "PageViews",
             "Pending",
             "Read",
             "SectionSpec",
@@ -348,23 +353,53 @@ async def test_degraded_section_renders_as_temporarily_unavailable() -> None:
     assert "£25.99" in html
 
 
-async def test_record_view_runs_in_the_background_and_never_raises() -> None:
-    backends = doubles.backends(history=doubles.failing("history", grpc.StatusCode.UNAVAILABLE))
-    assembler = PageAssembler(backends)
-    assembler.record_view("u-alice", "P00001", "Archive")
-    await assembler.close()
-    assert [c[1] for c in backends["history"].calls] == ["RecordView"]
+async def test_a_page_view_is_published_as_an_event_not_recorded_by_rpc(tmp_path: Path) -> None:
+    bus_url = parse_bus_url(f"sqlite:///{tmp_path / 'bus.sqlite3'}")
+    backends = doubles.backends()
+    assembler = PageAssembler(backends, page_views=await PageViews.start(bus_url, tmp_path / "outbox"))
+    result = await assembler.assemble("P00001", "u-alice")
+    assembler.page_viewed(
+        result, "u-alice", api_version="v1", surface=events_pb2.SURFACE_GRPC, request_id="r-1"
+    )
+    bus = await Bus.connect(bus_url)
+    subscription = await bus.subscribe("test", "test-1", [events_pb2.ProductViewed])
+    try:
+        deliveries = await subscription.fetch(10, 10.0)
+        (delivery,) = deliveries
+        view = events_pb2.ProductViewed.FromString(open_envelope(delivery.value).payload)
+        assert (view.product_id, view.user_id, view.api_version, view.request_id) == (
+            "P00001",
+            "u-alice",
+            "v1",
+            "r-1",
+        )
+        assert view.product_title == result.page.product.title
+        assert view.surface == events_pb2.SURFACE_GRPC
+        stats = await assembler.page_views.stats() if assembler.page_views else {}
+        assert (stats["published"], stats["refused"], stats["publish_failures"]) == (1, 0, 0)
+        assert [g["group"] for g in stats["groups"]] == ["test"]
+    finally:
+        await subscription.close()
+        await bus.close()
+        await assembler.close()
+    assert "RecordView" not in [c[1] for c in backends["history"].calls]
 
 
-async def test_a_write_falls_back_to_v1_as_reads_do() -> None:
-    backends = doubles.backends(history=doubles.v1_only("history", doubles.history))
-    assembler = PageAssembler(backends)
-    assembler.record_view("u-alice", "P00001", "Archive")
-    await assembler.close()
-    sent = [(version, method, request) for version, method, request, _ in backends["history"].calls]
-    assert [(version, method) for version, method, _ in sent] == [("v2", "RecordView"), ("v1", "RecordView")]
-    assert type(sent[1][2]).DESCRIPTOR.full_name == "pagemesh.history.v1.RecordViewRequest"
-    assert assembler.stats()["history"]["version"] == "v1"
+async def test_a_page_view_that_cannot_be_published_never_fails_the_page(tmp_path: Path) -> None:
+    # Nothing listens there: the schema can never be confirmed, so every publish is refused.
+    nowhere = parse_bus_url(f"redis://127.0.0.1:{free_port()}/0")
+    assembler = PageAssembler(doubles.backends(), page_views=await PageViews.start(nowhere, tmp_path))
+    try:
+        result = await assembler.assemble("P00001", "u-alice")
+        started = time.perf_counter()
+        for _ in range(3):
+            assembler.page_viewed(result, "u-alice", api_version="v2", surface=events_pb2.SURFACE_HTML)
+        assert time.perf_counter() - started < 1.0
+        assert assembler.page_views is not None
+        assert assembler.page_views.failures == 3
+        assert assembler.page_views.publisher.refused == 3
+    finally:
+        await assembler.close()
 
 
 def test_retries_and_hedges_follow_the_contracts_idempotency_level() -> None:

@@ -24,6 +24,7 @@ def test_exported_members() -> None:
         "Rule",
         "check_images",
         "config_from_buf_yaml",
+        "image_from_descriptor_set",
         "is_unstable_package",
         "load_image",
         "parse_input",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, cast
 
@@ -116,3 +117,24 @@ async def test_the_cache_is_bounded_and_drops_the_oldest_answer_first() -> None:
 def test_a_cache_needs_room_for_one_answer() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         ResponseCache(max_entries=0)
+
+
+async def test_an_answer_older_than_max_age_is_computed_again() -> None:
+    calls: list[str] = []
+
+    async def behaviour(request: Any, context: Any) -> pb.GetProductResponse:
+        calls.append(request.id)
+        return pb.GetProductResponse(product=pb.Product(id=request.id, title=f"take {len(calls)}"))
+
+    cache = ResponseCache(max_age=0.2)
+    cached = cache.wrap("GetProduct", behaviour)
+    context = cast(Any, None)
+    first = await cached(pb.GetProductRequest(id="P1"), context)
+    again = await cached(pb.GetProductRequest(id="P1"), context)
+    assert again is first
+    await asyncio.sleep(0.3)
+    fresh = await cached(pb.GetProductRequest(id="P1"), context)
+    assert fresh.product.title == "take 2"
+    assert (cache.hits, cache.misses, len(cache)) == (1, 2, 1)
+    with pytest.raises(ValueError, match="max_age"):
+        ResponseCache(max_age=0)

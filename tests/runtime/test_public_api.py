@@ -22,6 +22,7 @@ def test_exported_members() -> None:
         "DEFAULT_ADDRESSES",
         "DEFAULT_HTTP_ADDRESS",
         "DatabaseUrl",
+        "EventHandler",
         "FaultSpec",
         "GrpcServer",
         "InvalidArgumentError",
@@ -64,6 +65,7 @@ def test_exported_members() -> None:
         "peer_names",
         "run_event_loop",
         "spawn",
+        "tied_command",
         "wait_for_stop_signal",
         "wait_until_ready",
     ]

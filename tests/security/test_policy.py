@@ -140,6 +140,9 @@ def test_the_shipped_policy_is_least_privilege_for_the_aggregator() -> None:
     assert not shipped.decide(
         [AGGREGATOR], "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"
     ).allowed
+    # Page views travel as events: the aggregator writes nothing over gRPC.
+    assert not shipped.decide([AGGREGATOR], WRITE).allowed
+    assert shipped.decide([OPERATOR], WRITE).allowed
     # A backend may not call another backend, nor the page.
     reviews = spiffe_id("reviews")
     assert not shipped.decide([reviews], "/pagemesh.product.v2.ProductService/GetProduct").allowed

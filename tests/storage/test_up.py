@@ -21,6 +21,8 @@ import pytest
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
 from pagemesh.runtime import AGGREGATOR, SERVICES, ChildProcess, is_ready, pagemesh_command
+from pagemesh.storage import load_migrations
+from services import store_spec
 from tests.aggregator import test_page_e2e
 from tests.aggregator.procs import Aggregator
 from tests.harness import Mesh, RunningUp, operator_channel, start_up
@@ -98,13 +100,16 @@ def test_pagemesh_db_finds_the_private_cluster(up_postgres: RunningUp) -> None:
 
     status = db("status")
     for name in SERVICES:
+        latest = len(load_migrations(store_spec(name).migration_dir("postgresql")))
         assert re.search(
-            rf"^{name} +postgresql://pagemesh_{name}_owner:\*\*\*@.* version 1 of 1: up to date$",
+            rf"^{name} +postgresql://pagemesh_{name}_owner:\*\*\*@.*"
+            rf" version {latest} of {latest}: up to date$",
             status,
             re.M,
         )
     assert "has data already" in db("seed", "reviews")
-    assert "up to date at version 1" in db("migrate", "history")
+    history_latest = len(load_migrations(store_spec("history").migration_dir("postgresql")))
+    assert f"up to date at version {history_latest}" in db("migrate", "history")
 
 
 def _page(stub: Any, product: str) -> tuple[str, set[str]]:

@@ -52,7 +52,8 @@ def matching(spans: list[SpanRecord], **where: object) -> list[SpanRecord]:
 def test_one_page_is_one_trace_of_page_client_and_server_spans(traced: TracedMesh) -> None:
     page, request_id = fetch_page(traced.aggregator.address, "P00002", "u-alice")
     assert not page.degraded_sections
-    spans = find_trace(traced.traces, request_id)
+    # The bus consumers' spans join the trace later (see the next test); this one is about the page.
+    spans = [s for s in find_trace(traced.traces, request_id) if s.kind != "CONSUMER"]
 
     trace_ids = {span.trace_id for span in spans}
     assert len(trace_ids) == 1
@@ -93,6 +94,29 @@ def test_one_page_is_one_trace_of_page_client_and_server_spans(traced: TracedMes
         assert client.start_ns <= server.start_ns
         assert server.end_ns <= client.end_ns + 5_000_000
     assert len(spans) == 1 + 1 + 6 + 6
+
+
+def test_each_consumer_group_handles_the_page_view_in_a_span_linked_to_the_page(traced: TracedMesh) -> None:
+    _, request_id = fetch_page(traced.aggregator.address, "P00005", "u-alice")
+    deadline = time.monotonic() + 20
+    while True:
+        spans = find_trace(traced.traces, request_id)
+        consumers = matching(spans, kind="CONSUMER")
+        if len(consumers) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    page_span = only(spans, name="page")
+    assert sorted(c.attributes["messaging.consumer.group.name"] for c in consumers) == [
+        "history",
+        "recommendations",
+    ]
+    for consumer in consumers:
+        assert consumer.service == consumer.attributes["messaging.consumer.group.name"]
+        assert consumer.trace_id == page_span.trace_id
+        assert consumer.parent_span_id == page_span.span_id
+        assert (page_span.trace_id, page_span.span_id) in consumer.links
+        assert consumer.attributes["pagemesh.outcome"] == "processed"
+        assert consumer.start_ns >= page_span.start_ns
 
 
 def test_a_callers_traceparent_is_continued_and_an_unsampled_one_makes_no_spans(traced: TracedMesh) -> None:
@@ -149,8 +173,17 @@ def run_trace(traced: TracedMesh, *args: str) -> subprocess.CompletedProcess[str
     return pagemesh("trace", *args, env=traced.environment())
 
 
+def wait_for_consumers(traced: TracedMesh, request_id: str) -> None:
+    """Until both consumer groups have handled the page's view (their spans are written)."""
+    deadline = time.monotonic() + 20
+    while len(matching(find_trace(traced.traces, request_id), kind="CONSUMER")) < 2:
+        assert time.monotonic() < deadline, "the page view was not consumed within 20 s"
+        time.sleep(0.2)
+
+
 def test_pagemesh_trace_latest_draws_the_page_that_just_happened(traced: TracedMesh) -> None:
     _, request_id = fetch_page(traced.aggregator.address, "P00005", "u-alice")
+    wait_for_consumers(traced, request_id)
     done = run_trace(traced, "latest")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -159,7 +192,10 @@ def test_pagemesh_trace_latest_draws_the_page_that_just_happened(traced: TracedM
     assert "page P00005 (signed in)" in lines[0]
     assert "14 spans" in lines[0]
     assert lines[1].split()[:2] == ["PART", "SPAN"]
-    rows = lines[2:-1]
+    consumed = [line for line in lines if line.startswith("consumed: ")]
+    assert sorted(line.split(" by ")[1].split()[0] for line in consumed) == ["history", "recommendations"]
+    assert all("ms after the page" in line and line.endswith("processed") for line in consumed)
+    rows = [line for line in lines[2:-1] if line not in consumed]
     assert rows[0].startswith("aggregator")
     assert "GetProductPage v2" in rows[0]
     assert "└ page P00005" in rows[1]
@@ -177,7 +213,9 @@ def test_pagemesh_trace_latest_draws_the_page_that_just_happened(traced: TracedM
     by_id = run_trace(traced, request_id, "--width", "20")
     assert by_id.returncode == 0, by_id.stderr
     assert by_id.stdout.splitlines()[0] == lines[0]
-    assert all(len(r.split("|")[1]) == 20 for r in by_id.stdout.splitlines()[2:-1])
+    assert all(
+        len(r.split("|")[1]) == 20 for r in by_id.stdout.splitlines()[2:-1] if not r.startswith("consumed: ")
+    )
 
 
 def test_pagemesh_trace_marks_hedges_and_degraded_sections(traced: TracedMesh) -> None:

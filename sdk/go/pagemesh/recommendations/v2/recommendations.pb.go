@@ -35,6 +35,8 @@ const (
 	Reason_REASON_SIMILAR_CATEGORY Reason = 3
 	// The user looked at books like this one recently.
 	Reason_REASON_BROWSING_HISTORY Reason = 4
+	// Customers who viewed the product also viewed this book (learnt from page views as they happen).
+	Reason_REASON_ALSO_VIEWED Reason = 5
 )
 
 // Enum value maps for Reason.
@@ -45,6 +47,7 @@ var (
 		2: "REASON_SAME_AUTHOR",
 		3: "REASON_SIMILAR_CATEGORY",
 		4: "REASON_BROWSING_HISTORY",
+		5: "REASON_ALSO_VIEWED",
 	}
 	Reason_value = map[string]int32{
 		"REASON_UNSPECIFIED":      0,
@@ -52,6 +55,7 @@ var (
 		"REASON_SAME_AUTHOR":      2,
 		"REASON_SIMILAR_CATEGORY": 3,
 		"REASON_BROWSING_HISTORY": 4,
+		"REASON_ALSO_VIEWED":      5,
 	}
 )
 
@@ -313,13 +317,14 @@ const file_pagemesh_recommendations_v2_recommendations_proto_rawDesc = "" +
 	"\vexplanation\x18\x05 \x01(\tR\vexplanation\"\x9c\x01\n" +
 	"\x1bListRecommendationsResponse\x12U\n" +
 	"\x0frecommendations\x18\x01 \x03(\v2+.pagemesh.recommendations.v2.RecommendationR\x0frecommendations\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\x8a\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\xa2\x01\n" +
 	"\x06Reason\x12\x16\n" +
 	"\x12REASON_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12REASON_ALSO_BOUGHT\x10\x01\x12\x16\n" +
 	"\x12REASON_SAME_AUTHOR\x10\x02\x12\x1b\n" +
 	"\x17REASON_SIMILAR_CATEGORY\x10\x03\x12\x1b\n" +
-	"\x17REASON_BROWSING_HISTORY\x10\x042\xa7\x01\n" +
+	"\x17REASON_BROWSING_HISTORY\x10\x04\x12\x16\n" +
+	"\x12REASON_ALSO_VIEWED\x10\x052\xa7\x01\n" +
 	"\x15RecommendationService\x12\x8d\x01\n" +
 	"\x13ListRecommendations\x127.pagemesh.recommendations.v2.ListRecommendationsRequest\x1a8.pagemesh.recommendations.v2.ListRecommendationsResponse\"\x03\x90\x02\x01B\x98\x02\n" +
 	"\x1fcom.pagemesh.recommendations.v2B\x14RecommendationsProtoP\x01ZQgithub.com/pagemesh/pagemesh/sdk/go/pagemesh/recommendations/v2;recommendationsv2\xa2\x02\x03PRX\xaa\x02\x1bPagemesh.Recommendations.V2\xca\x02\x1bPagemesh\\Recommendations\\V2\xe2\x02'Pagemesh\\Recommendations\\V2\\GPBMetadata\xea\x02\x1dPagemesh::Recommendations::V2b\x06proto3"

@@ -1,0 +1,405 @@
+"""Benchmark of the event bus, per backend: pagemesh's bus layer against the bare client doing the same.
+
+Run by `make bench` (not part of `make test`). For each backend (SQLite file, private Redis, private
+Kafka, all started here on loopback and stopped at the end):
+
+1. publish: N events through `Publisher` (envelope, outbox, relay in batches of 500) until the broker
+   acknowledged all of them, against the bare client appending the same payloads (built and serialized
+   in the timed loop, as for `Publisher`) in batches of 500 (SQLite `executemany` in one transaction,
+   Redis pipelined `XADD`, Kafka `send` x500 then wait);
+2. consume: two consumer groups at once, through `Consumer` (decode, a no-op handler, acknowledge),
+   against the bare client (SQLite cursor table, Redis `XREADGROUP`+`XACK`, Kafka `getmany`+`commit`), in
+   batches of 256; events/s per group;
+3. end-to-end latency at a steady 1,000 events/s for 5 s: `Publisher.publish()` here, a `Consumer` in
+   another process (as in the mesh), latency = consumed - published wall-clock time; p50/p99.
+
+Prints a table and writes JSON (default `artifacts/bench/bus.json`). Figures taken on a shared machine
+are provisional.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Run as `python bench/bus.py`, this folder comes first on the path, and bench/compat.py (the compat
+# benchmark) would shadow the compat package that the schema registry loads.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import redis.asyncio as aioredis  # noqa: E402
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
+from aiokafka.structs import OffsetAndMetadata  # noqa: E402
+
+from pagemesh.bus import (  # noqa: E402
+    KINDS,
+    Bus,
+    Consumer,
+    Event,
+    Publisher,
+    RunningBus,
+    parse_bus_url,
+    start_private_bus,
+    topic_of,
+)
+from pagemesh.events.v1 import events_pb2  # noqa: E402
+from pagemesh.runtime import run_event_loop  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TOPIC = topic_of(events_pb2.ProductViewed.DESCRIPTOR.full_name)
+BATCH = 500
+FETCH = 256
+
+
+@dataclass
+class Figures:
+    """One backend's results."""
+
+    backend: str
+    events: int
+    publish_per_s: float = 0.0
+    bare_publish_per_s: float = 0.0
+    consume_per_s_per_group: float = 0.0
+    bare_consume_per_s_per_group: float = 0.0
+    e2e_p50_ms: float = 0.0
+    e2e_p99_ms: float = 0.0
+    e2e_events: int = 0
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+def _view(i: int) -> events_pb2.ProductViewed:
+    return events_pb2.ProductViewed(
+        product_id=f"P{1 + i % 240:05d}", user_id=f"u-{i % 1000}", api_version="v2", request_id=f"r-{i}"
+    )
+
+
+async def until(done: Any, step: float = 0.002) -> None:
+    """Polls `done()` every `step` seconds (a benchmark's progress is counters, not events)."""
+    while True:
+        if done():
+            return
+        await asyncio.sleep(step)
+
+
+# Publishing.
+
+
+async def pagemesh_publish(running: RunningBus, count: int, workdir: Path) -> float:
+    publisher = Publisher(
+        parse_bus_url(running.url),
+        producer="bench",
+        outbox_dir=workdir / f"outbox-{time.monotonic_ns()}",
+        types=[events_pb2.ProductViewed],
+    )
+    await publisher.start(wait=30)
+    started = time.perf_counter()
+    for i in range(count):
+        publisher.publish(_view(i), key=f"u-{i % 1000}")
+    await until(lambda: publisher.relayed >= count, 0.001)
+    elapsed = time.perf_counter() - started
+    await publisher.close()
+    return count / elapsed
+
+
+async def bare_publish(running: RunningBus, count: int) -> float:
+    """The same events, built and serialized as the bare client's caller would (no envelope)."""
+
+    def values(first: int) -> list[bytes]:
+        return [_view(i).SerializeToString() for i in range(first, min(count, first + BATCH))]
+
+    url = parse_bus_url(running.url)
+    started = time.perf_counter()
+    if url.kind == "sqlite":
+        assert url.path is not None
+        db = sqlite3.connect(url.path, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS bare_events "
+            "(seq INTEGER PRIMARY KEY, topic TEXT, key TEXT, value BLOB, published REAL)"
+        )
+        started = time.perf_counter()
+        for first in range(0, count, BATCH):
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(
+                "INSERT INTO bare_events (topic, key, value, published) VALUES (?, ?, ?, ?)",
+                [(TOPIC, "", v, time.time()) for v in values(first)],
+            )
+            db.execute("COMMIT")
+        elapsed = time.perf_counter() - started
+        db.close()
+    elif url.kind == "redis":
+        client = aioredis.Redis.from_url(running.url, driver_info=None)
+        started = time.perf_counter()
+        for first in range(0, count, BATCH):
+            pipe = client.pipeline(transaction=False)
+            for value in values(first):
+                pipe.xadd("bench:bare", {b"e": value}, maxlen=1_000_000, approximate=True)
+            await pipe.execute()
+        elapsed = time.perf_counter() - started
+        await client.aclose()
+    else:
+        producer = AIOKafkaProducer(
+            bootstrap_servers=url.bootstrap, acks="all", enable_idempotence=True, linger_ms=2
+        )
+        await producer.start()
+        started = time.perf_counter()
+        for first in range(0, count, BATCH):
+            futures = [await producer.send("bench.bare", v) for v in values(first)]
+            await asyncio.gather(*futures)
+        elapsed = time.perf_counter() - started
+        await producer.stop()
+    return count / elapsed
+
+
+# Consuming.
+
+
+async def pagemesh_consume(running: RunningBus, count: int) -> float:
+    """Two groups through `Consumer`, from the start of the topic (which holds `count` events or more)."""
+    url = parse_bus_url(f"{running.url}{'&' if '?' in running.url else '?'}batch={FETCH}")
+    tag = time.monotonic_ns()
+    done: dict[str, int] = {}
+
+    def handler(group: str) -> Any:
+        async def handle(events: Sequence[Event[Any]]) -> None:
+            done[group] = done.get(group, 0) + len(events)
+
+        return handle
+
+    groups = [f"bench-{tag}-{n}" for n in (1, 2)]
+    consumers = [Consumer(url, group=g, types=[events_pb2.ProductViewed], handle=handler(g)) for g in groups]
+    started = time.perf_counter()
+    for consumer in consumers:
+        consumer.start()
+    await until(lambda: min(done.get(g, 0) for g in groups) >= count)
+    elapsed = time.perf_counter() - started
+    for consumer in consumers:
+        await consumer.stop()
+    return count / elapsed
+
+
+async def bare_consume(running: RunningBus, count: int) -> float:
+    url = parse_bus_url(running.url)
+    tag = time.monotonic_ns()
+    if url.kind == "sqlite":
+        assert url.path is not None
+
+        def group(name: str) -> int:
+            db = sqlite3.connect(url.path, isolation_level=None, timeout=10)  # type: ignore[arg-type]
+            db.execute("CREATE TABLE IF NOT EXISTS bare_cursors (grp TEXT PRIMARY KEY, seq INTEGER)")
+            db.execute("INSERT OR IGNORE INTO bare_cursors VALUES (?, 0)", (name,))
+            seen = 0
+            while seen < count:
+                db.execute("BEGIN IMMEDIATE")
+                (cursor,) = db.execute("SELECT seq FROM bare_cursors WHERE grp = ?", (name,)).fetchone()
+                rows = db.execute(
+                    "SELECT seq, value FROM bare_events WHERE seq > ? ORDER BY seq LIMIT ?", (cursor, FETCH)
+                ).fetchall()
+                if rows:
+                    db.execute("UPDATE bare_cursors SET seq = ? WHERE grp = ?", (rows[-1][0], name))
+                db.execute("COMMIT")
+                seen += len(rows)
+            db.close()
+            return seen
+
+        started = time.perf_counter()
+        await asyncio.gather(*(asyncio.to_thread(group, f"bare-{tag}-{n}") for n in (1, 2)))
+        return count / (time.perf_counter() - started)
+    if url.kind == "redis":
+        # Typed loosely, as in pagemesh.bus._redis: RESP2 replies with bytes.
+        client: Any = aioredis.Redis.from_url(running.url, driver_info=None)
+
+        async def redis_group(name: str) -> None:
+            await client.xgroup_create("bench:bare", name, id="0")
+            seen = 0
+            while seen < count:
+                answer = await client.xreadgroup(name, "c", {"bench:bare": ">"}, count=FETCH, block=1000)
+                for _, entries in answer or []:
+                    await client.xack("bench:bare", name, *[entry_id for entry_id, _ in entries])
+                    seen += len(entries)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(redis_group(f"bare-{tag}-{n}") for n in (1, 2)))
+        elapsed = time.perf_counter() - started
+        await client.aclose()
+        return count / elapsed
+
+    async def kafka_group(name: str) -> None:
+        consumer = AIOKafkaConsumer(
+            "bench.bare",
+            bootstrap_servers=url.bootstrap,
+            group_id=name,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=FETCH,
+        )
+        await consumer.start()
+        seen = 0
+        while seen < count:
+            batch = await consumer.getmany(timeout_ms=1000, max_records=FETCH)
+            marks = {
+                tp: OffsetAndMetadata(records[-1].offset + 1, "") for tp, records in batch.items() if records
+            }
+            if marks:
+                await consumer.commit(marks)
+            seen += sum(len(records) for records in batch.values())
+        await consumer.stop()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(kafka_group(f"bare-{tag}-{n}") for n in (1, 2)))
+    return count / (time.perf_counter() - started)
+
+
+# End-to-end latency.
+
+
+async def consume_latencies(url: str, group: str, count: int, out: Path) -> None:
+    """Child process: one consumer; writes each event's publish-to-handle latency (ms)."""
+    latencies: list[float] = []
+
+    async def handle(events: Sequence[Event[Any]]) -> None:
+        now = time.time()
+        latencies.extend(
+            (now - e.payload.view_time.ToNanoseconds() / 1e9) * 1000 for e in events if e.producer == "e2e"
+        )
+
+    consumer = Consumer(parse_bus_url(url), group=group, types=[events_pb2.ProductViewed], handle=handle)
+    consumer.start()
+    _write(out.parent / f"{out.name}.ready", "")
+    deadline = time.monotonic() + 120
+    await until(lambda: len(latencies) >= count or time.monotonic() > deadline, 0.05)
+    await consumer.stop()
+    _write(out, json.dumps(latencies))
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text)
+
+
+def _consumer_process(url: str, group: str, count: int, out: Path) -> subprocess.Popen[bytes]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--consume", url, group, str(count), str(out)]
+    return subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+async def e2e(running: RunningBus, rate: int, seconds: float, workdir: Path) -> tuple[float, float, int]:
+    count = int(rate * seconds)
+    group = f"e2e-{time.monotonic_ns()}"
+    out = workdir / f"{group}.json"
+    # The group starts where the topic ends, so the backlog of the throughput runs does not count.
+    bus = await Bus.connect(running.url)
+    subscription = await bus.subscribe(group, "warm", [events_pb2.ProductViewed])
+    while await subscription.fetch(5000, 0.5):
+        pass
+    await subscription.close()
+    await bus.close()
+    if running.kind == "kafka":
+        await asyncio.sleep(7)  # the warm-up member's session ends before the measuring one joins
+    child = _consumer_process(running.url, group, count, out)
+    ready = workdir / f"{out.name}.ready"
+    await until(ready.exists, 0.05)
+    await asyncio.sleep(3.0)  # joined and idle
+    publisher = Publisher(
+        parse_bus_url(running.url),
+        producer="e2e",
+        outbox_dir=workdir / f"outbox-{group}",
+        types=[events_pb2.ProductViewed],
+    )
+    await publisher.start(wait=30)
+    started = time.perf_counter()
+    for i in range(count):
+        target = started + i / rate
+        delay = target - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        view = _view(i)
+        view.view_time.FromNanoseconds(time.time_ns())
+        publisher.publish(view, key=view.user_id)
+    await asyncio.to_thread(child.wait, 180)
+    await publisher.close()
+    latencies = sorted(json.loads(out.read_text()))
+    return statistics.median(latencies), latencies[int(0.99 * (len(latencies) - 1))], len(latencies)
+
+
+def bench_backend(kind: str, events: int, workdir: Path) -> Figures:
+    running = start_private_bus(kind, workdir / kind)
+    figures = Figures(kind, events)
+    try:
+        figures.publish_per_s = round(asyncio.run(pagemesh_publish(running, events, workdir)))
+        figures.bare_publish_per_s = round(asyncio.run(bare_publish(running, events)))
+        figures.consume_per_s_per_group = round(asyncio.run(pagemesh_consume(running, events)))
+        figures.bare_consume_per_s_per_group = round(asyncio.run(bare_consume(running, events)))
+        p50, p99, measured = asyncio.run(e2e(running, 1000, 5.0, workdir))
+        figures.e2e_p50_ms, figures.e2e_p99_ms, figures.e2e_events = round(p50, 2), round(p99, 2), measured
+    finally:
+        running.stop()
+    print(
+        f"  {kind:<7} publish {figures.publish_per_s:>7}/s (bare {figures.bare_publish_per_s:>7}/s)  "
+        f"consume {figures.consume_per_s_per_group:>7}/s per group "
+        f"(bare {figures.bare_consume_per_s_per_group:>7}/s)  "
+        f"e2e @1000/s p50 {figures.e2e_p50_ms} ms p99 {figures.e2e_p99_ms} ms",
+        flush=True,
+    )
+    return figures
+
+
+def table(results: list[Figures]) -> str:
+    lines = [
+        "| backend | publish ev/s | bare publish ev/s | layer/bare | consume ev/s per group (2 groups) "
+        "| bare consume ev/s per group | layer/bare | e2e p50 ms @1000/s | e2e p99 ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.backend} | {r.publish_per_s} | {r.bare_publish_per_s} | "
+            f"{r.publish_per_s / max(1, r.bare_publish_per_s):.0%} | {r.consume_per_s_per_group} | "
+            f"{r.bare_consume_per_s_per_group} | "
+            f"{r.consume_per_s_per_group / max(1, r.bare_consume_per_s_per_group):.0%} | "
+            f"{r.e2e_p50_ms} | {r.e2e_p99_ms} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--events", type=int, default=20_000, help="events per throughput run (default 20000)"
+    )
+    parser.add_argument("--backend", action="append", choices=KINDS, help="only these backends (repeatable)")
+    parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "bus.json")
+    parser.add_argument(
+        "--consume", nargs=4, metavar=("URL", "GROUP", "COUNT", "OUT"), help=argparse.SUPPRESS
+    )
+    options = parser.parse_args(argv)
+    if options.consume:
+        url, group, count, out = options.consume
+        run_event_loop(consume_latencies(url, group, int(count), Path(out)))
+        return 0
+    load = os.getloadavg()[0]
+    print(f"pagemesh bus benchmark: {options.events} events per run; load average {load:.1f}", flush=True)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="pagemesh-bench-bus-") as workdir:
+        for kind in options.backend or KINDS:
+            results.append(bench_backend(kind, options.events, Path(workdir)))
+    options.out.parent.mkdir(parents=True, exist_ok=True)
+    report = {"load_average_at_start": load, "results": [asdict(r) for r in results]}
+    options.out.write_text(json.dumps(report, indent=2) + "\n")
+    print()
+    print(table(results))
+    print(f"\nJSON: {options.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""Smaller facts about the bus: URLs, lag, per-part Redis users, and brokers that die with their parent."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis.asyncio as aioredis
+import redis.exceptions
+
+from pagemesh.bus import (
+    Bus,
+    BusConfigError,
+    BusPermissionError,
+    RunningBus,
+    Schema,
+    Sealer,
+    new_event_id,
+    parse_bus_url,
+    seal,
+    topic_of,
+)
+from pagemesh.events.v1 import events_pb2
+from tests.bus.events import marker, views
+
+TOPIC = topic_of(events_pb2.ProductViewed.DESCRIPTOR.full_name)
+STREAM = f"pagemesh:events:{TOPIC}"
+
+
+def test_bus_urls() -> None:
+    sqlite = parse_bus_url("sqlite:///var/data/bus.sqlite3?lease=5&max_attempts=3")
+    assert (sqlite.kind, sqlite.path, sqlite.options.lease, sqlite.options.max_attempts) == (
+        "sqlite",
+        Path("/var/data/bus.sqlite3"),
+        5.0,
+        3,
+    )
+    secret = parse_bus_url("redis://history:s3cret@127.0.0.1:6380/2")
+    assert (secret.hosts, secret.db, secret.username, secret.password) == (
+        (("127.0.0.1", 6380),),
+        2,
+        "history",
+        "s3cret",
+    )
+    assert "s3cret" not in str(secret)
+    assert "s3cret" not in repr(secret)
+    kafka = parse_bus_url("kafka://10.0.0.1:9092,10.0.0.2")
+    assert kafka.bootstrap == "10.0.0.1:9092,10.0.0.2:9092"
+    assert not parse_bus_url("none").enabled
+
+
+@pytest.mark.parametrize(
+    ("url", "complaint"),
+    [
+        ("postgres://x", "must start with sqlite://, redis:// or kafka://"),
+        ("sqlite://relative.db", "absolute path"),
+        ("redis://127.0.0.1:6379/zero", "database must be a number"),
+        ("redis://127.0.0.1:port", "is not HOST:PORT"),
+        ("sqlite:///x.db?lease=soon", "lease='soon' is not a number"),
+        ("sqlite:///x.db?max_attempts=0", "max_attempts must be at least 1"),
+        ("sqlite:///x.db?retries=3", "unknown option 'retries'"),
+    ],
+)
+def test_bad_bus_urls_say_what_is_wrong(url: str, complaint: str) -> None:
+    with pytest.raises(BusConfigError, match=complaint.replace("(", r"\(").replace("?", r"\?")):
+        parse_bus_url(url)
+
+
+async def test_lag_counts_what_a_group_has_not_acknowledged(running_bus: RunningBus) -> None:
+    mark = marker()
+    group = f"lagging-{mark}"
+    bus = await Bus.connect(running_bus.url)
+    schema = Schema.of(events_pb2.ProductViewed)
+    try:
+        subscription = await bus.subscribe(group, f"c-{mark}", [events_pb2.ProductViewed])
+        await bus.publish([seal(v, schema, producer="test") for v in views(mark, 3)])
+        seen = 0
+        for _ in range(100):  # catch up with everything published so far, and commit
+            fetched = await subscription.fetch(1000, 0.3)
+            await subscription.ack(fetched)
+            seen += sum(mark.encode() in d.value for d in fetched)
+            if seen >= 3 and not fetched:
+                break
+        await subscription.close()
+        await bus.publish([seal(v, schema, producer="test") for v in views(marker(), 5)])
+        await asyncio.sleep(0.05)
+        (lag,) = [lag for lag in await bus.lag([TOPIC]) if lag.group == group]
+        assert lag.pending == 5
+        assert lag.oldest_age is not None
+        assert 0 <= lag.oldest_age < 60
+        assert lag.consumed >= 3
+    finally:
+        await bus.close()
+
+
+async def test_each_redis_user_may_do_only_its_part(redis_bus: RunningBus) -> None:
+    schema = Schema.of(events_pb2.ProductViewed)
+    event = seal(views(marker(), 1)[0], schema, producer="aggregator")
+    clients = {
+        part: aioredis.Redis.from_url(redis_bus.url_for(part), driver_info=None)
+        for part in ("aggregator", "history", "recommendations")
+    }
+    registry_url = redis_bus.url_for("registry")
+    try:
+        aggregator, history = clients["aggregator"], clients["history"]
+        # The producer adds events and reads group counts, never the events themselves.
+        operator_bus = await Bus.connect(redis_bus.url)
+        group = f"acl-{marker()}"
+        try:
+            await (await operator_bus.subscribe(group, "c", [events_pb2.ProductViewed])).close()
+        finally:
+            await operator_bus.close()
+        producer = await Bus.connect(redis_bus.url_for("aggregator"))
+        try:
+            await producer.publish([event])
+            assert group in {lag.group for lag in await producer.lag([TOPIC])}
+        finally:
+            await producer.close()
+        denied: Any
+        for denied in (
+            aggregator.xrange(STREAM, count=1),
+            aggregator.xread({STREAM: "0"}, count=1),
+            aggregator.xreadgroup("history", "intruder", {STREAM: ">"}, count=1),
+            aggregator.xadd("pagemesh:dlq:history", {"e": b""}),
+            aggregator.xadd("pagemesh:schemas", {"subject": "x"}),
+            aggregator.keys("*"),
+        ):
+            with pytest.raises(redis.exceptions.NoPermissionError):
+                await denied
+        # A consumer reads through its group and dead-letters into its own stream, and adds nothing else.
+        await history.xadd(
+            "pagemesh:dlq:history", {"e": b"", "topic": TOPIC, "reason": "t", "attempts": 1, "failed": 0}
+        )
+        for denied in (
+            history.xadd(STREAM, {"e": event.SerializeToString()}),
+            history.xrange(STREAM, count=1),
+            history.xadd("pagemesh:dlq:recommendations", {"e": b""}),
+            history.xdel(STREAM, "0-1"),
+            history.delete(STREAM),
+        ):
+            with pytest.raises(redis.exceptions.NoPermissionError):
+                await denied
+        consumer = await Bus.connect(redis_bus.url_for("history"))
+        try:
+            with pytest.raises(BusPermissionError, match="user 'history' may not"):
+                await consumer.publish([event])
+        finally:
+            await consumer.close()
+        registrar = aioredis.Redis.from_url(registry_url, driver_info=None)
+        try:
+            with pytest.raises(redis.exceptions.NoPermissionError):
+                await registrar.xadd(STREAM, {"e": b""})
+        finally:
+            await registrar.aclose()
+    finally:
+        for client in clients.values():
+            await client.aclose()
+        operator = aioredis.Redis.from_url(redis_bus.url, driver_info=None)
+        await operator.delete("pagemesh:dlq:history")
+        await operator.aclose()
+
+
+def test_a_tied_program_dies_with_its_parent(tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path\n"
+            "from pagemesh.runtime import spawn, tied_command\n"
+            "child = spawn(tied_command(['sleep', '600']), name='sleep', address='127.0.0.1:0', "
+            "log_path=Path(sys.argv[1]).with_suffix('.log'), env={})\n"
+            "Path(sys.argv[1]).write_text(str(child.process.pid))\n"
+            "time.sleep(600)\n",
+            str(pid_file),
+        ]
+    )
+    try:
+        deadline = time.monotonic() + 120  # a generous start: the machine is shared
+        while not pid_file.exists() and time.monotonic() < deadline and parent.poll() is None:
+            time.sleep(0.05)
+        assert pid_file.exists(), f"the parent did not start its child (exit code {parent.poll()})"
+        child = int(pid_file.read_text())
+        # The prelude asks for the signal, then execs sleep in its place.
+        while not Path(f"/proc/{child}/cmdline").read_bytes().startswith(b"sleep"):
+            assert time.monotonic() < deadline, "the tied program was never exec'd"
+            time.sleep(0.05)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(child, os.WNOHANG)
+        assert (
+            not Path(f"/proc/{child}").exists() or b"Z" in Path(f"/proc/{child}/stat").read_bytes().split()[2]
+        )
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+
+
+def test_the_fast_sealer_writes_what_protobuf_would() -> None:
+    schema = Schema.of(events_pb2.ProductViewed)
+    payload = events_pb2.ProductViewed(product_id="P00001", user_id="u-1", request_id="r")
+    for traceparent in ("", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"):
+        event_id, data = Sealer(schema, "aggregator").seal(payload.SerializeToString(), traceparent)
+        decoded = events_pb2.Envelope.FromString(data)
+        expected = seal(payload, schema, producer="aggregator", traceparent=traceparent, event_id=event_id)
+        expected.occurred_at.CopyFrom(decoded.occurred_at)
+        assert data == expected.SerializeToString(deterministic=True)
+        assert abs(decoded.occurred_at.ToNanoseconds() / 1e9 - time.time()) < 60
+
+
+def test_event_ids_are_random_version_4_uuids() -> None:
+    ids = {new_event_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    for text in list(ids)[:200]:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)

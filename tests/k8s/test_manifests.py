@@ -1,0 +1,301 @@
+"""deploy/kubernetes, checked without a cluster: kustomize, kubeconform -strict and the restrictions every
+pod must carry; then by a real kube-apiserver (`kubectl apply --dry-run=server`), which also catches what
+schemas cannot (a selector that matches no pod, a pod the namespace's Pod Security level refuses)."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pagemesh.runtime import ADMIN_PORT_OFFSET, DEFAULT_ADDRESSES, SERVICES, parse_address
+from tests.k8s.cluster import Cluster, Manifest, k8s_tool, objects
+from tests.k8s.conftest import VARIANTS
+from tests.k8s.schemas import KUBERNETES_VERSION
+from tests.tools import ROOT
+
+pytestmark = pytest.mark.timeout(1800)
+
+PARTS = ("aggregator", *SERVICES)
+
+
+def kubeconform(schemas: Path, manifests: list[Manifest]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            k8s_tool("kubeconform"),
+            "-strict",
+            "-summary",
+            "-kubernetes-version",
+            KUBERNETES_VERSION,
+            "-schema-location",
+            f"{schemas}/{{{{ .ResourceKind }}}}{{{{ .KindSuffix }}}}.json",
+            "-",
+        ],
+        input=yaml.safe_dump_all(manifests),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def pod_specs(manifests: list[Manifest]) -> dict[str, Manifest]:
+    return {d["metadata"]["name"]: d["spec"]["template"]["spec"] for d in objects(manifests, "Deployment")}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_overlay_passes_kubeconform_strict(
+    variant: str, rendered: dict[str, list[Manifest]], schemas: Path
+) -> None:
+    result = kubeconform(schemas, rendered[variant])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Invalid: 0, Errors: 0, Skipped: 0" in result.stdout
+
+
+def test_kubeconform_rejects_an_unknown_field_and_a_wrong_type(
+    rendered: dict[str, list[Manifest]], schemas: Path
+) -> None:
+    deployment = copy.deepcopy(objects(rendered["dev"], "Deployment")[0])
+    deployment["spec"]["template"]["spec"]["containers"][0]["imagePullPolicyy"] = "Always"
+    assert kubeconform(schemas, [deployment]).returncode == 1
+    deployment = copy.deepcopy(objects(rendered["dev"], "Deployment")[0])
+    deployment["spec"]["replicas"] = "two"
+    assert kubeconform(schemas, [deployment]).returncode == 1
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_pod_meets_the_restricted_profile_with_requests_and_limits(
+    variant: str, rendered: dict[str, list[Manifest]]
+) -> None:
+    for name, spec in pod_specs(rendered[variant]).items():
+        pod = spec["securityContext"]
+        assert pod["runAsNonRoot"] is True, name
+        assert pod["runAsUser"] > 0, name
+        assert pod["seccompProfile"] == {"type": "RuntimeDefault"}, name
+        assert spec["automountServiceAccountToken"] is False, name
+        assert spec["serviceAccountName"] == name, name
+        for container in [*spec["containers"], *spec.get("initContainers", [])]:
+            security = container["securityContext"]
+            assert security["allowPrivilegeEscalation"] is False, name
+            assert security["readOnlyRootFilesystem"] is True, name
+            assert security["capabilities"] == {"drop": ["ALL"]}, name
+            resources = container["resources"]
+            assert set(resources["requests"]) == {"cpu", "memory"}, name
+            assert set(resources["limits"]) == {"cpu", "memory"}, name
+        for container in spec["containers"]:
+            assert container.get("readinessProbe"), name
+            assert container.get("livenessProbe"), name
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_parts_write_only_to_their_volumes_and_stop_gracefully(
+    variant: str, rendered: dict[str, list[Manifest]]
+) -> None:
+    for part in PARTS:
+        spec = pod_specs(rendered[variant])[part]
+        (container,) = spec["containers"]
+        mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
+        assert mounts == {"/var/lib/pagemesh": "data", "/tmp": "tmp", "/etc/pagemesh/pki": "pki"}
+        assert {v["name"] for v in spec["volumes"] if "emptyDir" in v} == {"data", "tmp"}
+        assert container["lifecycle"]["preStop"]["sleep"]["seconds"] < spec["terminationGracePeriodSeconds"]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_part_runs_mtls_with_only_its_own_identity(
+    variant: str, rendered: dict[str, list[Manifest]]
+) -> None:
+    secrets = {s["metadata"]["name"]: s for s in objects(rendered[variant], "Secret")}
+    for part in PARTS:
+        spec = pod_specs(rendered[variant])[part]
+        env = {e["name"]: e for e in spec["containers"][0]["env"]}
+        assert env["PAGEMESH_TLS"]["value"] == "mtls"
+        assert env["PAGEMESH_PKI_DIR"]["value"] == "/etc/pagemesh/pki"
+        assert env["PAGEMESH_NAMESPACE"]["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.namespace"
+        (pki,) = (v["secret"] for v in spec["volumes"] if v["name"] == "pki")
+        assert pki["secretName"] == f"pagemesh-pki-{part}"
+        if variant.startswith("dev"):
+            # dev generates them; prod expects them to exist.
+            assert set(secrets[pki["secretName"]]["data"]) == {"ca.pem", f"{part}.pem", f"{part}-key.pem"}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_ports_and_probes_follow_the_mesh_conventions(
+    variant: str, rendered: dict[str, list[Manifest]]
+) -> None:
+    for part in PARTS:
+        (container,) = pod_specs(rendered[variant])[part]["containers"]
+        grpc_port = parse_address(DEFAULT_ADDRESSES[part])[1]
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        assert ports["grpc"] == grpc_port
+        assert ports["admin"] == grpc_port + ADMIN_PORT_OFFSET
+        assert container["startupProbe"]["httpGet"] == {"path": "/readyz", "port": "admin"}
+        assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "admin"}
+        assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "admin"}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_backends_are_headless_and_the_aggregator_names_them(
+    variant: str, rendered: dict[str, list[Manifest]]
+) -> None:
+    services = {s["metadata"]["name"]: s["spec"] for s in objects(rendered[variant], "Service")}
+    (aggregator,) = pod_specs(rendered[variant])["aggregator"]["containers"]
+    env = {e["name"]: e.get("value") for e in aggregator["env"]}
+    for service in SERVICES:
+        port = parse_address(DEFAULT_ADDRESSES[service])[1]
+        assert services[service]["clusterIP"] == "None"
+        assert [p["port"] for p in services[service]["ports"]] == [port]
+        assert env[f"PAGEMESH_{service.upper()}_ADDR"] == f"{service}:{port}"
+    assert services["aggregator"].get("clusterIP") != "None"
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_selector_matches_its_pods(variant: str, rendered: dict[str, list[Manifest]]) -> None:
+    manifests = rendered[variant]
+    templates = {
+        d["metadata"]["name"]: d["spec"]["template"]["metadata"]["labels"]
+        for d in objects(manifests, "Deployment")
+    }
+
+    def matching(selector: dict[str, str]) -> list[str]:
+        return [name for name, labels in templates.items() if selector.items() <= labels.items()]
+
+    for deployment in objects(manifests, "Deployment"):
+        name = deployment["metadata"]["name"]
+        assert matching(deployment["spec"]["selector"]["matchLabels"]) == [name]
+    for service in objects(manifests, "Service"):
+        assert matching(service["spec"]["selector"]) == [service["metadata"]["name"]]
+    for budget in objects(manifests, "PodDisruptionBudget"):
+        assert matching(budget["spec"]["selector"]["matchLabels"]) == [budget["metadata"]["name"]]
+    (autoscaler,) = objects(manifests, "HorizontalPodAutoscaler")
+    assert autoscaler["spec"]["scaleTargetRef"]["name"] in templates
+    # The autoscaler owns the aggregator's count: an applied count would reset it at every deploy.
+    assert (
+        "replicas"
+        not in next(d for d in objects(manifests, "Deployment") if d["metadata"]["name"] == "aggregator")[
+            "spec"
+        ]
+    )
+
+
+def test_the_namespace_enforces_the_restricted_profile(rendered: dict[str, list[Manifest]]) -> None:
+    for variant in VARIANTS:
+        (namespace,) = objects(rendered[variant], "Namespace")
+        assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
+        assert {m["metadata"].get("namespace") for m in rendered[variant] if m["kind"] != "Namespace"} == {
+            "pagemesh"
+        }
+
+
+def test_dev_is_single_and_local_prod_is_redundant_and_pinned(rendered: dict[str, list[Manifest]]) -> None:
+    dev, prod = rendered["dev"], rendered["prod"]
+    for deployment in objects(dev, "Deployment"):
+        assert deployment["spec"].get("replicas", 1) == 1
+        assert deployment["spec"]["template"]["spec"]["containers"][0]["image"].startswith("localhost/")
+    assert {d["metadata"]["name"] for d in objects(dev, "Deployment")} == {*PARTS, "postgres", "redis"}
+    assert {d["metadata"]["name"] for d in objects(prod, "Deployment")} == set(PARTS)
+    for deployment in objects(prod, "Deployment"):
+        image = deployment["spec"]["template"]["spec"]["containers"][0]["image"]
+        assert not image.startswith("localhost/")
+        assert not image.endswith(":latest")
+        if deployment["metadata"]["name"] != "aggregator":
+            assert deployment["spec"]["replicas"] >= 2
+    (autoscaler,) = objects(prod, "HorizontalPodAutoscaler")
+    assert autoscaler["spec"]["minReplicas"] >= 2
+
+
+def test_components_wire_the_database_and_bus_from_secrets(rendered: dict[str, list[Manifest]]) -> None:
+    for variant in VARIANTS:
+        specs = pod_specs(rendered[variant])
+        for part in PARTS:
+            env = {e["name"]: e for e in specs[part]["containers"][0]["env"]}
+            if part in SERVICES:
+                # PostgreSQL has landed: both overlays run the services on it.
+                reference = env[f"PAGEMESH_{part.upper()}_DB"]["valueFrom"]["secretKeyRef"]
+                assert reference["name"].startswith("pagemesh-db")
+                assert reference["key"] == part
+            # The bus has not landed yet: only the variants with every component have it.
+            has_bus = variant.endswith("+components") and part in ("aggregator", "history", "recommendations")
+            assert ("PAGEMESH_BUS" in env) == has_bus, part
+    secrets = {s["metadata"]["name"].rsplit("-", 1)[0]: s for s in objects(rendered["dev"], "Secret")}
+    assert set(secrets["pagemesh-db"]["data"]) == set(SERVICES)
+    assert set(secrets["pagemesh-db-owner"]["data"]) == set(SERVICES)
+    assert set(secrets["postgres-passwords"]["data"]) == {*SERVICES, *(f"{s}-owner" for s in SERVICES)}
+    for service in SERVICES:
+        spec = pod_specs(rendered["dev"])[service]
+        # Migrations run as the owner role before the service starts; the service never sees that role.
+        steps = [(c["command"], c["env"][0]["valueFrom"]["secretKeyRef"]) for c in spec["initContainers"]]
+        (migrate, _), (seed, _) = steps
+        assert migrate[:2] == ["sh", "-c"]
+        assert 'pagemesh db migrate "$0"' in migrate[2]
+        assert migrate[3] == service
+        assert seed == ["pagemesh", "db", "seed", service]
+        assert all(ref["name"].startswith("pagemesh-db-owner") and ref["key"] == service for _, ref in steps)
+        main = {
+            e["valueFrom"]["secretKeyRef"]["name"]
+            for e in spec["containers"][0]["env"]
+            if "valueFrom" in e and "secretKeyRef" in e["valueFrom"]
+        }
+        assert not any(name.startswith("pagemesh-db-owner") for name in main)
+
+
+def test_the_images_pass_hadolint() -> None:
+    dockerfiles = ["Dockerfile", *(str(p) for p in sorted((ROOT / "deploy/images").glob("*.Containerfile")))]
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "hadolint"), *dockerfiles],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def server_dry_run(cluster: Cluster, manifests: list[Manifest]) -> subprocess.CompletedProcess[str]:
+    return cluster.kubectl(
+        "apply", "--dry-run=server", "-f", "-", stdin=yaml.safe_dump_all(manifests), check=False
+    )
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_the_api_server_accepts_every_overlay(
+    variant: str, rendered: dict[str, list[Manifest]], cluster: Cluster
+) -> None:
+    result = server_dry_run(cluster, rendered[variant])
+    assert result.returncode == 0, result.stderr
+    # Pod Security admission warns about workloads whose pods it would refuse: there must be none.
+    assert "PodSecurity" not in result.stderr, result.stderr
+
+
+def test_the_api_server_rejects_a_selector_that_matches_no_pod(
+    rendered: dict[str, list[Manifest]], cluster: Cluster
+) -> None:
+    deployment = copy.deepcopy(
+        next(d for d in objects(rendered["dev"], "Deployment") if d["metadata"]["name"] == "product")
+    )
+    # A new name, so the check is not about changing the running product Deployment's selector.
+    deployment["metadata"]["name"] = "product-typo"
+    deployment["spec"]["selector"]["matchLabels"] = {"app.kubernetes.io/name": "produkt"}
+    result = server_dry_run(cluster, [deployment])
+    assert result.returncode != 0
+    assert "`selector` does not match template `labels`" in result.stderr
+
+
+def test_the_namespace_refuses_a_pod_that_could_run_as_root(
+    rendered: dict[str, list[Manifest]], cluster: Cluster
+) -> None:
+    deployment = next(d for d in objects(rendered["dev"], "Deployment") if d["metadata"]["name"] == "product")
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "root-probe", "namespace": "pagemesh"},
+        "spec": {
+            "containers": [
+                {"name": "c", "image": deployment["spec"]["template"]["spec"]["containers"][0]["image"]}
+            ]
+        },
+    }
+    result = server_dry_run(cluster, [pod])
+    assert result.returncode != 0
+    assert 'violates PodSecurity "restricted' in result.stderr
