@@ -1,7 +1,8 @@
 """Assembling one product page: six concurrent backend reads under one deadline.
 
 The product section is required: without it there is no page, and the caller gets the product
-service's NOT_FOUND, UNAVAILABLE or DEADLINE_EXCEEDED with a message saying so. Every other section is
+service's NOT_FOUND, UNAVAILABLE, DEADLINE_EXCEEDED or RESOURCE_EXHAUSTED (overloaded: back off) with a
+message saying so. Every other section is
 optional: a failed or late one is left out and named in the result's `degraded_sections`, and the page
 is returned anyway. Late calls are cancelled when the deadline passes, which cancels their RPCs too.
 """
@@ -25,7 +26,7 @@ from aggregator._events import PageViews
 from aggregator._telemetry import PageTelemetry
 from pagemesh.events.v1 import events_pb2
 from pagemesh.page.v2 import page_pb2 as page_v2
-from pagemesh.runtime import InvalidArgumentError, PagemeshError, log_event
+from pagemesh.runtime import InvalidArgumentError, PagemeshError, latency_sample, log_event
 from pagemesh.telemetry import current_traceparent
 
 __all__ = ["PageAssembler", "PageError", "PageResult"]
@@ -146,6 +147,8 @@ class PageAssembler:
                 ],
                 versions=result.versions,
             )
+            if result.timings_ms:
+                latency_sample.set(self._own_latency(result))
             log_event(
                 _logger,
                 logging.INFO,
@@ -162,6 +165,22 @@ class PageAssembler:
                 v1_backends=sorted(k for k, v in result.versions.items() if v == "v1"),
             )
         return result
+
+    def _own_latency(self, result: PageResult) -> float:
+        """Seconds of the page that say how busy the aggregator is: without the waits for failed sections.
+
+        A section that failed (its backend down, slow or shedding) keeps the page waiting up to its deadline
+        while the aggregator itself idles; counted, it would make the concurrency limiter shed pages that
+        would have been served (degraded) in time.
+        """
+        degraded = set(result.degraded)
+        timings = result.timings_ms
+        if self.config.sequential:
+            waited = sum(ms for name, ms in timings.items() if name in degraded)
+            return max(0.0, result.duration_ms - waited) / 1000
+        slowest = max(timings.values())
+        healthy = max((ms for name, ms in timings.items() if name not in degraded), default=0.0)
+        return max(0.0, result.duration_ms - (slowest - healthy)) / 1000
 
     async def _fetch_concurrently(
         self,
@@ -230,6 +249,14 @@ class PageAssembler:
             raise PageError(error.code, error.message or "the product does not exist")
         if error.code is grpc.StatusCode.INVALID_ARGUMENT:
             raise PageError(error.code, error.message)
+        if error.code is grpc.StatusCode.RESOURCE_EXHAUSTED:
+            # Shed by the product service's limiter, or held back by this client's throttle: the caller
+            # should back off, not retry at once (HTTP 503 with Retry-After).
+            raise PageError(
+                error.code,
+                f"{where} is overloaded ({error.message}); the page cannot be built without the product, "
+                "retry after a short backoff",
+            )
         if error.code is grpc.StatusCode.DEADLINE_EXCEEDED:
             raise PageError(
                 error.code,
@@ -284,7 +311,11 @@ class PageAssembler:
             )
 
     def stats(self) -> dict[str, dict[str, Any]]:
-        """Per backend: calls, hedges, hedge wins and withheld hedges, the hedge delay and API version."""
+        """Per backend: calls, hedges (won, withheld), the hedge delay, API version and throttling.
+
+        `throttled` counts calls held back by client-side throttling; `shed_by_backend` the calls sent but
+        not accepted (RESOURCE_EXHAUSTED, or still in flight, or cancelled before an answer).
+        """
         return {name: client.snapshot().as_dict() for name, client in self.clients.items()}
 
     async def close(self) -> None:

@@ -1,4 +1,8 @@
-"""One backend as the page sees it: version negotiation and hedging over a `Downstream`.
+"""One backend as the page sees it: version negotiation, hedging and throttling over a `Downstream`.
+
+Every call, hedges included, first asks the backend's `AdaptiveThrottle` (client-side adaptive
+throttling): while the backend sheds load, a share of calls is refused here, RESOURCE_EXHAUSTED, without
+being sent, so retries and hedges do not keep a saturated backend saturated.
 
 Every call goes to the backend's newest API version first. When that answers UNIMPLEMENTED (an older
 deployment in a rolling upgrade), the same call is sent in the next version (v1) and the answer adapted;
@@ -11,8 +15,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Awaitable, Callable, Generator
+from dataclasses import asdict, dataclass, replace
 from typing import Any, TypeVar
 
 import grpc
@@ -20,9 +24,10 @@ from google.protobuf.message import Message
 
 from aggregator._backends import Backend, Call, Read
 from aggregator._config import AggregatorConfig
-from aggregator._downstream import BackendError, Downstream, Metadata, Pending
+from aggregator._downstream import BackendError, Downstream, ForwardingCall, Metadata, Pending
 from aggregator._hedging import Hedger
 from aggregator._telemetry import BackendTelemetry
+from aggregator._throttling import AdaptiveThrottle
 from pagemesh.runtime import log_event
 
 __all__ = ["BackendClient", "BackendStats"]
@@ -46,6 +51,10 @@ class BackendStats:
     """The API version the next call will use."""
     fallbacks: int
     """How often the backend answered UNIMPLEMENTED and was called in an older version instead."""
+    throttled: int
+    """Calls held back by client-side throttling, never sent."""
+    shed_by_backend: int
+    """Calls sent but not accepted (RESOURCE_EXHAUSTED, still in flight, or cancelled before an answer)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The snapshot as JSON-ready data."""
@@ -64,12 +73,14 @@ class BackendClient:
     ) -> None:
         self.backend = backend
         self.downstream = downstream
+        self.throttle = AdaptiveThrottle(config.throttle_k, config.throttle_window)
         self.hedger = Hedger(
             enabled=config.hedging,
             fixed_delay=config.hedge_delay,
             min_delay=config.hedge_min_delay,
             budget=config.hedge_budget,
             window=config.latency_window,
+            admit=self.throttle.allow,
         )
         self.telemetry = BackendTelemetry(backend, downstream.address)
         self._memory = config.version_memory
@@ -100,6 +111,7 @@ class BackendClient:
     def snapshot(self) -> BackendStats:
         """This backend's counters now."""
         hedging = self.hedger.snapshot()
+        throttling = replace(self.throttle.stats)
         delay = self.hedger.delay()
         return BackendStats(
             calls=hedging.calls,
@@ -109,6 +121,8 @@ class BackendClient:
             hedge_delay_ms=None if delay is None else round(delay * 1000, 3),
             version=self.version,
             fallbacks=self._fallbacks,
+            throttled=throttling.throttled,
+            shed_by_backend=throttling.requests - throttling.throttled - throttling.accepts,
         )
 
     async def read(
@@ -150,6 +164,16 @@ class BackendClient:
             version = self._fallback
         return version, await attempt(version)
 
+    def _admit(self) -> None:
+        """Raises RESOURCE_EXHAUSTED when the throttle holds this call back."""
+        if not self.throttle.allow():
+            raise BackendError(
+                self.name,
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"not sent: {self.name} has been shedding load, so the aggregator holds back "
+                f"{self.throttle.rejection_probability():.0%} of its calls for now (client-side throttling)",
+            )
+
     async def _call(
         self, version: str, call: Call, deadline: float, metadata: Metadata, *, hedge: bool
     ) -> tuple[Any, bool]:
@@ -175,8 +199,35 @@ class BackendClient:
             # Every attempt after the first is a hedge: its own client span, beside the first one's.
             nonlocal attempts
             attempts += 1
-            return self.telemetry.start(version, method, metadata, send, hedge=attempts > 1)
+            traced = self.telemetry.start(version, method, metadata, send, hedge=attempts > 1)
+            return _Counted(traced, self.throttle)
 
+        self._admit()
         if not hedge:
             return await self.hedger.unhedged(start), False
         return await self.hedger.run(start, remaining)
+
+
+_REFUSED = frozenset({grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.CANCELLED})
+"""What a backend answers when it turns a call away for overload."""
+
+
+class _Counted(ForwardingCall):
+    """A call in flight that tells the throttle, once awaited, whether the backend accepted it."""
+
+    __slots__ = ("_throttle",)
+
+    def __init__(self, call: Pending[Message], throttle: AdaptiveThrottle) -> None:
+        super().__init__(call)
+        self._throttle = throttle
+
+    def __await__(self) -> Generator[Any, None, Message]:
+        try:
+            response: Message = yield from self._call.__await__()
+        except BackendError as error:
+            # A call this process cancels (a lost hedge) is never awaited; CANCELLED here came from the
+            # backend, whose gRPC core refuses calls so when its queue is full: overloaded, as shed is.
+            self._throttle.answered(accepted=error.code not in _REFUSED)
+            raise
+        self._throttle.answered(accepted=True)
+        return response

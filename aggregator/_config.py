@@ -10,6 +10,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pagemesh.runtime import MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES
+
 __all__ = ["AggregatorConfig", "ChannelConfig"]
 
 
@@ -35,6 +37,10 @@ class AggregatorConfig:
     """
     latency_window: int = 512
     """How many recent latencies per backend the running p95 is computed over."""
+    throttle_k: float = 2.0
+    """Client-side throttling's K: calls to a shedding backend settle at about K times what it accepts."""
+    throttle_window: float = 10.0
+    """Seconds of calls that client-side throttling judges a backend's acceptance over."""
     version_memory: float = 30.0
     """Seconds a backend that answered UNIMPLEMENTED for v2 is called in v1 before v2 is tried again."""
     sequential: bool = False
@@ -59,6 +65,10 @@ class ChannelConfig:
     """A connection whose ping is not answered within this is closed and re-established."""
     retry_attempts: int = 3
     """Attempts in all (first call included) for a repeatable RPC answered UNAVAILABLE."""
+    retry_tokens: int = 100
+    """retryThrottling's maxTokens: each failed call takes one, retries stop below half of them."""
+    retry_token_ratio: float = 0.1
+    """retryThrottling's tokenRatio: what each successful call gives back."""
     retry_initial_backoff: str = "0.005s"
     """The first retry's maximum random backoff, as a service-config duration."""
     retry_max_backoff: str = "0.05s"
@@ -76,10 +86,16 @@ class ChannelConfig:
         set. A call that failed on it with UNAVAILABLE is retried (on the next replica in turn).
         `repeatable` is (service, method) of what the contracts declare NO_SIDE_EFFECTS or IDEMPOTENT
         (`Backend.retryable_methods`): a retried write (RecordView) could record a view twice.
+
+        Client-side health checking (`healthCheckConfig`) watches each replica's `grpc.health.v1` status:
+        one that reports NOT_SERVING (stopping, and draining) is not picked any more, so by the time it
+        stops no call is on its way to it (a call that reached it as it stopped would be CANCELLED, which
+        is not retried).
         """
         return json.dumps(
             {
                 "loadBalancingConfig": [{"round_robin": {}}],
+                "healthCheckConfig": {"serviceName": ""},
                 "methodConfig": [
                     {
                         "name": [{"service": service, "method": method} for service, method in repeatable],
@@ -92,12 +108,20 @@ class ChannelConfig:
                         },
                     }
                 ],
+                # gRPC's own retry budget: once failures outnumber successes enough (half the tokens
+                # gone), retries stop until successes refill it, so a failing backend is not sent every
+                # call three times. RESOURCE_EXHAUSTED is never retried: shed means back off.
+                "retryThrottling": {"maxTokens": self.retry_tokens, "tokenRatio": self.retry_token_ratio},
             }
         )
 
     def options(self, repeatable: Sequence[tuple[str, str]]) -> list[tuple[str, str | int]]:
-        """Channel options: keepalive, retries through the service config, quick reconnects."""
+        """Channel options: keepalive, retries through the service config, quick reconnects, size limits."""
         return [
+            # The servers' own limits, stated on this side too: a request the backend would refuse is
+            # refused here without a round trip, and an oversized answer is RESOURCE_EXHAUSTED naming it.
+            ("grpc.max_send_message_length", MAX_REQUEST_BYTES),
+            ("grpc.max_receive_message_length", MAX_RESPONSE_BYTES),
             ("grpc.keepalive_time_ms", self.keepalive_time_ms),
             ("grpc.keepalive_timeout_ms", self.keepalive_timeout_ms),
             ("grpc.keepalive_permit_without_calls", 1),

@@ -91,8 +91,11 @@ class Hedger:
         min_delay: float = 0.003,
         budget: float = 0.10,
         window: int = 512,
+        admit: Callable[[], bool] | None = None,
     ) -> None:
+        """`admit` is asked before each hedge is sent; False withholds it (the client's adaptive throttle)."""
         self.enabled = enabled
+        self.admit = admit
         self.fixed_delay = fixed_delay
         self.min_delay = min_delay
         self.budget = budget
@@ -159,7 +162,12 @@ class Hedger:
             finally:
                 timer.cancel()
             # The budget is checked again now: concurrent calls may have spent it while this one waited.
-            if first.done() or not self._within_budget() or not self._worth_sending():
+            if (
+                first.done()
+                or not self._within_budget()
+                or not self._worth_sending()
+                or (self.admit is not None and not self.admit())
+            ):
                 result = await first
                 self.latency.record(time.monotonic() - started)
                 return result, False

@@ -150,7 +150,8 @@ class Fleet:
         replicas: int = 1,
         env: dict[str, str] | None = None,
     ) -> dict[str, str]:
-        """Starts every service (`replicas` processes each, on `databases` or SQLite); their addresses."""
+        """Starts every service (`replicas` processes each, on `databases` or SQLite, `env` added to their
+        environment); their addresses."""
         started: dict[str, list[ChildProcess]] = {name: [] for name in SERVICES}
         for name in SERVICES:
             inject = ["--inject", f"latency={latency_ms}"] if latency_ms else []
@@ -371,6 +372,8 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "grpcio": grpc.__version__,
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        # Figures taken while other work shares the machine are lower and noisier: say how busy it was.
+        "load_average": os.getloadavg(),
     }
 
 

@@ -26,6 +26,7 @@ class ArgumentParser(argparse.ArgumentParser):
 # subcommand -> (module with `main(argv: list[str]) -> int`, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "up": ("pagemesh.up", "start all six services and the aggregator, wait until healthy"),
+    "restart": ("pagemesh.restart", "rolling restart of a part of a running `pagemesh up`, or of all"),
     "serve": ("services.cli", "run one service"),
     "db": ("services.db_cli", "migrate or seed the services' databases, or show their schema versions"),
     "compat": ("compat.cli", "check proto contracts for breaking changes"),

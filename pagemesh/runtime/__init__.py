@@ -38,6 +38,7 @@ from pagemesh.runtime._interceptors import (
     new_request_id,
     peer_names,
 )
+from pagemesh.runtime._limiter import ConcurrencyLimiter, LimiterConfig, latency_sample, limiter_from_setting
 from pagemesh.runtime._logging import configure_logging, log_event
 from pagemesh.runtime._pagination import Page, PageSizePolicy, decode_page_token, encode_page_token, paginate
 from pagemesh.runtime._process import (
@@ -52,6 +53,9 @@ from pagemesh.runtime._process import (
     wait_until_ready,
 )
 from pagemesh.runtime._server import (
+    MAX_PENDING_CALLS,
+    MAX_REQUEST_BYTES,
+    MAX_RESPONSE_BYTES,
     ApiBinding,
     EventHandler,
     GrpcServer,
@@ -69,6 +73,9 @@ __all__ = [
     "DATABASE_SCHEMES",
     "DEFAULT_ADDRESSES",
     "DEFAULT_HTTP_ADDRESS",
+    "MAX_PENDING_CALLS",
+    "MAX_REQUEST_BYTES",
+    "MAX_RESPONSE_BYTES",
     "REQUEST_ID_KEY",
     "SERVICES",
     "TLS_MODES",
@@ -76,11 +83,13 @@ __all__ = [
     "ApiBinding",
     "CallInterceptor",
     "ChildProcess",
+    "ConcurrencyLimiter",
     "DatabaseUrl",
     "EventHandler",
     "FaultSpec",
     "GrpcServer",
     "InvalidArgumentError",
+    "LimiterConfig",
     "NotFoundError",
     "Page",
     "PageSizePolicy",
@@ -104,6 +113,8 @@ __all__ = [
     "grpc_target",
     "health_status",
     "is_ready",
+    "latency_sample",
+    "limiter_from_setting",
     "log_event",
     "new_request_id",
     "override_address",
