@@ -64,7 +64,7 @@ class ChannelConfig:
     keepalive_timeout_ms: int = 5_000
     """A connection whose ping is not answered within this is closed and re-established."""
     retry_attempts: int = 3
-    """Attempts in all (first call included) for a read RPC answered UNAVAILABLE."""
+    """Attempts in all (first call included) for a repeatable RPC answered UNAVAILABLE."""
     retry_tokens: int = 100
     """retryThrottling's maxTokens: each failed call takes one, retries stop below half of them."""
     retry_token_ratio: float = 0.1
@@ -78,13 +78,14 @@ class ChannelConfig:
     retired_channel_grace: float = 5.0
     """Seconds a channel replaced after a certificate renewal stays open for the calls still on it."""
 
-    def service_config(self, read_methods: Sequence[tuple[str, str]]) -> str:
-        """The gRPC service config (JSON): `round_robin`, and retrying UNAVAILABLE on the given reads.
+    def service_config(self, repeatable: Sequence[tuple[str, str]]) -> str:
+        """The gRPC service config (JSON): `round_robin`, and retrying UNAVAILABLE on the given methods.
 
         `round_robin` keeps a connection to every address of the target (each replica of the backend,
         listed or from DNS) and spreads calls over the ready ones; a replica that goes away leaves the
-        set. A call that failed on it with UNAVAILABLE is retried (on the next replica in turn). Only
-        reads are listed for retries: a retried write (RecordView) could record a view twice.
+        set. A call that failed on it with UNAVAILABLE is retried (on the next replica in turn).
+        `repeatable` is (service, method) of what the contracts declare NO_SIDE_EFFECTS or IDEMPOTENT
+        (`Backend.retryable_methods`): a retried write (RecordView) could record a view twice.
 
         Client-side health checking (`healthCheckConfig`) watches each replica's `grpc.health.v1` status:
         one that reports NOT_SERVING (stopping, and draining) is not picked any more, so by the time it
@@ -97,7 +98,7 @@ class ChannelConfig:
                 "healthCheckConfig": {"serviceName": ""},
                 "methodConfig": [
                     {
-                        "name": [{"service": service, "method": method} for service, method in read_methods],
+                        "name": [{"service": service, "method": method} for service, method in repeatable],
                         "retryPolicy": {
                             "maxAttempts": self.retry_attempts,
                             "initialBackoff": self.retry_initial_backoff,
@@ -114,7 +115,7 @@ class ChannelConfig:
             }
         )
 
-    def options(self, read_methods: Sequence[tuple[str, str]]) -> list[tuple[str, str | int]]:
+    def options(self, repeatable: Sequence[tuple[str, str]]) -> list[tuple[str, str | int]]:
         """Channel options: keepalive, retries through the service config, quick reconnects, size limits."""
         return [
             # The servers' own limits, stated on this side too: a request the backend would refuse is
@@ -126,7 +127,7 @@ class ChannelConfig:
             ("grpc.keepalive_permit_without_calls", 1),
             ("grpc.http2.max_pings_without_data", 0),
             ("grpc.enable_retries", 1),
-            ("grpc.service_config", self.service_config(read_methods)),
+            ("grpc.service_config", self.service_config(repeatable)),
             ("grpc.initial_reconnect_backoff_ms", 100),
             ("grpc.min_reconnect_backoff_ms", 100),
             ("grpc.max_reconnect_backoff_ms", self.max_reconnect_backoff_ms),

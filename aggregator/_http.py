@@ -26,11 +26,11 @@ from google.protobuf.json_format import MessageToJson
 
 from aggregator._adapters import FORMAT_NAMES, money_as_float
 from aggregator._assembler import PageAssembler, PageResult
+from aggregator._backends import CataloguePage
 from aggregator._downstream import BackendError, request_metadata
 from aggregator._service import server_timing
 from aggregator._telemetry import incoming_trace
 from pagemesh.events.v1 import events_pb2
-from pagemesh.product.v1 import product_pb2 as product_v1
 from pagemesh.product.v2 import product_pb2 as product_v2
 from pagemesh.runtime import REQUEST_ID_KEY, ConcurrencyLimiter, PagemeshError, latency_sample, new_request_id
 from pagemesh.supervisor import read_restarts
@@ -299,14 +299,8 @@ async def _catalogue(request: web.Request) -> web.Response:
     deadline = time.monotonic() + assembler.config.deadline
     try:
         version, response, _ = await client.read(
-            (
-                "ListProducts",
-                product_v2.ListProductsRequest(page_size=_CATALOGUE_PAGE_SIZE, page_token=token),
-            ),
-            (
-                "ListProducts",
-                product_v1.ListProductsRequest(page_size=_CATALOGUE_PAGE_SIZE, page_token=token),
-            ),
+            client.backend.reads["catalogue"],
+            CataloguePage(token, _CATALOGUE_PAGE_SIZE),
             deadline=deadline,
             metadata=request_metadata(_request_id(request)),
             hedge=False,

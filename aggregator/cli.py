@@ -10,6 +10,7 @@ from aiohttp import web
 from prometheus_client import REGISTRY
 
 from aggregator._assembler import PageAssembler
+from aggregator._backends import BACKENDS
 from aggregator._config import AggregatorConfig, ChannelConfig
 from aggregator._downstream import Downstream, GrpcDownstream
 from aggregator._events import PageViews
@@ -106,7 +107,7 @@ async def _serve(
     channels = ChannelConfig()
     backends: dict[str, Downstream] = {
         # Several replicas of a backend are one target that round_robin balances over.
-        name: GrpcDownstream(name, grpc_target(settings.addresses_of(name)), channels, transport)
+        name: GrpcDownstream(BACKENDS[name], grpc_target(settings.addresses_of(name)), channels, transport)
         for name in SERVICES
     }
     bus = parse_bus_url(settings.bus)

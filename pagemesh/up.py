@@ -104,7 +104,8 @@ def build_parser() -> ArgumentParser:
         action="append",
         default=[],
         metavar="SERVICE:FAULT",
-        help="inject a fault into a service (or all): latency=MS, error_rate=P or slow=MS@P; repeatable",
+        help="inject a fault into a service (or all): latency=MS, error_rate=P, slow=MS@P or "
+        "fail_first=N; repeatable",
     )
     parser.add_argument(
         "--replicas",

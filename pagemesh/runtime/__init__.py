@@ -1,4 +1,10 @@
-"""The shared runtime of every pagemesh server: configuration, lifecycle, interceptor, errors, paging."""
+"""The shared runtime of every pagemesh server: configuration, lifecycle, interceptor, errors, paging.
+
+Also what starts and watches processes (`spawn`, `ChildProcess`, `free_port`, `is_ready`,
+`wait_until_ready`, `health_status`): `pagemesh up` uses them for the mesh and for the private brokers and
+databases it starts, and the tests and benchmarks for theirs. `tests/runtime/test_public_api.py` pins
+these names.
+"""
 
 from __future__ import annotations
 

@@ -315,6 +315,7 @@ class CallInterceptor:
         rng = self._rng
         limiter = self._limiter
         telemetry = ServerCallTelemetry(method)
+        calls = itertools.count(1)  # this method's calls, for faults that depend on the count
 
         async def observed(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             started = time.perf_counter()
@@ -346,7 +347,7 @@ class CallInterceptor:
                     code = grpc.StatusCode.INVALID_ARGUMENT
                     await context.abort(code, request.message)
                 if faults is not None:
-                    await faults.apply(rng)
+                    await faults.apply(rng, next(calls))
                 return await behaviour(request, context)
             except PagemeshError as error:
                 code = error.code

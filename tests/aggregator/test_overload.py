@@ -14,12 +14,14 @@ from aiohttp import web
 from google.protobuf.message import Message
 
 from aggregator import (
+    BACKENDS,
     AggregatorConfig,
     BackendClient,
     BackendError,
     FunctionDownstream,
     PageAssembler,
     PageError,
+    PageRequest,
 )
 from aggregator._downstream import Handler
 from aggregator._http import RETRY_AFTER_SECONDS, make_app
@@ -84,24 +86,21 @@ def test_the_refusal_rate_follows_the_sre_formula_and_forgets_old_windows() -> N
 
 async def test_a_shedding_backend_is_sent_fewer_calls_and_refusals_are_resource_exhausted() -> None:
     downstream = FunctionDownstream("reviews", doubles.failing("reviews", SHED, "reviews is overloaded"))
-    client = BackendClient(downstream, AggregatorConfig(hedging=False))
+    backend = BACKENDS["reviews"]
+    client = BackendClient(backend, downstream, AggregatorConfig(hedging=False))
+    (reviews,) = backend.sections
+    request = PageRequest("P00001", "", AggregatorConfig())
     codes: list[str] = []
     for _ in range(400):
         with pytest.raises(BackendError) as raised:
-            await client.read(
-                ("ListReviews", Message()),
-                ("ListReviews", Message()),
-                deadline=time.monotonic() + 10,
-                metadata=(),
-                hedge=False,
-            )
+            await client.read(reviews.read, request, deadline=time.monotonic() + 10, metadata=(), hedge=False)
         assert raised.value.code is SHED
         codes.append("throttled" if "client-side throttling" in raised.value.message else "shed")
     assert len(codes) == 400
     # The backend saw a small share of the calls: the rest were held back here, without a round trip.
     assert len(downstream.calls) == codes.count("shed")
     assert codes.count("throttled") > 300
-    assert client.throttle.stats.throttled == codes.count("throttled")
+    assert client.snapshot().throttled == codes.count("throttled")
 
 
 async def test_a_shed_optional_section_is_degraded_and_a_shed_product_is_resource_exhausted() -> None:
