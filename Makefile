@@ -23,11 +23,10 @@ generate: setup ## regenerate the Python modules from proto/ into sdk/python/src
 run: setup ## start all six services and the aggregator on the default ports (Ctrl-C stops them)
 	$(VENV)/bin/pagemesh up
 
-test: setup test-tools ## every test: lint, the compat gate, pytest (generated code, a real Kubernetes cluster...), the SDKs
+test: setup test-tools ## every test: lint, the compat gate, pytest in two workers (a real Kubernetes cluster, the SDKs' builds and examples...)
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory compat
-	$(PY) -m pytest
-	$(MAKE) --no-print-directory sdk-test
+	$(PY) -m pytest -n 2 --durations=15 tests tests/sdk/sdk_e2e.py
 
 test-tools: setup ## heavy tools only tests need, built once: jaeger (tests/telemetry), the k8s tool chain and images
 	@scripts/build-jaeger.sh

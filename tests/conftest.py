@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
@@ -84,3 +85,18 @@ def aggregator(mesh: Mesh, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     running = start_aggregator(tmp_path_factory.mktemp("aggregator"), mesh.environment())
     yield running
     running.stop()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under pytest-xdist (`make test` runs `-n 2`), each test directory runs whole in one worker: its
+    session and package fixtures (brokers, PostgreSQL, meshes, the Kubernetes cluster) start once, and two
+    directories' servers overlap instead of one waiting on the other."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByDirectory(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            parts = nodeid.split("::", 1)[0].split("/")
+            return parts[1] if len(parts) > 2 else "top"
+
+    return ByDirectory(config, log)
