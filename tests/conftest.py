@@ -11,6 +11,7 @@ from typing import Any
 
 import grpc
 import pytest
+from xdist.scheduler import LoadScopeScheduling  # type: ignore[import-untyped]  # xdist ships no types
 
 from pagemesh.runtime import SERVICES
 from pagemesh.storage import PostgresCluster, ServiceDatabase
@@ -87,16 +88,17 @@ def aggregator(mesh: Mesh, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     running.stop()
 
 
+class _ByDirectory(LoadScopeScheduling):  # type: ignore[misc]  # untyped base
+    """Each test directory whole in one worker (the top-level test files together)."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        parts = nodeid.split("::", 1)[0].split("/")
+        return parts[1] if len(parts) > 2 else "top"
+
+
 @pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling:
     """Under pytest-xdist (`make test` runs `-n 2`), each test directory runs whole in one worker: its
     session and package fixtures (brokers, PostgreSQL, meshes, the Kubernetes cluster) start once, and two
     directories' servers overlap instead of one waiting on the other."""
-    from xdist.scheduler import LoadScopeScheduling
-
-    class ByDirectory(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            parts = nodeid.split("::", 1)[0].split("/")
-            return parts[1] if len(parts) > 2 else "top"
-
-    return ByDirectory(config, log)
+    return _ByDirectory(config, log)

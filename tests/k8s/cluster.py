@@ -153,9 +153,8 @@ def start_cluster(lock_wait: float = 1800.0) -> Cluster:
     if result.returncode != 0:
         if not already_up:
             stop_cluster()
-        raise RuntimeError(
-            f"scripts/k8s/up.sh failed (exit {result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
-        )
+        output = f"{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
+        raise RuntimeError(f"scripts/k8s/up.sh failed (exit {result.returncode}):\n{output}")
     return Cluster(KUBECONFIG, started_here=not already_up)
 
 
