@@ -226,12 +226,19 @@ def test_the_fast_sealer_writes_what_protobuf_would() -> None:
         assert abs(decoded.occurred_at.ToNanoseconds() / 1e9 - time.time()) < 60
 
 
-def test_event_ids_are_random_version_4_uuids() -> None:
-    ids = {new_event_id() for _ in range(2000)}
-    assert len(ids) == 2000
-    for text in list(ids)[:200]:
+def test_event_ids_are_time_ordered_version_7_uuids() -> None:
+    before = time.time_ns() // 1_000_000
+    ids = [new_event_id() for _ in range(2000)]
+    after = time.time_ns() // 1_000_000
+    assert len(set(ids)) == 2000
+    for text in ids[:200]:
         parsed = uuid.UUID(text)
-        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (7, uuid.RFC_4122, text)
+        assert before <= parsed.int >> 80 <= after  # its first 48 bits: the millisecond it was made
+    # Time-ordered: made later, an ID sorts (as text, too) no earlier than its millisecond's first.
+    stamps = [text[:8] + text[9:13] for text in ids]
+    assert stamps == sorted(stamps)
+    assert len({uuid.UUID(text).int & (1 << 62) - 1 for text in ids}) == 2000  # and random within one
 
 
 async def test_the_outbox_ships_what_an_earlier_process_left_and_forgets_what_was_shipped(
