@@ -18,11 +18,16 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
 WORKDIR /src
 RUN python3 -m venv /opt/pagemesh
 # Dependencies first, from the pins alone, so a source change does not reinstall them.
+# (pagemesh-client is not on PyPI: it is built below from sdk/python.)
 COPY pyproject.toml constraints.txt ./
 RUN --mount=type=secret,id=pip-ca \
     if [ -s /run/secrets/pip-ca ]; then export PIP_CERT=/run/secrets/pip-ca; fi \
- && python3 -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' >requirements.txt \
+ && python3 -c 'import tomllib; print("\n".join(d for d in tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"] if not d.startswith("pagemesh-client")))' >requirements.txt \
  && /opt/pagemesh/bin/pip install --quiet -c constraints.txt -r requirements.txt
+# The Python SDK carries the modules generated from proto/ (its build generates them); the server imports
+# them from it: one copy.
+COPY proto ./proto
+COPY sdk/python ./sdk/python
 COPY README.md ./
 COPY pagemesh ./pagemesh
 COPY services ./services
@@ -31,7 +36,7 @@ COPY compat ./compat
 COPY sdkgen ./sdkgen
 RUN --mount=type=secret,id=pip-ca \
     if [ -s /run/secrets/pip-ca ]; then export PIP_CERT=/run/secrets/pip-ca; fi \
- && /opt/pagemesh/bin/pip install --quiet --no-deps -c constraints.txt . \
+ && /opt/pagemesh/bin/pip install --quiet --no-deps -c constraints.txt ./sdk/python . \
  && /opt/pagemesh/bin/pip uninstall --quiet --yes pip \
  && find /opt/pagemesh -name '*.pyi' -delete
 

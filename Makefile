@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS := $(CURDIR)/.tools/bin
 # Hand-written Python that ruff and mypy --strict check (generated code is excluded in pyproject.toml).
-PYTHON_DIRS := pagemesh services aggregator compat sdkgen tests bench scripts examples
+PYTHON_DIRS := pagemesh services aggregator compat sdkgen tests bench examples sdk/python
 export PATH := $(TOOLS):$(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: help setup generate run test lint bench compat sdk sdk-test test-tools image k8s-tools k8s-up k8s-down
@@ -17,8 +17,8 @@ help: ## list the targets
 setup: ## .venv with pinned Python deps; pinned buf, grpcurl, grpc-health-probe, ghz and SDK plugins in .tools/; chromium, prometheus
 	@scripts/setup.sh
 
-generate: setup ## regenerate Python code from proto/ (never edit it by hand)
-	$(PY) scripts/generate.py
+generate: setup ## regenerate the Python modules from proto/ into sdk/python/src (git ignores them; never edit them)
+	$(PY) sdk/python/codegen.py
 
 run: setup ## start all six services and the aggregator on the default ports (Ctrl-C stops them)
 	$(VENV)/bin/pagemesh up
@@ -47,11 +47,11 @@ COMPAT_FORMAT ?= text
 compat: setup ## fail on a breaking change to proto/ (against COMPAT_AGAINST, default: merge base with main)
 	$(VENV)/bin/pagemesh compat --gate $(if $(COMPAT_AGAINST),--against '$(COMPAT_AGAINST)') --format $(COMPAT_FORMAT)
 
-sdk: setup ## regenerate the client SDKs in sdk/ and docs/reference/ from proto/ (never edit them by hand)
+sdk: setup ## regenerate the Go SDK's committed code (sdk/go) and docs/reference/ from proto/ (never edit them by hand)
 	$(VENV)/bin/pagemesh sdk
 	$(PY) -m sdkgen.reference
 
-sdk-test: setup ## build every SDK with its own toolchain and run each example against a live mesh
+sdk-test: setup ## build every SDK with its own toolchain (which generates its code) and run the examples and client checks against a live mTLS mesh
 	$(PY) -m pytest -p no:cacheprovider tests/sdk/sdk_e2e.py
 
 bench: setup ## benchmarks that print figures (not part of `make test`)

@@ -1,7 +1,8 @@
 """Assembling one product page: six concurrent backend reads under one deadline.
 
 The product section is required: without it there is no page, and the caller gets the product
-service's NOT_FOUND, UNAVAILABLE or DEADLINE_EXCEEDED with a message saying so. Every other section is
+service's NOT_FOUND, UNAVAILABLE, DEADLINE_EXCEEDED or RESOURCE_EXHAUSTED (overloaded: back off) with a
+message saying so. Every other section is
 optional: a failed or late one is left out and named in the result's `degraded_sections`, and the page
 is returned anyway. Late calls are cancelled when the deadline passes, which cancels their RPCs too.
 """
@@ -11,36 +12,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
 
-from aggregator import _adapters as adapt
-from aggregator._client import BackendClient, Read
+from aggregator._backends import BACKENDS, PRODUCT, SECTIONS, PageRequest, SectionSpec
+from aggregator._client import BackendClient
 from aggregator._config import AggregatorConfig
 from aggregator._downstream import BackendError, Downstream, Metadata, request_metadata
 from aggregator._events import PageViews
 from aggregator._telemetry import PageTelemetry
-from pagemesh.authors.v1 import authors_pb2 as authors_v1
-from pagemesh.authors.v2 import authors_pb2 as authors_v2
 from pagemesh.events.v1 import events_pb2
-from pagemesh.history.v1 import history_pb2 as history_v1
-from pagemesh.history.v2 import history_pb2 as history_v2
 from pagemesh.page.v2 import page_pb2 as page_v2
-from pagemesh.product.v1 import product_pb2 as product_v1
-from pagemesh.product.v2 import product_pb2 as product_v2
-from pagemesh.recommendations.v1 import recommendations_pb2 as recommendations_v1
-from pagemesh.recommendations.v2 import recommendations_pb2 as recommendations_v2
-from pagemesh.reviews.v1 import reviews_pb2 as reviews_v1
-from pagemesh.reviews.v2 import reviews_pb2 as reviews_v2
-from pagemesh.runtime import InvalidArgumentError, PagemeshError, log_event
-from pagemesh.sponsored.v1 import sponsored_pb2 as sponsored_v1
-from pagemesh.sponsored.v2 import sponsored_pb2 as sponsored_v2
+from pagemesh.runtime import InvalidArgumentError, PagemeshError, latency_sample, log_event
 from pagemesh.telemetry import current_traceparent
 
-__all__ = ["SECTIONS", "PageAssembler", "PageError", "PageResult", "SectionSpec"]
+__all__ = ["PageAssembler", "PageError", "PageResult"]
 
 _logger = logging.getLogger("pagemesh.aggregator")
 
@@ -52,150 +41,6 @@ class PageError(PagemeshError):
         super().__init__(message)
         self.code = code
 
-
-@dataclass(frozen=True)
-class _Request:
-    product_id: str
-    user_id: str
-    config: AggregatorConfig
-
-
-@dataclass(frozen=True)
-class SectionSpec:
-    """One section of the page: which backend, which reads in v2 and v1, how to put the answer in."""
-
-    name: str
-    """The section's name in logs and HTML, e.g. `reviews`."""
-    backend: str
-    """The service that provides it."""
-    section: page_v2.Section.ValueType
-    """Its name in the v2 contract (SECTION_UNSPECIFIED for the required product)."""
-    v2: Callable[[_Request], Read]
-    v1: Callable[[_Request], Read]
-    from_v2: Callable[[Any], Any]
-    from_v1: Callable[[Any], Any]
-    apply: Callable[[page_v2.GetProductPageResponse, Any], None]
-    """Puts the adapted answer into the page."""
-    empty_on_not_found: bool = False
-    """NOT_FOUND means an empty section (history: the user has viewed nothing yet), not a failure."""
-    needs_user: bool = False
-    """Only fetched for a signed-in visitor (an anonymous one has no history)."""
-
-
-def _set_product(page: page_v2.GetProductPageResponse, value: page_v2.ProductDetails) -> None:
-    page.product.CopyFrom(value)
-
-
-def _set_reviews(page: page_v2.GetProductPageResponse, value: page_v2.ReviewsSection) -> None:
-    page.reviews.CopyFrom(value)
-
-
-PRODUCT = SectionSpec(
-    name="product",
-    backend="product",
-    section=page_v2.SECTION_UNSPECIFIED,
-    v2=lambda r: ("GetProduct", product_v2.GetProductRequest(id=r.product_id)),
-    v1=lambda r: ("GetProduct", product_v1.GetProductRequest(id=r.product_id)),
-    from_v2=lambda response: adapt.product_from_v2(response.product),
-    from_v1=lambda response: adapt.product_from_v1(response.product),
-    apply=_set_product,
-)
-
-SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec(
-        name="authors",
-        backend="authors",
-        section=page_v2.SECTION_AUTHORS,
-        v2=lambda r: ("ListProductAuthors", authors_v2.ListProductAuthorsRequest(product_id=r.product_id)),
-        v1=lambda r: ("GetProductAuthor", authors_v1.GetProductAuthorRequest(product_id=r.product_id)),
-        from_v2=adapt.authors_from_v2,
-        from_v1=adapt.authors_from_v1,
-        apply=lambda page, value: page.authors.extend(value),
-    ),
-    SectionSpec(
-        name="reviews",
-        backend="reviews",
-        section=page_v2.SECTION_REVIEWS,
-        v2=lambda r: (
-            "ListReviews",
-            reviews_v2.ListReviewsRequest(
-                product_id=r.product_id,
-                page_size=r.config.reviews_per_page,
-                order=reviews_v2.REVIEW_ORDER_MOST_HELPFUL,
-            ),
-        ),
-        v1=lambda r: (
-            "ListReviews",
-            reviews_v1.ListReviewsRequest(product_id=r.product_id, max_results=r.config.reviews_per_page),
-        ),
-        from_v2=adapt.reviews_from_v2,
-        from_v1=adapt.reviews_from_v1,
-        apply=_set_reviews,
-    ),
-    SectionSpec(
-        name="recommendations",
-        backend="recommendations",
-        section=page_v2.SECTION_RECOMMENDATIONS,
-        v2=lambda r: (
-            "ListRecommendations",
-            recommendations_v2.ListRecommendationsRequest(
-                product_id=r.product_id, user_id=r.user_id, page_size=r.config.recommendations_per_page
-            ),
-        ),
-        v1=lambda r: (
-            "ListRecommendations",
-            recommendations_v1.ListRecommendationsRequest(
-                product_id=r.product_id, user_id=r.user_id, max_results=r.config.recommendations_per_page
-            ),
-        ),
-        from_v2=adapt.recommendations_from_v2,
-        from_v1=adapt.recommendations_from_v1,
-        apply=lambda page, value: page.recommendations.extend(value),
-    ),
-    SectionSpec(
-        name="sponsored",
-        backend="sponsored",
-        section=page_v2.SECTION_SPONSORED,
-        v2=lambda r: (
-            "ListSponsoredListings",
-            sponsored_v2.ListSponsoredListingsRequest(
-                product_id=r.product_id, max_results=r.config.sponsored_per_page
-            ),
-        ),
-        v1=lambda r: (
-            "ListSponsoredListings",
-            sponsored_v1.ListSponsoredListingsRequest(
-                product_id=r.product_id, max_results=r.config.sponsored_per_page
-            ),
-        ),
-        from_v2=adapt.sponsored_from_v2,
-        from_v1=adapt.sponsored_from_v1,
-        apply=lambda page, value: page.sponsored.extend(value),
-    ),
-    SectionSpec(
-        name="recently_viewed",
-        backend="history",
-        section=page_v2.SECTION_RECENTLY_VIEWED,
-        v2=lambda r: (
-            "ListViewedProducts",
-            history_v2.ListViewedProductsRequest(
-                user_id=r.user_id, page_size=r.config.recently_viewed_per_page
-            ),
-        ),
-        v1=lambda r: (
-            "ListViewedProducts",
-            history_v1.ListViewedProductsRequest(
-                user_id=r.user_id, max_results=r.config.recently_viewed_per_page
-            ),
-        ),
-        from_v2=adapt.recently_viewed_from_v2,
-        from_v1=adapt.recently_viewed_from_v1,
-        apply=lambda page, value: page.recently_viewed.extend(value),
-        empty_on_not_found=True,
-        needs_user=True,
-    ),
-)
-"""The optional sections, in the order the page shows them."""
 
 _SECTION_NAMES = {spec.section: spec.name for spec in SECTIONS}
 _ANONYMOUS_SECTIONS = tuple(spec for spec in SECTIONS if not spec.needs_user)
@@ -247,10 +92,13 @@ class PageAssembler:
         self.config = config or AggregatorConfig()
         self.page_views = page_views
         """Where page views are published as events; None publishes nothing (no bus)."""
-        self.clients = {name: BackendClient(downstream, self.config) for name, downstream in backends.items()}
-        missing = {PRODUCT.backend, *(s.backend for s in SECTIONS)} - set(self.clients)
+        missing = set(BACKENDS) - set(backends)
         if missing:
             raise ValueError(f"no downstream for {', '.join(sorted(missing))}")
+        self.clients = {
+            name: BackendClient(BACKENDS[name], downstream, self.config)
+            for name, downstream in backends.items()
+        }
         self._telemetry = PageTelemetry()
 
     async def assemble(
@@ -265,7 +113,7 @@ class PageAssembler:
         started = time.monotonic()
         budget = self.config.deadline if budget is None else budget
         deadline = started + budget
-        request = _Request(product_id, user_id, self.config)
+        request = PageRequest(product_id, user_id, self.config)
         metadata = request_metadata(request_id)
         specs = SECTIONS if user_id else _ANONYMOUS_SECTIONS
         code = "OK"
@@ -299,6 +147,8 @@ class PageAssembler:
                 ],
                 versions=result.versions,
             )
+            if result.timings_ms:
+                latency_sample.set(self._own_latency(result))
             log_event(
                 _logger,
                 logging.INFO,
@@ -316,10 +166,26 @@ class PageAssembler:
             )
         return result
 
+    def _own_latency(self, result: PageResult) -> float:
+        """Seconds of the page that say how busy the aggregator is: without the waits for failed sections.
+
+        A section that failed (its backend down, slow or shedding) keeps the page waiting up to its deadline
+        while the aggregator itself idles; counted, it would make the concurrency limiter shed pages that
+        would have been served (degraded) in time.
+        """
+        degraded = set(result.degraded)
+        timings = result.timings_ms
+        if self.config.sequential:
+            waited = sum(ms for name, ms in timings.items() if name in degraded)
+            return max(0.0, result.duration_ms - waited) / 1000
+        slowest = max(timings.values())
+        healthy = max((ms for name, ms in timings.items() if name not in degraded), default=0.0)
+        return max(0.0, result.duration_ms - (slowest - healthy)) / 1000
+
     async def _fetch_concurrently(
         self,
         specs: Sequence[SectionSpec],
-        request: _Request,
+        request: PageRequest,
         deadline: float,
         metadata: Metadata,
         budget: float,
@@ -356,21 +222,15 @@ class PageAssembler:
         )
 
     async def _fetch(
-        self, spec: SectionSpec, request: _Request, deadline: float, metadata: Metadata
+        self, spec: SectionSpec, request: PageRequest, deadline: float, metadata: Metadata
     ) -> _Outcome:
         started = time.monotonic()
         client = self.clients[spec.backend]
         outcome = _Outcome(spec)
         try:
-            version, response, outcome.hedged = await client.read(
-                spec.v2(request),
-                spec.v1(request),
-                deadline=deadline,
-                metadata=metadata,
-                hedge=spec is not PRODUCT,
+            outcome.version, outcome.value, outcome.hedged = await client.read(
+                spec.read, request, deadline=deadline, metadata=metadata, hedge=not spec.required
             )
-            outcome.version = version
-            outcome.value = spec.from_v2(response) if version == "v2" else spec.from_v1(response)
         except BackendError as error:
             if spec.empty_on_not_found and error.code is grpc.StatusCode.NOT_FOUND:
                 outcome.value = []
@@ -384,12 +244,19 @@ class PageAssembler:
         error = outcome.error
         if error is None:
             return
-        address = getattr(self.clients["product"].downstream, "address", "")
-        where = f"the product service{f' at {address}' if address else ''}"
+        where = self.clients[PRODUCT.backend].where
         if error.code is grpc.StatusCode.NOT_FOUND:
             raise PageError(error.code, error.message or "the product does not exist")
         if error.code is grpc.StatusCode.INVALID_ARGUMENT:
             raise PageError(error.code, error.message)
+        if error.code is grpc.StatusCode.RESOURCE_EXHAUSTED:
+            # Shed by the product service's limiter, or held back by this client's throttle: the caller
+            # should back off, not retry at once (HTTP 503 with Retry-After).
+            raise PageError(
+                error.code,
+                f"{where} is overloaded ({error.message}); the page cannot be built without the product, "
+                "retry after a short backoff",
+            )
         if error.code is grpc.StatusCode.DEADLINE_EXCEEDED:
             raise PageError(
                 error.code,
@@ -444,21 +311,12 @@ class PageAssembler:
             )
 
     def stats(self) -> dict[str, dict[str, Any]]:
-        """Per backend: calls, hedges, hedge wins and withheld hedges, the hedge delay and API version."""
-        report: dict[str, dict[str, Any]] = {}
-        for name, client in self.clients.items():
-            hedger = client.hedger
-            delay = hedger.delay()
-            report[name] = {
-                "calls": hedger.stats.calls,
-                "hedges": hedger.stats.hedges,
-                "hedge_wins": hedger.stats.hedge_wins,
-                "hedges_withheld": hedger.stats.hedges_withheld,
-                "hedge_delay_ms": None if delay is None else round(delay * 1000, 3),
-                "version": client.version,
-                "fallbacks": client.fallbacks,
-            }
-        return report
+        """Per backend: calls, hedges (won, withheld), the hedge delay, API version and throttling.
+
+        `throttled` counts calls held back by client-side throttling; `shed_by_backend` the calls sent but
+        not accepted (RESOURCE_EXHAUSTED, or still in flight, or cancelled before an answer).
+        """
+        return {name: client.snapshot().as_dict() for name, client in self.clients.items()}
 
     async def close(self) -> None:
         """Ships the page-view events it can within a second, then closes every channel."""

@@ -10,6 +10,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pagemesh.runtime import MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES
+
 __all__ = ["AggregatorConfig", "ChannelConfig"]
 
 
@@ -35,6 +37,10 @@ class AggregatorConfig:
     """
     latency_window: int = 512
     """How many recent latencies per backend the running p95 is computed over."""
+    throttle_k: float = 2.0
+    """Client-side throttling's K: calls to a shedding backend settle at about K times what it accepts."""
+    throttle_window: float = 10.0
+    """Seconds of calls that client-side throttling judges a backend's acceptance over."""
     version_memory: float = 30.0
     """Seconds a backend that answered UNIMPLEMENTED for v2 is called in v1 before v2 is tried again."""
     sequential: bool = False
@@ -58,7 +64,11 @@ class ChannelConfig:
     keepalive_timeout_ms: int = 5_000
     """A connection whose ping is not answered within this is closed and re-established."""
     retry_attempts: int = 3
-    """Attempts in all (first call included) for a read RPC answered UNAVAILABLE."""
+    """Attempts in all (first call included) for a repeatable RPC answered UNAVAILABLE."""
+    retry_tokens: int = 100
+    """retryThrottling's maxTokens: each failed call takes one, retries stop below half of them."""
+    retry_token_ratio: float = 0.1
+    """retryThrottling's tokenRatio: what each successful call gives back."""
     retry_initial_backoff: str = "0.005s"
     """The first retry's maximum random backoff, as a service-config duration."""
     retry_max_backoff: str = "0.05s"
@@ -68,20 +78,27 @@ class ChannelConfig:
     retired_channel_grace: float = 5.0
     """Seconds a channel replaced after a certificate renewal stays open for the calls still on it."""
 
-    def service_config(self, read_methods: Sequence[tuple[str, str]]) -> str:
-        """The gRPC service config (JSON): `round_robin`, and retrying UNAVAILABLE on the given reads.
+    def service_config(self, repeatable: Sequence[tuple[str, str]]) -> str:
+        """The gRPC service config (JSON): `round_robin`, and retrying UNAVAILABLE on the given methods.
 
         `round_robin` keeps a connection to every address of the target (each replica of the backend,
         listed or from DNS) and spreads calls over the ready ones; a replica that goes away leaves the
-        set. A call that failed on it with UNAVAILABLE is retried (on the next replica in turn). Only
-        reads are listed for retries: a retried write (RecordView) could record a view twice.
+        set. A call that failed on it with UNAVAILABLE is retried (on the next replica in turn).
+        `repeatable` is (service, method) of what the contracts declare NO_SIDE_EFFECTS or IDEMPOTENT
+        (`Backend.retryable_methods`): a retried write (RecordView) could record a view twice.
+
+        Client-side health checking (`healthCheckConfig`) watches each replica's `grpc.health.v1` status:
+        one that reports NOT_SERVING (stopping, and draining) is not picked any more, so by the time it
+        stops no call is on its way to it (a call that reached it as it stopped would be CANCELLED, which
+        is not retried).
         """
         return json.dumps(
             {
                 "loadBalancingConfig": [{"round_robin": {}}],
+                "healthCheckConfig": {"serviceName": ""},
                 "methodConfig": [
                     {
-                        "name": [{"service": service, "method": method} for service, method in read_methods],
+                        "name": [{"service": service, "method": method} for service, method in repeatable],
                         "retryPolicy": {
                             "maxAttempts": self.retry_attempts,
                             "initialBackoff": self.retry_initial_backoff,
@@ -91,18 +108,26 @@ class ChannelConfig:
                         },
                     }
                 ],
+                # gRPC's own retry budget: once failures outnumber successes enough (half the tokens
+                # gone), retries stop until successes refill it, so a failing backend is not sent every
+                # call three times. RESOURCE_EXHAUSTED is never retried: shed means back off.
+                "retryThrottling": {"maxTokens": self.retry_tokens, "tokenRatio": self.retry_token_ratio},
             }
         )
 
-    def options(self, read_methods: Sequence[tuple[str, str]]) -> list[tuple[str, str | int]]:
-        """Channel options: keepalive, retries through the service config, quick reconnects."""
+    def options(self, repeatable: Sequence[tuple[str, str]]) -> list[tuple[str, str | int]]:
+        """Channel options: keepalive, retries through the service config, quick reconnects, size limits."""
         return [
+            # The servers' own limits, stated on this side too: a request the backend would refuse is
+            # refused here without a round trip, and an oversized answer is RESOURCE_EXHAUSTED naming it.
+            ("grpc.max_send_message_length", MAX_REQUEST_BYTES),
+            ("grpc.max_receive_message_length", MAX_RESPONSE_BYTES),
             ("grpc.keepalive_time_ms", self.keepalive_time_ms),
             ("grpc.keepalive_timeout_ms", self.keepalive_timeout_ms),
             ("grpc.keepalive_permit_without_calls", 1),
             ("grpc.http2.max_pings_without_data", 0),
             ("grpc.enable_retries", 1),
-            ("grpc.service_config", self.service_config(read_methods)),
+            ("grpc.service_config", self.service_config(repeatable)),
             ("grpc.initial_reconnect_backoff_ms", 100),
             ("grpc.min_reconnect_backoff_ms", 100),
             ("grpc.max_reconnect_backoff_ms", self.max_reconnect_backoff_ms),

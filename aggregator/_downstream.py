@@ -12,44 +12,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 import grpc
 import grpc.aio
-from google.protobuf.descriptor import FileDescriptor
 from google.protobuf.message import Message
 
+from aggregator._backends import Backend
 from aggregator._config import ChannelConfig
-from pagemesh.authors.v1 import authors_pb2 as authors_v1
-from pagemesh.authors.v1 import authors_pb2_grpc as authors_v1_grpc
-from pagemesh.authors.v2 import authors_pb2 as authors_v2
-from pagemesh.authors.v2 import authors_pb2_grpc as authors_v2_grpc
-from pagemesh.history.v1 import history_pb2 as history_v1
-from pagemesh.history.v1 import history_pb2_grpc as history_v1_grpc
-from pagemesh.history.v2 import history_pb2 as history_v2
-from pagemesh.history.v2 import history_pb2_grpc as history_v2_grpc
-from pagemesh.product.v1 import product_pb2 as product_v1
-from pagemesh.product.v1 import product_pb2_grpc as product_v1_grpc
-from pagemesh.product.v2 import product_pb2 as product_v2
-from pagemesh.product.v2 import product_pb2_grpc as product_v2_grpc
-from pagemesh.recommendations.v1 import recommendations_pb2 as recommendations_v1
-from pagemesh.recommendations.v1 import recommendations_pb2_grpc as recommendations_v1_grpc
-from pagemesh.recommendations.v2 import recommendations_pb2 as recommendations_v2
-from pagemesh.recommendations.v2 import recommendations_pb2_grpc as recommendations_v2_grpc
-from pagemesh.reviews.v1 import reviews_pb2 as reviews_v1
-from pagemesh.reviews.v1 import reviews_pb2_grpc as reviews_v1_grpc
-from pagemesh.reviews.v2 import reviews_pb2 as reviews_v2
-from pagemesh.reviews.v2 import reviews_pb2_grpc as reviews_v2_grpc
 from pagemesh.runtime import REQUEST_ID_KEY, PagemeshError, Transport, log_event
-from pagemesh.sponsored.v1 import sponsored_pb2 as sponsored_v1
-from pagemesh.sponsored.v1 import sponsored_pb2_grpc as sponsored_v1_grpc
-from pagemesh.sponsored.v2 import sponsored_pb2 as sponsored_v2
-from pagemesh.sponsored.v2 import sponsored_pb2_grpc as sponsored_v2_grpc
 
 __all__ = [
-    "WRITE_METHODS",
     "BackendError",
     "Downstream",
     "ForwardingCall",
@@ -57,7 +32,6 @@ __all__ = [
     "GrpcDownstream",
     "Metadata",
     "Pending",
-    "contract_service",
     "request_metadata",
 ]
 
@@ -68,45 +42,6 @@ _logger = logging.getLogger("pagemesh.aggregator")
 def request_metadata(request_id: str) -> Metadata:
     """The metadata that carries a request id to a backend (none for an empty id)."""
     return ((REQUEST_ID_KEY, request_id),) if request_id else ()
-
-
-# Per backend and API version: the proto file (for the service's full name) and the generated stub class.
-_CONTRACTS: Mapping[str, Mapping[str, tuple[FileDescriptor, Callable[[grpc.aio.Channel], Any]]]] = {
-    "product": {
-        "v1": (product_v1.DESCRIPTOR, product_v1_grpc.ProductServiceStub),
-        "v2": (product_v2.DESCRIPTOR, product_v2_grpc.ProductServiceStub),
-    },
-    "recommendations": {
-        "v1": (recommendations_v1.DESCRIPTOR, recommendations_v1_grpc.RecommendationServiceStub),
-        "v2": (recommendations_v2.DESCRIPTOR, recommendations_v2_grpc.RecommendationServiceStub),
-    },
-    "sponsored": {
-        "v1": (sponsored_v1.DESCRIPTOR, sponsored_v1_grpc.SponsoredServiceStub),
-        "v2": (sponsored_v2.DESCRIPTOR, sponsored_v2_grpc.SponsoredServiceStub),
-    },
-    "authors": {
-        "v1": (authors_v1.DESCRIPTOR, authors_v1_grpc.AuthorServiceStub),
-        "v2": (authors_v2.DESCRIPTOR, authors_v2_grpc.AuthorServiceStub),
-    },
-    "reviews": {
-        "v1": (reviews_v1.DESCRIPTOR, reviews_v1_grpc.ReviewServiceStub),
-        "v2": (reviews_v2.DESCRIPTOR, reviews_v2_grpc.ReviewServiceStub),
-    },
-    "history": {
-        "v1": (history_v1.DESCRIPTOR, history_v1_grpc.HistoryServiceStub),
-        "v2": (history_v2.DESCRIPTOR, history_v2_grpc.HistoryServiceStub),
-    },
-}
-
-
-def contract_service(backend: str, version: str) -> str:
-    """The full gRPC service name of a backend's API version, e.g. `pagemesh.reviews.v2.ReviewService`."""
-    (service,) = _CONTRACTS[backend][version][0].services_by_name.values()
-    return service.full_name
-
-
-WRITE_METHODS = frozenset({"RecordView"})
-"""Methods that change state: never retried by the channel, never hedged."""
 
 
 class BackendError(Exception):
@@ -152,6 +87,11 @@ class Downstream(Protocol):
         """The service's name, e.g. `reviews`."""
         ...
 
+    @property
+    def address(self) -> str:
+        """Where it is, for messages (empty for one in memory)."""
+        ...
+
     def start(
         self, version: str, method: str, request: Message, *, time_limit: float, metadata: Metadata
     ) -> Pending[Message]:
@@ -164,14 +104,6 @@ class Downstream(Protocol):
     async def close(self) -> None:
         """Releases the connection."""
         ...
-
-
-def _read_methods(name: str) -> list[tuple[str, str]]:
-    methods = []
-    for file, _ in _CONTRACTS[name].values():
-        (service,) = file.services_by_name.values()
-        methods += [(service.full_name, m.name) for m in service.methods if m.name not in WRITE_METHODS]
-    return methods
 
 
 class GrpcDownstream:
@@ -187,15 +119,14 @@ class GrpcDownstream:
 
     def __init__(
         self,
-        name: str,
+        backend: Backend,
         address: str,
         config: ChannelConfig | None = None,
         transport: Transport | None = None,
     ) -> None:
-        if name not in _CONTRACTS:
-            raise ValueError(f"unknown backend {name!r}")
-        self._name = name
-        self.address = address
+        self._backend = backend
+        self._name = backend.name
+        self._address = address
         self._config = config or ChannelConfig()
         self._transport = transport or Transport("plaintext", "aggregator")
         self._stamp = self._transport.stamp()
@@ -204,16 +135,15 @@ class GrpcDownstream:
         self._channel, self._methods = self._connect()
 
     def _connect(self) -> tuple[grpc.aio.Channel, dict[tuple[str, str], Any]]:
-        channel = self._transport.channel(
-            self.address, server_name=self._name, options=self._config.options(_read_methods(self._name))
-        )
+        # The channel retries exactly what the contracts declare safe to repeat (never a write).
+        options = self._config.options(self._backend.retryable_methods())
+        channel = self._transport.channel(self._address, server_name=self._name, options=options)
         # Each method's callable, looked up once: a page makes six calls, each would look it up again.
         methods: dict[tuple[str, str], Any] = {}
-        for version, (file, make_stub) in _CONTRACTS[self._name].items():
-            stub = make_stub(channel)
-            (service,) = file.services_by_name.values()
-            for method in service.methods:
-                methods[version, method.name] = getattr(stub, method.name)
+        for contract in self._backend.contracts:
+            stub = contract.stub(channel)
+            for method in contract.service.methods:
+                methods[contract.version, method.name] = getattr(stub, method.name)
         return channel, methods
 
     def _renew_if_due(self) -> None:
@@ -245,6 +175,10 @@ class GrpcDownstream:
     @property
     def name(self) -> str:
         return self._name
+
+    @property
+    def address(self) -> str:
+        return self._address
 
     def start(
         self, version: str, method: str, request: Message, *, time_limit: float, metadata: Metadata
@@ -319,6 +253,10 @@ class FunctionDownstream:
     @property
     def name(self) -> str:
         return self.service
+
+    @property
+    def address(self) -> str:
+        return ""
 
     def start(
         self, version: str, method: str, request: Message, *, time_limit: float, metadata: Metadata

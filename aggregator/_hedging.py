@@ -17,7 +17,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from aggregator._downstream import Pending
@@ -65,7 +65,10 @@ class LatencyWindow:
 
 @dataclass
 class HedgeStats:
-    """Counters of one backend's calls, for logs, `/statz` and the benchmark's extra-load figure."""
+    """Counters of one backend's calls, for logs, `/statz` and the benchmark's extra-load figure.
+
+    The hedger owns them; others read a copy (`Hedger.snapshot()`).
+    """
 
     calls: int = 0
     """Calls made (a hedged call counts once here; unhedged calls, e.g. the product's, count too)."""
@@ -88,25 +91,32 @@ class Hedger:
         min_delay: float = 0.003,
         budget: float = 0.10,
         window: int = 512,
+        admit: Callable[[], bool] | None = None,
     ) -> None:
+        """`admit` is asked before each hedge is sent; False withholds it (the client's adaptive throttle)."""
         self.enabled = enabled
+        self.admit = admit
         self.fixed_delay = fixed_delay
         self.min_delay = min_delay
         self.budget = budget
         self.latency = LatencyWindow(window)
-        self.stats = HedgeStats()
+        self._stats = HedgeStats()
         self._won: deque[bool] = deque(maxlen=_OUTCOMES)
         """Whether each recent hedge answered first."""
 
+    def snapshot(self) -> HedgeStats:
+        """A copy of the counters now."""
+        return replace(self._stats)
+
     def _within_budget(self) -> bool:
-        return self.stats.hedges < self.budget * self.stats.calls + _BURST
+        return self._stats.hedges < self.budget * self._stats.calls + _BURST
 
     def _worth_sending(self) -> bool:
         won = self._won
         if len(won) < _OUTCOMES // 2 or sum(won) >= _MIN_WIN_RATE * len(won):
             return True
-        self.stats.hedges_withheld += 1
-        return self.stats.hedges_withheld % _PROBE_EVERY == 0
+        self._stats.hedges_withheld += 1
+        return self._stats.hedges_withheld % _PROBE_EVERY == 0
 
     def delay(self) -> float | None:
         """How long to wait before hedging, or None when this call must not be hedged."""
@@ -115,13 +125,18 @@ class Hedger:
         delay = self.fixed_delay if self.fixed_delay is not None else self.latency.value()
         return None if delay is None else max(delay, self.min_delay)
 
+    async def unhedged(self, start: Callable[[], Pending[T]]) -> T:
+        """The answer of one call that must not be hedged (the required section, a write), counted."""
+        self._stats.calls += 1
+        return await start()
+
     async def run(self, start: Callable[[], Pending[T]], remaining: float) -> tuple[T, bool]:
         """The first successful answer of the calls `start()` sends, and whether a hedge was sent.
 
         `remaining` is the time left before the deadline: a hedge that could not answer in time is not sent.
         """
         loop = asyncio.get_running_loop()
-        self.stats.calls += 1
+        self._stats.calls += 1
         delay = self.delay()
         # Latencies by time.monotonic(): uvloop's loop.time() counts whole milliseconds.
         started = time.monotonic()
@@ -147,11 +162,16 @@ class Hedger:
             finally:
                 timer.cancel()
             # The budget is checked again now: concurrent calls may have spent it while this one waited.
-            if first.done() or not self._within_budget() or not self._worth_sending():
+            if (
+                first.done()
+                or not self._within_budget()
+                or not self._worth_sending()
+                or (self.admit is not None and not self.admit())
+            ):
                 result = await first
                 self.latency.record(time.monotonic() - started)
                 return result, False
-            self.stats.hedges += 1
+            self._stats.hedges += 1
             second = start()
             pending.append(second)
             error: BaseException | None = None
@@ -166,7 +186,7 @@ class Hedger:
                 self.latency.record(time.monotonic() - started)
                 self._won.append(finished is second)
                 if finished is second:
-                    self.stats.hedge_wins += 1
+                    self._stats.hedge_wins += 1
                 return result, True
             self._won.append(False)
             assert error is not None

@@ -2,17 +2,20 @@
 
 Routes: `GET /` (the catalogue, paged), `GET /products/{id}` (the HTML product page; `?user=ID` for a
 signed-in visitor), `GET /api/v2/products/{id}` (the v2 page as proto JSON), `GET /healthz` and
-`GET /statz` (per-backend calls, hedges and API version, and under `events` the page-view events
-published and each consumer group's lag, as JSON; under `pagemesh up`, also each part's replicas and
-restarts). A degraded section is shown as "temporarily unavailable"; an unknown product is a real 404
-page. Each page served publishes a `ProductViewed` event, which never delays or fails the page.
+`GET /statz` (per-backend calls, hedges, client-side throttling and API version, and under `events` the
+page-view events published and each consumer group's lag, as JSON; under `pagemesh up`, also each part's
+replicas and restarts). A degraded section is shown as "temporarily unavailable"; an unknown product is a
+real 404 page. Each page served publishes a `ProductViewed` event, which never delays or fails the page.
+
+Pages share the process's concurrency limit with gRPC pages: a page beyond it is shed at once with
+503 and `Retry-After`, as is a page whose product service is overloaded (RESOURCE_EXHAUSTED).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Container
+from collections.abc import Awaitable, Callable, Container
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -23,25 +26,29 @@ from google.protobuf.json_format import MessageToJson
 
 from aggregator._adapters import FORMAT_NAMES, money_as_float
 from aggregator._assembler import PageAssembler, PageResult
+from aggregator._backends import CataloguePage
 from aggregator._downstream import BackendError, request_metadata
 from aggregator._service import server_timing
 from aggregator._telemetry import incoming_trace
 from pagemesh.events.v1 import events_pb2
-from pagemesh.product.v1 import product_pb2 as product_v1
 from pagemesh.product.v2 import product_pb2 as product_v2
-from pagemesh.runtime import REQUEST_ID_KEY, PagemeshError, new_request_id
+from pagemesh.runtime import REQUEST_ID_KEY, ConcurrencyLimiter, PagemeshError, latency_sample, new_request_id
 from pagemesh.supervisor import read_restarts
 
-__all__ = ["ASSEMBLER_KEY", "make_app", "render_page"]
+__all__ = ["ASSEMBLER_KEY", "RETRY_AFTER_SECONDS", "make_app", "render_page"]
 
 ASSEMBLER_KEY = web.AppKey("assembler", PageAssembler)
 DATA_DIR_KEY = web.AppKey("data_dir", Path)
+LIMITER_KEY = web.AppKey("limiter", ConcurrencyLimiter)
+RETRY_AFTER_SECONDS = 1
+"""What `Retry-After` says on a page shed for overload."""
 _CATALOGUE_PAGE_SIZE = 24
 _HTTP_STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: 400,
     grpc.StatusCode.NOT_FOUND: 404,
     grpc.StatusCode.DEADLINE_EXCEEDED: 504,
     grpc.StatusCode.UNAVAILABLE: 503,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: 503,
 }
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 _NO_MINOR_UNITS = frozenset({"JPY", "KRW"})
@@ -198,6 +205,40 @@ def _error_page(status: int, title: str, message: str) -> web.Response:
     )
 
 
+def _overload_headers(code: grpc.StatusCode) -> dict[str, str]:
+    return {"Retry-After": str(RETRY_AFTER_SECONDS)} if code is grpc.StatusCode.RESOURCE_EXHAUSTED else {}
+
+
+_Handler = Callable[[web.Request], Awaitable[web.Response]]
+
+
+def _limited(handler: _Handler, *, json_errors: bool = False) -> _Handler:
+    """`handler` under the process's concurrency limit (when it has one): beyond it, 503 at once."""
+
+    async def limited(request: web.Request) -> web.Response:
+        limiter = request.app.get(LIMITER_KEY)
+        if limiter is None:
+            return await handler(request)
+        if not limiter.try_acquire():
+            headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "X-Request-Id": _request_id(request)}
+            if json_errors:
+                body = {"error": {"code": "RESOURCE_EXHAUSTED", "message": limiter.rejection()}}
+                return web.json_response(body, status=503, headers=headers)
+            response = _error_page(503, "Too busy right now", limiter.rejection())
+            response.headers.update(headers)
+            return response
+        started = time.perf_counter()
+        token = latency_sample.set(None)
+        try:
+            return await handler(request)
+        finally:
+            sample = latency_sample.get()
+            limiter.release(time.perf_counter() - started if sample is None else sample)
+            latency_sample.reset(token)
+
+    return limited
+
+
 def _request_id(request: web.Request) -> str:
     given = request.headers.get(REQUEST_ID_KEY, "")
     return given[:64] if given else new_request_id()
@@ -215,7 +256,7 @@ async def _product_page(request: web.Request) -> web.Response:
         status = _HTTP_STATUS.get(error.code, 503)
         title = "Product not found" if status == 404 else "Page unavailable"
         response = _error_page(status, title, error.message)
-        response.headers["X-Request-Id"] = request_id
+        response.headers.update({"X-Request-Id": request_id, **_overload_headers(error.code)})
         return response
     assembler.page_viewed(
         result, user, api_version="v2", surface=events_pb2.SURFACE_HTML, request_id=request_id
@@ -238,6 +279,7 @@ async def _api_page(request: web.Request) -> web.Response:
             )
     except PagemeshError as error:
         body = {"error": {"code": error.code.name, "message": error.message}}
+        headers.update(_overload_headers(error.code))
         return web.json_response(body, status=_HTTP_STATUS.get(error.code, 503), headers=headers)
     assembler.page_viewed(
         result,
@@ -257,21 +299,17 @@ async def _catalogue(request: web.Request) -> web.Response:
     deadline = time.monotonic() + assembler.config.deadline
     try:
         version, response, _ = await client.read(
-            (
-                "ListProducts",
-                product_v2.ListProductsRequest(page_size=_CATALOGUE_PAGE_SIZE, page_token=token),
-            ),
-            (
-                "ListProducts",
-                product_v1.ListProductsRequest(page_size=_CATALOGUE_PAGE_SIZE, page_token=token),
-            ),
+            client.backend.reads["catalogue"],
+            CataloguePage(token, _CATALOGUE_PAGE_SIZE),
             deadline=deadline,
             metadata=request_metadata(_request_id(request)),
             hedge=False,
         )
     except BackendError as error:
         status = 400 if error.code is grpc.StatusCode.INVALID_ARGUMENT else 503
-        return _error_page(status, "Catalogue unavailable", error.message)
+        response = _error_page(status, "Catalogue unavailable", error.message)
+        response.headers.update(_overload_headers(error.code))
+        return response
     rows = []
     for product in response.products:
         price = _money(product.price) if version == "v2" else f"{product.price:,.2f} {product.currency_code}"
@@ -309,15 +347,22 @@ async def _not_found(request: web.Request) -> web.Response:
     return _error_page(404, "Not found", f"There is no page at {request.path}.")
 
 
-def make_app(assembler: PageAssembler, data_dir: Path | None = None) -> web.Application:
-    """The aiohttp application over `assembler`; `data_dir` is where a supervisor's state may be."""
+def make_app(
+    assembler: PageAssembler, data_dir: Path | None = None, *, limiter: ConcurrencyLimiter | None = None
+) -> web.Application:
+    """The aiohttp application over `assembler`; `data_dir` is where a supervisor's state may be.
+
+    Pages are admitted by `limiter` (the gRPC server's), when there is one.
+    """
     app = web.Application()
     app[ASSEMBLER_KEY] = assembler
     if data_dir is not None:
         app[DATA_DIR_KEY] = data_dir
-    app.router.add_get("/", _catalogue)
-    app.router.add_get("/products/{product_id}", _product_page)
-    app.router.add_get("/api/v2/products/{product_id}", _api_page)
+    if limiter is not None:
+        app[LIMITER_KEY] = limiter
+    app.router.add_get("/", _limited(_catalogue))
+    app.router.add_get("/products/{product_id}", _limited(_product_page))
+    app.router.add_get("/api/v2/products/{product_id}", _limited(_api_page, json_errors=True))
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/statz", _statz)
     app.router.add_get("/{tail:.*}", _not_found)

@@ -29,7 +29,8 @@ from opentelemetry.trace import NonRecordingSpan, Span, SpanKind, Status, Status
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from aggregator._downstream import BackendError, ForwardingCall, Metadata, Pending, contract_service
+from aggregator._backends import Backend
+from aggregator._downstream import BackendError, ForwardingCall, Metadata, Pending
 from pagemesh.telemetry import (
     TRACEPARENT,
     ContractMethod,
@@ -101,15 +102,17 @@ class _TracedCall(ForwardingCall):
 class BackendTelemetry:
     """Client spans and trace propagation for the calls to one backend."""
 
-    def __init__(self, backend: str, address: str = "") -> None:
-        self.backend = backend
+    def __init__(self, backend: Backend, address: str = "") -> None:
+        self.backend = backend.name
+        self._record = backend
         self._address = address
         self._spans: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
 
     def _span_of(self, version: str, method: str) -> tuple[str, dict[str, Any]]:
         found = self._spans.get((version, method))
         if found is None:
-            contract = ContractMethod.from_path(f"{contract_service(self.backend, version)}/{method}")
+            service = self._record.contract(version).service.full_name
+            contract = ContractMethod.from_path(f"{service}/{method}")
             attributes = {**contract.attributes(), "pagemesh.backend": self.backend}
             if self._address:
                 attributes["server.address"] = self._address

@@ -10,6 +10,7 @@ from aiohttp import web
 from prometheus_client import REGISTRY
 
 from aggregator._assembler import PageAssembler
+from aggregator._backends import BACKENDS
 from aggregator._config import AggregatorConfig, ChannelConfig
 from aggregator._downstream import Downstream, GrpcDownstream
 from aggregator._events import PageViews
@@ -22,6 +23,7 @@ from pagemesh.runtime import (
     AGGREGATOR,
     SERVICES,
     GrpcServer,
+    LimiterConfig,
     PagemeshError,
     ServerStartError,
     Settings,
@@ -39,6 +41,14 @@ from pagemesh.telemetry import configure_telemetry
 __all__ = ["build_parser", "main"]
 
 _logger = logging.getLogger("pagemesh.aggregator")
+
+AGGREGATOR_PENDING_CALLS = 128
+"""Pages gRPC's core holds for the aggregator's handlers: about 270 ms of waiting at 470 pages/s.
+
+The trade-off of this number, measured on a busy shared machine (docs/benchmarks.md): a longer queue rides
+out the machine's stalls (64 refused pages at 100 pages/s whenever no process was scheduled for a third
+of a second), a shorter one keeps pages faster under sustained overload.
+"""
 
 
 def build_parser() -> ArgumentParser:
@@ -68,6 +78,12 @@ def build_parser() -> ArgumentParser:
     )
     parser.add_argument("--grace", type=float, help="seconds in-flight pages may run after a stop signal")
     parser.add_argument(
+        "--drain",
+        type=float,
+        default=0.0,
+        help="seconds to keep serving after reporting NOT_SERVING, before stopping (default 0)",
+    )
+    parser.add_argument(
         "--authz-dry-run",
         action="store_true",
         help="log the calls the authorization policy would deny instead of denying them",
@@ -82,6 +98,7 @@ async def _serve(
     config: AggregatorConfig,
     settings: Settings,
     grace: float,
+    drain: float,
     authz_dry_run: bool,
 ) -> None:
     # The aggregator calls the backends as itself: its own certificate under mutual TLS.
@@ -90,7 +107,7 @@ async def _serve(
     channels = ChannelConfig()
     backends: dict[str, Downstream] = {
         # Several replicas of a backend are one target that round_robin balances over.
-        name: GrpcDownstream(name, grpc_target(settings.addresses_of(name)), channels, transport)
+        name: GrpcDownstream(BACKENDS[name], grpc_target(settings.addresses_of(name)), channels, transport)
         for name in SERVICES
     }
     bus = parse_bus_url(settings.bus)
@@ -100,9 +117,22 @@ async def _serve(
     collector = BackendStatsCollector(assembler.stats)
     REGISTRY.register(collector)
     server = GrpcServer(
-        AGGREGATOR, address, page_bindings(assembler), settings=settings, authz_dry_run=authz_dry_run
+        AGGREGATOR,
+        address,
+        page_bindings(assembler),
+        settings=settings,
+        authz_dry_run=authz_dry_run,
+        # Pages are slowed by every stall of a busy machine; shedding starts once they take half their
+        # deadline (twice the floor), not at every blip (the services' calls take a millisecond, and keep
+        # the default floor).
+        limiter_config=LimiterConfig(latency_floor=config.deadline / 4),
+        # The front door: few pages wait in gRPC's core for the event loop, the rest are refused at once.
+        max_pending_calls=AGGREGATOR_PENDING_CALLS,
     )
-    runner = web.AppRunner(make_app(assembler, settings.data_dir), access_log=None, handle_signals=False)
+    # One concurrency limit for the process: HTTP pages and gRPC pages share the same CPU.
+    runner = web.AppRunner(
+        make_app(assembler, settings.data_dir, limiter=server.limiter), access_log=None, handle_signals=False
+    )
     serving = False
     try:
         # HTTP binds first, so a taken port fails before gRPC health ever says SERVING.
@@ -129,7 +159,7 @@ async def _serve(
         await wait_for_stop_signal()
     finally:
         if serving:
-            await server.stop(grace)
+            await server.stop(grace, drain)
         await runner.cleanup()
         await assembler.close()
         REGISTRY.unregister(collector)
@@ -141,6 +171,8 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     if options.deadline_ms <= 0:
         parser.error(f"--deadline-ms must be more than 0, got {options.deadline_ms:g}")
+    if options.drain < 0:
+        parser.error(f"--drain must not be negative, got {options.drain:g}")
     if options.hedge_delay_ms is not None and options.hedge_delay_ms < 0:
         parser.error(f"--hedge-delay-ms must not be negative, got {options.hedge_delay_ms:g}")
     try:
@@ -163,6 +195,7 @@ def main(argv: list[str]) -> int:
                 config=config,
                 settings=settings,
                 grace=settings.grace_seconds if options.grace is None else options.grace,
+                drain=options.drain,
                 authz_dry_run=options.authz_dry_run,
             )
         )

@@ -16,7 +16,9 @@ every process (six services, the aggregators and this load generator) on the sam
    at the default sampling, and with every page traced, each against metrics and tracing off; four
    meshes started together and measured in turn, round after round, so all see the same machine;
 5. 0 ms backends: the aggregator publishing a page-view event per page (consumed by history and
-   recommendations on the default SQLite bus) against the same aggregator with no bus.
+   recommendations on the default SQLite bus) against the same aggregator with no bus;
+6. security's cost: pages/s and p50 at concurrency 32 and 1 with every hop in mutual TLS and the shipped
+   authorization policy enforced, against every hop in plaintext; both meshes measured in turn.
 
 Prints a table and writes JSON (default `artifacts/bench/page.json`).
 """
@@ -55,13 +57,16 @@ from pagemesh.reviews.v2 import reviews_pb2, reviews_pb2_grpc
 from pagemesh.runtime import (
     SERVICES,
     ChildProcess,
+    Settings,
     Transport,
     free_port,
     health_status,
+    is_ready,
     pagemesh_command,
     run_event_loop,
     spawn,
 )
+from pagemesh.security import issue_certificates
 from pagemesh.sponsored.v2 import sponsored_pb2, sponsored_pb2_grpc
 from pagemesh.storage import PostgresCluster
 from services import store_spec
@@ -84,10 +89,19 @@ class Fleet:
 
     def _environment(self, extra: dict[str, str] | None) -> dict[str, str]:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("PAGEMESH_")}
-        environ.update(extra or {}, PAGEMESH_LOG_LEVEL=self.log_level, PAGEMESH_TLS="plaintext")
+        # Plaintext unless a scenario asks for mutual TLS (the security part does).
+        environ.update(PAGEMESH_LOG_LEVEL=self.log_level, PAGEMESH_TLS="plaintext")
+        environ.update(extra or {})
         return environ
 
-    def _spawn(self, name: str, command: list[str], port: int, env: dict[str, str] | None) -> ChildProcess:
+    def _spawn(
+        self,
+        name: str,
+        command: list[str],
+        port: int,
+        env: dict[str, str] | None,
+        admin_address: str = "",
+    ) -> ChildProcess:
         process = spawn(
             command,
             name=name,
@@ -95,6 +109,7 @@ class Fleet:
             log_path=self.workdir / f"{name}-{port}.log",
             env=self._environment(env),
             cwd=self.workdir,
+            admin_address=admin_address,
         )
         self.processes.append(process)
         return process
@@ -105,16 +120,25 @@ class Fleet:
         if args[:2] == ["serve", "aggregator"]:
             self.http_ports[name] = free_port()
             extra += ["--http-port", str(self.http_ports[name])]
-        return self._spawn(name, pagemesh_command([*args, *extra]), port, env)
+        # Each process's admin port is a free port too (the default, gRPC port + 1000, may be taken).
+        admin = f"127.0.0.1:{free_port()}"
+        env = {**(env or {}), f"PAGEMESH_{args[1].upper()}_ADMIN_ADDR": admin}
+        return self._spawn(name, pagemesh_command([*args, *extra]), port, env, admin)
 
     def wait(self, processes: Sequence[ChildProcess]) -> None:
-        # gRPC health rather than the admin port: the bare reference server has no admin port.
         deadline = time.monotonic() + 60
         for process in processes:
-            while health_status(process.address, timeout=0.5, transport=PLAINTEXT) != "SERVING":
+            while not self._ready(process):
                 if not process.running() or time.monotonic() > deadline:
                     raise RuntimeError(f"{process.name} did not start; see {self.workdir}")
                 time.sleep(0.05)
+
+    @staticmethod
+    def _ready(process: ChildProcess) -> bool:
+        if process.name == "bare":
+            # The bare reference server has no admin port: its gRPC health, in plaintext.
+            return health_status(process.address, timeout=0.5, transport=PLAINTEXT) == "SERVING"
+        return is_ready(process.admin_address, timeout=0.5)
 
     def services(
         self,
@@ -126,7 +150,8 @@ class Fleet:
         replicas: int = 1,
         env: dict[str, str] | None = None,
     ) -> dict[str, str]:
-        """Starts every service (`replicas` processes each, on `databases` or SQLite); their addresses."""
+        """Starts every service (`replicas` processes each, on `databases` or SQLite, `env` added to their
+        environment); their addresses."""
         started: dict[str, list[ChildProcess]] = {name: [] for name in SERVICES}
         for name in SERVICES:
             inject = ["--inject", f"latency={latency_ms}"] if latency_ms else []
@@ -238,10 +263,11 @@ async def load(
     result: Result,
     *,
     processes: Sequence[ChildProcess] = (),
+    transport: Transport = PLAINTEXT,
 ) -> None:
     latencies: list[float] = []
     overheads: list[float] = []
-    async with PLAINTEXT.channel(address) as channel:
+    async with transport.channel(address, server_name="aggregator") as channel:
         stub = page_v2_grpc.PageServiceStub(channel)
         loop = asyncio.get_running_loop()
         measure_from = loop.time() + warmup
@@ -299,9 +325,25 @@ def statz(http_port: int) -> dict[str, Any]:
     return data
 
 
-def run(running: Fleet, target: ChildProcess, concurrency: int, seconds: float, result: Result) -> Result:
+def run(
+    running: Fleet,
+    target: ChildProcess,
+    concurrency: int,
+    seconds: float,
+    result: Result,
+    *,
+    transport: Transport = PLAINTEXT,
+) -> Result:
     run_event_loop(
-        load(target.address, concurrency, seconds, min(1.0, seconds / 4), result, processes=running.processes)
+        load(
+            target.address,
+            concurrency,
+            seconds,
+            min(1.0, seconds / 4),
+            result,
+            processes=running.processes,
+            transport=transport,
+        )
     )
     cpu = result.cpu_us_per_page
     services = sum(us for name, us in cpu.items() if name.split("-")[0] in SERVICES)
@@ -330,6 +372,8 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "grpcio": grpc.__version__,
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        # Figures taken while other work shares the machine are lower and noisier: say how busy it was.
+        "load_average": os.getloadavg(),
     }
 
 
@@ -399,8 +443,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("fanout", "tail", "storage", "telemetry", "events"),
+        choices=("fanout", "tail", "storage", "telemetry", "events", "security"),
         help="run one part of the benchmark",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds over the settings of the security part (default 3)"
     )
     parser.add_argument(
         "--telemetry-rounds", type=int, default=3, help="rounds over the four telemetry settings (default 3)"
@@ -422,6 +469,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return finish(
             telemetry_costs(options.log_level, options.seconds, options.telemetry_rounds), options.out
         )
+    if options.only == "security":
+        return finish(security_costs(options.log_level, options.seconds, options.rounds), options.out)
     for latency in (0, 20) if options.only in (None, "fanout") else ():
         with fleet(options.log_level) as running:
             backends = running.services(latency, f"{latency}ms")
@@ -474,6 +523,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.only is None:
         results += storage(options.log_level, options.seconds)
         results += telemetry_costs(options.log_level, options.seconds, options.telemetry_rounds)
+        results += security_costs(options.log_level, options.seconds, options.rounds)
     return finish(results, options.out)
 
 
@@ -643,6 +693,62 @@ def telemetry_costs(log_level: str, seconds: float, rounds: int) -> list[Result]
         chosen.append(median)
         print(
             f"  telemetry {label:<28} median {median.pages_per_s:>7.1f} mean {mean:>7.1f} pages/s  {cost}",
+            flush=True,
+        )
+    return chosen
+
+
+def security_costs(log_level: str, seconds: float, rounds: int) -> list[Result]:
+    """Pages/s and p50 at concurrency 32 and 1: every hop in mutual TLS with the shipped authorization
+    policy enforced, against every hop in plaintext; both meshes up at once, measured in turn, round after
+    round, so both see the same machine. One result per setting and concurrency (its median round)."""
+    by_setting: dict[tuple[str, int], list[Result]] = {}
+    with fleet(log_level) as running:
+        pki = running.workdir / "pki"
+        issue_certificates(pki)
+        secure = Transport.from_settings(Settings(tls="mtls", pki_dir=pki), "operator")
+        meshes: list[tuple[str, ChildProcess, Transport]] = []
+        for label, tls, transport in (
+            ("plaintext", "plaintext", PLAINTEXT),
+            ("mTLS + authorization", "mtls", secure),
+        ):
+            env = {
+                "PAGEMESH_TLS": tls,
+                "PAGEMESH_PKI_DIR": str(pki),
+                "PAGEMESH_DATA_DIR": str(running.workdir / tls),
+            }
+            backends = running.services(0, tls, env=env)
+            meshes.append((label, running.aggregator(f"aggregator-{tls}", {**backends, **env}), transport))
+        for _ in range(rounds):
+            for concurrency in (32, 1):
+                for label, process, transport in meshes:
+                    result = Result("security", label, 0, concurrency)
+                    by_setting.setdefault((label, concurrency), []).append(
+                        run(running, process, concurrency, seconds, result, transport=transport)
+                    )
+    chosen = []
+    for concurrency in (32, 1):
+        medians = {}
+        for label, _, _ in meshes:
+            measured = sorted(by_setting[label, concurrency], key=lambda r: r.pages_per_s)
+            median = measured[len(measured) // 2]
+            median.extra = {
+                "rounds_pages_per_s": [r.pages_per_s for r in by_setting[label, concurrency]],
+                "rounds_p50_ms": [r.p50_ms for r in by_setting[label, concurrency]],
+            }
+            medians[label] = median
+            chosen.append(median)
+        plain, mtls = medians["plaintext"], medians["mTLS + authorization"]
+        ratio = mtls.pages_per_s / plain.pages_per_s if plain.pages_per_s else 0.0
+        p50s = {
+            label: statistics.median(by_setting[label, concurrency][i].p50_ms for i in range(rounds))
+            for label, _, _ in meshes
+        }
+        added = p50s["mTLS + authorization"] - p50s["plaintext"]
+        mtls.extra.update(pages_per_s_vs_plaintext=round(ratio, 4), p50_added_ms=round(added, 3))
+        print(
+            f"  security c={concurrency:<3} mTLS + authorization at {ratio:.1%} of plaintext pages/s, "
+            f"p50 {added:+.2f} ms (medians over {rounds} rounds)",
             flush=True,
         )
     return chosen

@@ -27,6 +27,7 @@ from typing import Any
 import grpc
 from google.protobuf.message import Message
 
+from aggregator._backends import BACKENDS
 from aggregator._downstream import Metadata
 from aggregator._telemetry import BackendTelemetry, PageTelemetry
 from pagemesh.runtime import Settings
@@ -85,7 +86,7 @@ def under(parent: Metadata, work: Callable[[], object]) -> Callable[[], object]:
 
 
 def client_call(parent: Metadata) -> Callable[[], object]:
-    telemetry = BackendTelemetry("reviews", "127.0.0.1:50055")
+    telemetry = BackendTelemetry(BACKENDS["reviews"], "127.0.0.1:50055")
     metadata: Metadata = (("x-request-id", "r"),)
 
     def call() -> None:

@@ -12,8 +12,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from pagemesh import __version__
 from pagemesh.runtime import die_with_parent, parent_pid
+from pagemesh.version import __version__
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -26,10 +26,11 @@ class ArgumentParser(argparse.ArgumentParser):
 # subcommand -> (module with `main(argv: list[str]) -> int`, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "up": ("pagemesh.up", "start all six services and the aggregator, wait until healthy"),
+    "restart": ("pagemesh.restart", "rolling restart of a part of a running `pagemesh up`, or of all"),
     "serve": ("services.cli", "run one service"),
     "db": ("services.db_cli", "migrate or seed the services' databases, or show their schema versions"),
     "compat": ("compat.cli", "check proto contracts for breaking changes"),
-    "sdk": ("sdkgen.cli", "generate client SDKs from proto/"),
+    "sdk": ("sdkgen.cli", "regenerate the Go SDK's committed code from proto/"),
     "page": ("aggregator.page_cli", "fetch one product page through the aggregator"),
     "events": ("pagemesh.bus.cli", "the event bus: register schemas, tail events, lag, dead letters"),
     "certs": ("pagemesh.security.cli", "make or rotate the mesh's CA and per-identity certificates"),

@@ -6,6 +6,10 @@ first restart at once, then 1 s, 2 s, 4 s, ... up to `Backoff.maximum`, the coun
 reset once a process has run `Backoff.reset_after` seconds. Every restart is reported (part, exit code or
 signal, how long it ran, its last log line) and counted; everything else keeps serving meanwhile.
 
+A process stopped on purpose (`replace`, for `pagemesh restart`'s rolling restarts, see
+`pagemesh.restart`) is started again as soon as it has exited, without backoff, and is not counted as a
+crash.
+
 The counts are also written to `<data dir>/supervisor.json` on every change, for other processes to show
 (the aggregator's `/statz`); `read_restarts` reads it back.
 """
@@ -22,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pagemesh.runtime import ChildProcess, spawn, wait_until_ready
+from pagemesh.runtime import ChildProcess, admin_address_for, spawn, wait_until_ready
 
 __all__ = [
     "STATE_FILE",
@@ -84,6 +88,9 @@ class _Supervised:
     restart_at: float | None = None
     """When a restart is due (a monotonic time), while the process is down."""
     history: list[str] = field(default_factory=list)
+    replacing: bool = False
+    """Stopped on purpose (`Supervisor.replace`): started again at once when it exits, not as a crash."""
+    replaced: int = 0
 
 
 def describe_exit(returncode: int) -> str:
@@ -131,6 +138,34 @@ class Supervisor:
     def restarts(self, name: str) -> int:
         """How often the program was restarted."""
         return self._supervised[name].restarts
+
+    def names(self, part: str) -> list[str]:
+        """The programs of one part (its replicas), in order."""
+        return [s.program.name for s in self._supervised.values() if s.program.part == part]
+
+    def child(self, name: str) -> ChildProcess | None:
+        """The process running now (or last started) for the program `name`."""
+        return self._supervised[name].child
+
+    def admin_address(self, name: str) -> str:
+        """Where the program `name` answers `/readyz`."""
+        supervised = self._supervised[name]
+        if supervised.child is not None:
+            return supervised.child.admin_address
+        return supervised.program.admin_address or admin_address_for(supervised.program.address)
+
+    def replace(self, name: str) -> None:
+        """A planned restart (`pagemesh restart`): SIGTERM now, and a new process as soon as it has exited.
+
+        The exit is not a crash: no backoff, not counted in `restarts` (but in the state's `replaced`).
+        """
+        supervised = self._supervised[name]
+        child = supervised.child
+        if supervised.restart_at is not None or child is None or not child.running():
+            supervised.restart_at = time.monotonic()  # down already: start it at the next poll
+            return
+        supervised.replacing = True
+        child.process.send_signal(signal.SIGTERM)
 
     def _start(self, supervised: _Supervised) -> None:
         program = supervised.program
@@ -190,6 +225,13 @@ class Supervisor:
                 if supervised.consecutive and now - supervised.started_at >= self.backoff.reset_after:
                     supervised.consecutive = 0
                 continue
+            if supervised.replacing:
+                supervised.replacing = False
+                supervised.replaced += 1
+                self._report(f"{child.name} stopped for a restart; starting it again")
+                self._start(supervised)
+                changed = True
+                continue
             ran = now - supervised.started_at
             supervised.consecutive += 1
             supervised.restarts += 1
@@ -235,6 +277,7 @@ class Supervisor:
                     "address": program.address,
                     "pid": None if child is None else child.process.pid,
                     "restarts": supervised.restarts,
+                    "replaced": supervised.replaced,
                     "state": "backoff" if supervised.restart_at is not None else "running",
                 }
             )

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from pagemesh.bus import KINDS, PrivateBus
 from pagemesh.cli import ArgumentParser
 from pagemesh.managed import ManagedDependency, PrivatePostgres
+from pagemesh.restart import RestartControl
 from pagemesh.runtime import (
     AGGREGATOR,
     SERVICES,
@@ -103,7 +104,8 @@ def build_parser() -> ArgumentParser:
         action="append",
         default=[],
         metavar="SERVICE:FAULT",
-        help="inject a fault into a service (or all): latency=MS, error_rate=P or slow=MS@P; repeatable",
+        help="inject a fault into a service (or all): latency=MS, error_rate=P, slow=MS@P or "
+        "fail_first=N; repeatable",
     )
     parser.add_argument(
         "--replicas",
@@ -141,6 +143,18 @@ def build_parser() -> ArgumentParser:
     parser.add_argument(
         "--timeout", type=float, default=60.0, help="seconds to wait for every part to be SERVING"
     )
+    parser.add_argument(
+        "--deadline-ms",
+        type=float,
+        help="the time one page may take in all, for the aggregator (default: its own, 300)",
+    )
+    parser.add_argument(
+        "--drain",
+        type=float,
+        default=1.0,
+        help="seconds each process keeps serving after reporting NOT_SERVING when it is stopped (by "
+        "Ctrl-C or `pagemesh restart`), so callers move to another replica first (default 1)",
+    )
     return parser
 
 
@@ -174,10 +188,14 @@ def programs(
     env: Mapping[str, str],
     log_dir: Path,
     part_env: Mapping[str, Mapping[str, str]] | None = None,
+    drain: float = 0.0,
+    deadline_ms: float | None = None,
 ) -> list[Program]:
     """Every process of the mesh: each part, and each replica k > 0 on its ports + 100·k.
 
-    `part_env` adds variables for one part only (e.g. its own bus credentials)."""
+    `part_env` adds variables for one part only (e.g. its own bus credentials). Each serves `--drain drain`
+    when `drain` is more than 0; the aggregator `--deadline-ms` when given.
+    """
     addresses = {
         name: [_replica_address(settings.addresses[name], k) for k in range(replicas.get(name, 1))]
         for name in parts
@@ -187,7 +205,9 @@ def programs(
     result = []
     for name in parts:
         for k, address in enumerate(addresses[name]):
-            args = ["serve", name]
+            args = ["serve", name, *(["--drain", f"{drain:g}"] if drain > 0 else [])]
+            if name == AGGREGATOR and deadline_ms is not None:
+                args += ["--deadline-ms", f"{deadline_ms:g}"]
             for fault in injections.get(name, FaultSpec()).as_arguments():
                 args += ["--inject", fault]
             child_env = {**shared, **(part_env or {}).get(name, {})}
@@ -256,7 +276,12 @@ def _report(line: str) -> None:
 
 def main(argv: list[str]) -> int:
     """Runs `pagemesh up` and returns its exit code."""
-    options = build_parser().parse_args(argv)
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    if options.drain < 0:
+        parser.error(f"--drain must not be negative, got {options.drain:g}")
+    if options.deadline_ms is not None and options.deadline_ms <= 0:
+        parser.error(f"--deadline-ms must be more than 0, got {options.deadline_ms:g}")
     try:
         settings = Settings.from_environment()
         injections = parse_injections(options.inject)
@@ -314,6 +339,8 @@ def main(argv: list[str]) -> int:
             env=env,
             log_dir=log_dir,
             part_env=part_env,
+            drain=options.drain,
+            deadline_ms=options.deadline_ms,
         )
         supervisor = Supervisor(
             processes,
@@ -351,8 +378,11 @@ def main(argv: list[str]) -> int:
             print(f"mutual TLS is on (certificates in {pki}/); call a part as the operator with:")
         print(f"  {_grpcurl_hint(pki, settings.addresses[AGGREGATOR], tls == 'mtls')}", flush=True)
         next_renewal_check = time.monotonic() + 60
+        # `pagemesh restart` asks for rolling restarts through files in the data directory.
+        restarts = RestartControl(data_dir, supervisor, parts)
         while not stop_requested:
             supervisor.poll()
+            restarts.poll()
             if tls == "mtls" and time.monotonic() >= next_renewal_check:
                 next_renewal_check = time.monotonic() + 60
                 if _ensure_certificates(pki, settings.namespace):

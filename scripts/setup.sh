@@ -16,14 +16,24 @@ up_to_date() { [ -f "$tools/stamps/$1" ] && [ "$(cat "$tools/stamps/$1")" = "$2"
 stamp() { printf '%s' "$2" >"$tools/stamps/$1"; }
 say() { printf 'setup: %s\n' "$*" >&2; }
 
-python_key=$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
-# The virtualenv's stamp lives in the virtualenv: .tools/ may be shared by several checkouts, each with its own.
+# The server and the Python SDK (sdk/python: the modules generated from proto/, which the server imports),
+# both editable. Stamps live in .venv itself: .tools/ may be shared between checkouts, a virtualenv is not.
+python_key=$(cat pyproject.toml constraints.txt sdk/python/pyproject.toml sdk/python/setup.py | sha256sum | cut -c1-16)
 if [ ! -x .venv/bin/python ] || [ "$(cat .venv/pagemesh-stamp 2>/dev/null)" != "$python_key" ]; then
-  say "virtualenv .venv (pinned by constraints.txt)"
+  say "virtualenv .venv (pinned by constraints.txt) with pagemesh and pagemesh-client (sdk/python)"
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt --config-settings editable_mode=compat -e '.[dev]'
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
+    --config-settings editable_mode=compat -e ./sdk/python -e '.[dev]'
   printf '%s' "$python_key" >.venv/pagemesh-stamp
+fi
+# The generated Python modules follow proto/ (`make generate` does the same by hand).
+generated_key=$(cat sdk/python/codegen.py $(find proto -name '*.proto' | sort) | sha256sum | cut -c1-16)
+if [ "$(cat .venv/pagemesh-generated 2>/dev/null)" != "$generated_key" ] \
+  || [ ! -f sdk/python/src/pagemesh/client/_services.py ]; then
+  say "Python modules generated from proto/ (sdk/python/codegen.py)"
+  .venv/bin/python sdk/python/codegen.py >/dev/null
+  printf '%s' "$generated_key" >.venv/pagemesh-generated
 fi
 
 if ! up_to_date buf "$BUF_VERSION" || [ ! -x "$tools/bin/buf" ]; then
@@ -45,37 +55,10 @@ go_tool grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl "$GRPCURL_VERSION"
 go_tool grpc-health-probe github.com/grpc-ecosystem/grpc-health-probe "$GRPC_HEALTH_PROBE_VERSION"
 go_tool ghz github.com/bojand/ghz/cmd/ghz "$GHZ_VERSION"
 
-# Client SDK toolchains (`pagemesh sdk`, `make sdk-test`).
+# The Go SDK's generators (`pagemesh sdk`). The Python, TypeScript and Java SDKs pin theirs in their own
+# manifests (sdk/python/pyproject.toml, sdk/typescript/package-lock.json, sdk/java/pom.xml).
 go_tool protoc-gen-go google.golang.org/protobuf/cmd/protoc-gen-go "$PROTOC_GEN_GO_VERSION"
 go_tool protoc-gen-go-grpc google.golang.org/grpc/cmd/protoc-gen-go-grpc "$PROTOC_GEN_GO_GRPC_VERSION"
-
-sdk_npm_key=$(cat sdkgen/toolchain/package.json sdkgen/toolchain/package-lock.json | sha256sum | cut -c1-16)
-if ! up_to_date sdk-npm "$sdk_npm_key" || [ ! -x "$tools/sdk-npm/node_modules/.bin/protoc-gen-es" ]; then
-  say "protoc-gen-es (npm ci, pinned by sdkgen/toolchain/package-lock.json)"
-  mkdir -p "$tools/sdk-npm"
-  cp sdkgen/toolchain/package.json sdkgen/toolchain/package-lock.json "$tools/sdk-npm/"
-  (cd "$tools/sdk-npm" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  ln -sf "$tools/sdk-npm/node_modules/.bin/protoc-gen-es" "$tools/bin/protoc-gen-es"
-  stamp sdk-npm "$sdk_npm_key"
-fi
-
-maven_exe() { # maven_exe NAME GROUP:ARTIFACT VERSION: a native executable published on Maven Central
-  if ! up_to_date "$1" "$3" || [ ! -x "$tools/bin/$1" ]; then
-    say "$1 $3 (Maven Central $2)"
-    local scratch
-    scratch=$(mktemp -d)
-    if ! mvn -q -B -Dstyle.color=never dependency:copy "-Dartifact=$2:$3:exe:linux-x86_64" \
-      "-DoutputDirectory=$scratch" -Dmdep.stripVersion=true >"$scratch/mvn.log" 2>&1; then
-      cat "$scratch/mvn.log" >&2
-      exit 1
-    fi
-    install -m 0755 "$scratch"/*.exe "$tools/bin/$1"
-    rm -rf "$scratch"
-    stamp "$1" "$3"
-  fi
-}
-maven_exe protoc com.google.protobuf:protoc "$PROTOC_JAVA_VERSION"
-maven_exe protoc-gen-grpc-java io.grpc:protoc-gen-grpc-java "$PROTOC_GEN_GRPC_JAVA_VERSION"
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_get() { as_root apt-get "$@"; }

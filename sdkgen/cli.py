@@ -1,4 +1,4 @@
-"""`pagemesh sdk`: generates the client SDKs from proto/ (see docs/sdks.md)."""
+"""`pagemesh sdk`: regenerates the Go SDK's committed code from proto/ (see docs/sdks.md)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from pathlib import Path
 
 from pagemesh.cli import ArgumentParser
 from sdkgen._errors import SdkError
-from sdkgen._generate import check, parse_languages, write
-from sdkgen._languages import LANGUAGES
+from sdkgen._generate import check, write
 from sdkgen._toolchain import ROOT
 
 __all__ = ["build_parser", "main"]
@@ -18,18 +17,14 @@ def build_parser() -> ArgumentParser:
     """The options of `pagemesh sdk`."""
     parser = ArgumentParser(
         prog="pagemesh sdk",
-        description="Generate the client SDKs (Python, TypeScript, Go, Java) from proto/ with buf.",
-    )
-    parser.add_argument(
-        "--lang",
-        metavar="LANGS",
-        help=f"comma-separated languages (default: all of {','.join(LANGUAGES)})",
+        description="Regenerate the Go SDK's committed code (stubs and typed client) from proto/ with buf. "
+        "The Python, TypeScript and Java SDKs generate theirs when they are built.",
     )
     parser.add_argument(
         "--out",
         type=Path,
-        default=ROOT / "sdk",
-        help="where to write, one folder per language (default: sdk/)",
+        default=ROOT / "sdk" / "go",
+        help="the Go module to write into (default: sdk/go)",
     )
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if --out is stale against proto/"
@@ -42,9 +37,8 @@ def main(argv: list[str]) -> int:
     options = build_parser().parse_args(argv)
     out: Path = options.out.resolve()
     try:
-        languages = parse_languages(options.lang)
         if options.check:
-            stale = check(languages, out)
+            stale = check(out)
             if stale:
                 shown = ", ".join(str(p) for p in stale[:5]) + (" ..." if len(stale) > 5 else "")
                 print(
@@ -54,10 +48,9 @@ def main(argv: list[str]) -> int:
                 )
                 return 1
             return 0
-        written = write(languages, out)
+        written = write(out)
     except SdkError as error:
         print(f"pagemesh sdk: {error}", file=sys.stderr)
         return 1
-    names = ", ".join(language.name for language in languages)
-    print(f"pagemesh sdk: {names} in {out} ({len(written)} files changed)")
+    print(f"pagemesh sdk: Go SDK in {out} ({len(written)} files changed)")
     return 0

@@ -68,7 +68,8 @@ def build_parser() -> ArgumentParser:
         action="append",
         default=[],
         metavar="FAULT",
-        help="inject a fault into every call: latency=MS, error_rate=P or slow=MS@P (repeatable)",
+        help="inject a fault into every call: latency=MS, error_rate=P, slow=MS@P or fail_first=N "
+        "(repeatable)",
     )
     parser.add_argument("--grace", type=float, help="seconds in-flight calls may run after a stop signal")
     parser.add_argument(

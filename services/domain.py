@@ -19,6 +19,7 @@ __all__ = [
     "Money",
     "date_from_iso",
     "datetime_from_iso",
+    "datetime_of",
     "money_v2",
     "rfc3339",
     "timestamp_of",
@@ -55,6 +56,26 @@ def timestamp_of(moment: datetime) -> Timestamp:
     # goes through calendar.timegm, and it is on every history call's path (six times per page).
     since = moment - _EPOCH
     return Timestamp(seconds=since.days * 86_400 + since.seconds, nanos=since.microseconds * 1000)
+
+
+_MIN_SECONDS = -62_135_596_800
+"""0001-01-01T00:00:00Z, the first second a Timestamp may hold (google/protobuf/timestamp.proto)."""
+_MAX_SECONDS = 253_402_300_799
+"""9999-12-31T23:59:59Z, the last."""
+
+
+def datetime_of(stamp: Timestamp, field: str) -> datetime:
+    """The aware datetime of a Timestamp a caller sent; INVALID_ARGUMENT naming `field` if it is not valid.
+
+    The wire carries any int64 seconds and int32 nanos; only 0001-01-01 to 9999-12-31 with nanos from 0 to
+    999,999,999 is a Timestamp (and a Python datetime).
+    """
+    if not _MIN_SECONDS <= stamp.seconds <= _MAX_SECONDS or not 0 <= stamp.nanos <= 999_999_999:
+        raise InvalidArgumentError(
+            f"{field} (seconds {stamp.seconds}, nanos {stamp.nanos}) is not a valid Timestamp: seconds must "
+            "be within 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z and nanos from 0 to 999999999"
+        )
+    return stamp.ToDatetime(tzinfo=UTC)
 
 
 def timestamp_of_date(day: date) -> Timestamp:

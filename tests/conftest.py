@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: the real backend services and a real PostgreSQL, once per session."""
+"""Fixtures shared by every test: the real backend services, a real PostgreSQL and an aggregator, once per
+session."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from pagemesh.runtime import SERVICES
 from pagemesh.storage import PostgresCluster, ServiceDatabase
 from services import store_spec
+from tests.aggregator.procs import Aggregator, start_aggregator
 from tests.harness import Mesh, operator_channel, start_mesh
 
 
@@ -74,3 +76,11 @@ def channels(backend_mesh: Mesh) -> Iterator[dict[str, grpc.Channel]]:
     yield opened
     for channel in opened.values():
         channel.close()
+
+
+@pytest.fixture(scope="session")
+def aggregator(mesh: Mesh, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Aggregator]:
+    """The aggregator over the six healthy services."""
+    running = start_aggregator(tmp_path_factory.mktemp("aggregator"), mesh.environment())
+    yield running
+    running.stop()

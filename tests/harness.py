@@ -46,6 +46,7 @@ __all__ = [
     "grpcurl_tls_flags",
     "health",
     "health_probe_tls_flags",
+    "long_tls_flags",
     "operator_channel",
     "operator_transport",
     "pki_dir",
@@ -88,17 +89,20 @@ def health(address: str, service: str = "") -> str:
     return health_status(address, service, transport=operator_transport())
 
 
+def _operator_tls_flags(dash: str) -> list[str]:
+    pki = pki_dir()
+    files = {"cacert": "ca.pem", "cert": "operator.pem", "key": "operator-key.pem"}
+    return [part for flag, name in files.items() for part in (f"{dash}{flag}", str(pki / name))]
+
+
 def grpcurl_tls_flags() -> list[str]:
     """grpcurl's flags to call a test server as the operator (its certificate has a 127.0.0.1 SAN)."""
-    pki = pki_dir()
-    return [
-        "-cacert",
-        str(pki / "ca.pem"),
-        "-cert",
-        str(pki / "operator.pem"),
-        "-key",
-        str(pki / "operator-key.pem"),
-    ]
+    return _operator_tls_flags("-")
+
+
+def long_tls_flags() -> list[str]:
+    """The operator's certificate as ghz and `buf curl` take it (`--cacert`, `--cert`, `--key`)."""
+    return _operator_tls_flags("--")
 
 
 def health_probe_tls_flags() -> list[str]:

@@ -4,7 +4,8 @@ Producers publish through `Publisher` (a durable local outbox and a relay: a pag
 bus); services consume through `Consumer` (one consumer group per service, at-least-once delivery,
 dead-lettering after `max_attempts`). `Bus` is one connection for everything else: the schema registry,
 lag, dead letters, tailing. `start_private_bus` starts a private Redis or Kafka for `pagemesh up --bus`
-and the tests. See docs/events.md.
+and the tests; `redis_acl` and `redis_url` give a Redis pagemesh does not start (Kubernetes, a managed
+one) the same per-part users. See docs/events.md.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from pagemesh.bus._brokers import (
     PrivateBroker,
     PrivateBus,
     RunningBus,
+    new_redis_passwords,
+    redis_acl,
+    redis_url,
+    redis_users,
     start_kafka,
     start_private_bus,
     start_redis,
@@ -80,8 +85,12 @@ __all__ = [
     "fingerprint_of",
     "message_class",
     "new_event_id",
+    "new_redis_passwords",
     "open_envelope",
     "parse_bus_url",
+    "redis_acl",
+    "redis_url",
+    "redis_users",
     "seal",
     "start_kafka",
     "start_private_bus",

@@ -9,7 +9,9 @@ until it really works (Redis answers PING; Kafka acknowledged a produce), regist
 schemas, and returns a `RunningBus` that hands each part its own bus URL.
 
 The private Redis has one ACL user per part (config-file `user` lines with SHA-256 password hashes;
-passwords are new at every start and given to each part in its `PAGEMESH_BUS`):
+passwords are new at every start and given to each part in its `PAGEMESH_BUS`). A Redis that pagemesh
+does not start (Kubernetes, a managed one) gets the same users: `redis_acl` renders the same lines for an
+ACL file and `redis_url` each part's URL (`pagemesh events users` writes both):
 
 - `operator` (people's tools, `pagemesh events ...`): everything;
 - `registry` (registers schemas): `XADD` and `XRANGE` on the registry stream only;
@@ -32,6 +34,7 @@ import shutil
 import signal
 import subprocess
 import time
+import urllib.parse
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -52,7 +55,10 @@ __all__ = [
     "PrivateBroker",
     "PrivateBus",
     "RunningBus",
+    "new_redis_passwords",
     "redis_acl",
+    "redis_url",
+    "redis_users",
     "start_kafka",
     "start_private_bus",
     "start_redis",
@@ -86,6 +92,21 @@ log.cleaner.dedupe.buffer.size=8388608
 # Kafka 4 lingers 5 ms before writing group offset commits, which caps a consumer that commits often.
 group.coordinator.append.linger.ms=0
 """
+
+
+def redis_users() -> list[str]:
+    """Every ACL user of the mesh's Redis: the operator, the registry writer, each producer and consumer."""
+    return [OPERATOR, REGISTRY_WRITER, *PRODUCERS, *CONSUMERS]
+
+
+def new_redis_passwords() -> dict[str, str]:
+    """A new random password for each of `redis_users()`."""
+    return {name: secrets.token_hex(16) for name in redis_users()}
+
+
+def redis_url(user: str, password: str, host: str, port: int) -> str:
+    """The bus URL of one Redis user (database 0)."""
+    return f"redis://{user}:{urllib.parse.quote(password, safe='')}@{host}:{port}/0"
 
 
 def redis_acl(passwords: Mapping[str, str]) -> list[str]:
@@ -225,8 +246,7 @@ def start_redis(data_dir: Path, port: int | None = None) -> tuple[PrivateBroker,
     directory.mkdir(parents=True, exist_ok=True)
     server = _program("redis-server", "run `make setup` (it installs Debian's redis-server)")
     port = port or free_port()
-    users = [OPERATOR, REGISTRY_WRITER, *PRODUCERS, *CONSUMERS]
-    passwords = {name: secrets.token_hex(16) for name in users}
+    passwords = new_redis_passwords()
     config = directory / "redis.conf"
     lines = [
         f"port {port}",
@@ -249,14 +269,10 @@ def start_redis(data_dir: Path, port: int | None = None) -> tuple[PrivateBroker,
         directory,
         _spawn(command, "redis", port, directory),
         command,
-        _redis_url(OPERATOR, passwords[OPERATOR], port),
+        redis_url(OPERATOR, passwords[OPERATOR], "127.0.0.1", port),
     )
     _wait_ready(broker)
     return broker, passwords
-
-
-def _redis_url(user: str, password: str, port: int) -> str:
-    return f"redis://{user}:{password}@127.0.0.1:{port}/0"
 
 
 def start_kafka(data_dir: Path, port: int | None = None) -> PrivateBroker:
@@ -374,7 +390,7 @@ def start_private_bus(kind: str, data_dir: Path, *, port: int | None = None) -> 
         running = RunningBus(kind, url, None, dict.fromkeys(users, url))
     elif kind == "redis":
         broker, passwords = start_redis(data_dir, port)
-        urls = {user: _redis_url(user, passwords[user], broker.port) for user in users}
+        urls = {user: redis_url(user, passwords[user], "127.0.0.1", broker.port) for user in users}
         running = RunningBus(kind, broker.probe_url, broker, urls)
     else:
         broker = start_kafka(data_dir, port)

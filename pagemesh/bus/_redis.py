@@ -29,6 +29,8 @@ from pagemesh.bus._url import BusUrl
 
 __all__ = ["RedisBackend"]
 
+_COUNT_PAGE = 1000
+
 
 def _topic(key: bytes | str) -> str:
     text = key.decode() if isinstance(key, bytes) else key
@@ -171,7 +173,16 @@ class RedisBackend:
             for info in groups:
                 name = _text(info["name"])
                 pending = int(info["pending"])
-                behind = int(info.get("lag") or 0)
+                after = _text(info["last-delivered-id"])
+                if info.get("lag") is None:
+                    # Redis reports no lag when it cannot tell (its counters were reset by a restart,
+                    # a deletion or a trim): count what follows the group's position instead. A user that
+                    # may not read streams (a producer) cannot count, and reports what Redis knows.
+                    behind = 0
+                    with contextlib.suppress(BusPermissionError):
+                        behind = await self._count_after(key, after)
+                else:
+                    behind = int(info["lag"])
                 oldest: float | None = None
                 if pending:
                     with self._errors(f"read the pending entries of {name!r} (XPENDING)"):
@@ -182,7 +193,6 @@ class RedisBackend:
                     # The next entry the group has not been given; a user that may not read streams
                     # (a producer) reports the count without the age.
                     with contextlib.suppress(BusPermissionError), self._errors(f"read {key} (XRANGE)"):
-                        after = _text(info["last-delivered-id"])
                         first = await self._client.xrange(key, min=f"({after}", count=1)
                         if first:
                             oldest = min(oldest or now, _entry_time(first[0][0]))
@@ -194,6 +204,17 @@ class RedisBackend:
                     )
                 )
         return sorted(report, key=lambda lag: (lag.group, lag.topic))
+
+    async def _count_after(self, key: str, position: str) -> int:
+        """Entries of `key` after `position` (XRANGE in pages, IDs only in effect: the values are dropped)."""
+        count = 0
+        with self._errors(f"count the entries of {key} after {position} (XRANGE)"):
+            while True:
+                entries = await self._client.xrange(key, min=f"({position}", count=_COUNT_PAGE)
+                count += len(entries)
+                if len(entries) < _COUNT_PAGE:
+                    return count
+                position = _text(entries[-1][0])
 
     async def _dlq_keys(self, group: str | None) -> list[str]:
         if group is not None:

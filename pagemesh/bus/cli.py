@@ -1,30 +1,38 @@
 """`pagemesh events`: the event bus for people and CI.
 
     pagemesh events register [PROTO_DIR]    register every event type's schema (refuses breaking ones)
+    pagemesh events register --mesh         register the event types this pagemesh publishes (built in)
     pagemesh events tail [--type T]          follow events live, decoded as JSON lines
     pagemesh events lag                      per consumer group: pending events and the oldest one's age
     pagemesh events dlq [--group G] [--replay]   list dead letters, or publish them again
+    pagemesh events users --host H --out DIR     a Redis ACL file and each part's bus URL, new passwords
 
 The bus is `--bus URL`, else `PAGEMESH_BUS` (default: the SQLite bus in the data directory). Exit codes:
 0, 1 for bad input or an unreachable bus (one line on stderr), and 100 when `register` refuses a schema
-(as `pagemesh compat` does for a breaking change), with the findings.
+(as `pagemesh compat` does for a breaking change), with the findings. `users` connects to no bus: it
+writes the credentials of a Redis that pagemesh does not start (Kubernetes, a managed Redis), the same
+users and rules as the private Redis of `pagemesh up --bus redis`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from google.protobuf.json_format import MessageToDict
 
 from compat import FORMATS, CompatError, load_image, parse_input, render
+from pagemesh.bus._brokers import OPERATOR, new_redis_passwords, redis_acl, redis_url, redis_users
 from pagemesh.bus._bus import Bus
 from pagemesh.bus._envelope import PoisonEventError, open_envelope
 from pagemesh.bus._errors import IncompatibleSchemaError
+from pagemesh.bus._mesh import MESH_EVENT_TYPES
 from pagemesh.bus._names import topic_of
 from pagemesh.bus._schema import Schema, event_schemas, message_class
 from pagemesh.cli import ArgumentParser
@@ -33,6 +41,9 @@ from pagemesh.runtime import PagemeshError, Settings
 __all__ = ["main"]
 
 EXIT_REFUSED = 100
+USERS_FILES = ("users.acl", "parts.env", "operator.url")
+"""What `pagemesh events users` writes: the Redis ACL file, each part's URL (KEY=VALUE, the shape of
+`kubectl create secret --from-env-file` and kustomize's secret generator `envs`), the operator's URL."""
 
 
 def build_parser() -> ArgumentParser:
@@ -53,7 +64,13 @@ def build_parser() -> ArgumentParser:
         "WIRE_JSON rules against every version registered before; a breaking one is refused (exit 100) "
         "with the findings.",
     )
-    register.add_argument("proto_dir", nargs="?", default="proto", help="the proto module (default: proto)")
+    register.add_argument("proto_dir", nargs="?", help="the proto module (default: proto)")
+    register.add_argument(
+        "--mesh",
+        action="store_true",
+        help="register the event types this pagemesh itself publishes (compiled in, no proto directory): "
+        "what `pagemesh up` registers at start-up, and a deploy before its producers start",
+    )
     register.add_argument("--format", choices=sorted(FORMATS), default="text", help="how to print findings")
     tail = commands.add_parser("tail", help="follow events as they are published, as JSON lines")
     tail.add_argument(
@@ -68,6 +85,21 @@ def build_parser() -> ArgumentParser:
         "--replay", action="store_true", help="publish them again (same event_id) and forget them"
     )
     dlq.add_argument("--json", action="store_true", help="print JSON")
+    users = commands.add_parser(
+        "users",
+        help="write a Redis ACL file for the mesh's bus users and each part's bus URL (new passwords)",
+        description="For a Redis that pagemesh does not start (Kubernetes, a managed Redis): writes to DIR "
+        "users.acl (the `aclfile` of that Redis: the same users and rules as the private Redis of "
+        "`pagemesh up --bus redis`, passwords as SHA-256 hashes), parts.env (PART=URL for each part that "
+        "publishes or consumes events and for the registry writer: the Secret the parts read their "
+        "PAGEMESH_BUS from) and operator.url (for people's `pagemesh events`). Connects to no bus.",
+    )
+    users.add_argument("--host", required=True, help="the Redis host as the parts reach it, e.g. redis")
+    users.add_argument("--port", type=int, default=6379, help="its port (default: 6379)")
+    users.add_argument("--out", type=Path, required=True, help="the directory to write (mode 0700)")
+    users.add_argument(
+        "--replace", action="store_true", help="overwrite credentials already in DIR (rotates every password)"
+    )
     return parser
 
 
@@ -75,9 +107,13 @@ def _time(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-async def _register(bus: Bus, proto_dir: str, output_format: str) -> int:
-    image, _ = load_image(parse_input(proto_dir))
-    schemas = event_schemas(image)
+async def _register(bus: Bus, proto_dir: str | None, mesh: bool, output_format: str) -> int:
+    if mesh:
+        schemas = [Schema.of(event_type) for event_type in MESH_EVENT_TYPES]
+    else:
+        proto_dir = proto_dir or "proto"
+        image, _ = load_image(parse_input(proto_dir))
+        schemas = event_schemas(image)
     if not schemas:
         print(
             f"pagemesh events: {proto_dir} declares no event types (messages of pagemesh.events.*)",
@@ -191,7 +227,7 @@ async def _run(url: str, options: Any) -> int:
     bus = await Bus.connect(url)
     try:
         if options.command == "register":
-            return await _register(bus, options.proto_dir, options.format)
+            return await _register(bus, options.proto_dir, options.mesh, options.format)
         if options.command == "tail":
             return await _tail(bus, options.type, options.count)
         if options.command == "lag":
@@ -201,9 +237,53 @@ async def _run(url: str, options: Any) -> int:
         await bus.close()
 
 
+def _write_private(path: Path, text: str) -> None:
+    # Created 0600 from the start: a password file is never readable by others, not even briefly.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(text)
+    path.chmod(0o600)
+
+
+def _users(host: str, port: int, out: Path, replace: bool) -> int:
+    if not 0 < port < 65536:
+        print(f"pagemesh events users: --port {port} is not a TCP port", file=sys.stderr)
+        return 1
+    present = [name for name in USERS_FILES if (out / name).exists()]
+    if present and not replace:
+        print(
+            f"pagemesh events users: {out} already holds bus credentials ({', '.join(present)}); "
+            "pass --replace to rotate every password",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+        passwords = new_redis_passwords()
+        urls = {user: redis_url(user, passwords[user], host, port) for user in redis_users()}
+        _write_private(out / "users.acl", "\n".join(redis_acl(passwords)) + "\n")
+        _write_private(
+            out / "parts.env", "".join(f"{user}={url}\n" for user, url in urls.items() if user != OPERATOR)
+        )
+        _write_private(out / "operator.url", urls[OPERATOR] + "\n")
+    except OSError as error:
+        print(f"pagemesh events users: cannot write to {out}: {error.strerror}", file=sys.stderr)
+        return 1
+    print(f"{out / 'users.acl'}: the Redis's aclfile ({len(passwords)} users)")
+    print(f"{out / 'parts.env'}: each part's PAGEMESH_BUS, e.g. for the Secret pagemesh-bus")
+    operator = out / "operator.url"
+    print(f"{operator}: for `pagemesh events` (export PAGEMESH_BUS=$(cat {operator}))")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     """Runs `pagemesh events` and returns its exit code."""
     options = build_parser().parse_args(argv)
+    if options.command == "users":
+        return _users(options.host, options.port, options.out, options.replace)
+    if options.command == "register" and options.mesh and options.proto_dir:
+        print("pagemesh events register: give PROTO_DIR or --mesh, not both", file=sys.stderr)
+        return 1
     try:
         url = options.bus or Settings.from_environment().bus
         return asyncio.run(_run(url, options))

@@ -1,4 +1,10 @@
-"""The shared runtime of every pagemesh server: configuration, lifecycle, interceptor, errors, paging."""
+"""The shared runtime of every pagemesh server: configuration, lifecycle, interceptor, errors, paging.
+
+Also what starts and watches processes (`spawn`, `ChildProcess`, `free_port`, `is_ready`,
+`wait_until_ready`, `health_status`): `pagemesh up` uses them for the mesh and for the private brokers and
+databases it starts, and the tests and benchmarks for theirs. `tests/runtime/test_public_api.py` pins
+these names.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +38,7 @@ from pagemesh.runtime._interceptors import (
     new_request_id,
     peer_names,
 )
+from pagemesh.runtime._limiter import ConcurrencyLimiter, LimiterConfig, latency_sample, limiter_from_setting
 from pagemesh.runtime._logging import configure_logging, log_event
 from pagemesh.runtime._pagination import Page, PageSizePolicy, decode_page_token, encode_page_token, paginate
 from pagemesh.runtime._process import (
@@ -46,6 +53,9 @@ from pagemesh.runtime._process import (
     wait_until_ready,
 )
 from pagemesh.runtime._server import (
+    MAX_PENDING_CALLS,
+    MAX_REQUEST_BYTES,
+    MAX_RESPONSE_BYTES,
     ApiBinding,
     EventHandler,
     GrpcServer,
@@ -63,6 +73,9 @@ __all__ = [
     "DATABASE_SCHEMES",
     "DEFAULT_ADDRESSES",
     "DEFAULT_HTTP_ADDRESS",
+    "MAX_PENDING_CALLS",
+    "MAX_REQUEST_BYTES",
+    "MAX_RESPONSE_BYTES",
     "REQUEST_ID_KEY",
     "SERVICES",
     "TLS_MODES",
@@ -70,11 +83,13 @@ __all__ = [
     "ApiBinding",
     "CallInterceptor",
     "ChildProcess",
+    "ConcurrencyLimiter",
     "DatabaseUrl",
     "EventHandler",
     "FaultSpec",
     "GrpcServer",
     "InvalidArgumentError",
+    "LimiterConfig",
     "NotFoundError",
     "Page",
     "PageSizePolicy",
@@ -98,6 +113,8 @@ __all__ = [
     "grpc_target",
     "health_status",
     "is_ready",
+    "latency_sample",
+    "limiter_from_setting",
     "log_event",
     "new_request_id",
     "override_address",

@@ -22,6 +22,9 @@ This is the only module that reads the process environment. Variables:
 - `PAGEMESH_PKI_DIR`: the CA and each identity's certificate and key (default `<data dir>/pki`).
 - `PAGEMESH_AUTHZ_POLICY`: the authorization policy file (gRFC A43 format); unset means no policy.
 - `PAGEMESH_NAMESPACE`: the namespace in every identity `spiffe://pagemesh.local/ns/<namespace>/sa/<part>`.
+- `PAGEMESH_CONCURRENCY_LIMIT`: how many calls a server runs at once before it sheds the rest with
+  RESOURCE_EXHAUSTED: `adaptive` (default: a gradient limit that follows latency), `off`, or a number (a
+  static limit).
 - `PAGEMESH_METRICS`: `on` (default) or `off`: whether servers count calls and pages for `/metrics`.
 
 OpenTelemetry's own variables, read here because they decide what pagemesh sets up (the SDK reads the
@@ -46,6 +49,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from pagemesh.runtime._errors import InvalidArgumentError
+from pagemesh.runtime._limiter import limiter_from_setting
 
 __all__ = [
     "ADMIN_PORT_OFFSET",
@@ -264,6 +268,8 @@ class Settings:
     """The authorization policy file, or None for none."""
     namespace: str = "default"
     """The namespace in every part's SPIFFE identity."""
+    concurrency_limit: str = "adaptive"
+    """`adaptive`, `off` or a static number: each server's limit on calls in flight (see `_limiter`)."""
     metrics: bool = True
     """Whether servers record call and page metrics for `/metrics`."""
     tracing: bool = True
@@ -319,6 +325,11 @@ class Settings:
             raise InvalidArgumentError(
                 f"PAGEMESH_NAMESPACE {namespace!r} is not a DNS label (lower-case letters, digits and '-')"
             )
+        concurrency_limit = env.get("PAGEMESH_CONCURRENCY_LIMIT", "adaptive")
+        try:
+            limiter_from_setting(concurrency_limit)
+        except InvalidArgumentError as error:
+            raise InvalidArgumentError(f"PAGEMESH_CONCURRENCY_LIMIT: {error.message}") from None
         pki_dir = env.get("PAGEMESH_PKI_DIR")
         authz_policy = env.get("PAGEMESH_AUTHZ_POLICY")
         metrics = env.get("PAGEMESH_METRICS", "on").lower()
@@ -338,6 +349,7 @@ class Settings:
             pki_dir=Path(pki_dir) if pki_dir else None,
             authz_policy=Path(authz_policy) if authz_policy else None,
             namespace=namespace,
+            concurrency_limit=concurrency_limit,
             metrics=metrics == "on",
             **_tracing_settings(env),
         )

@@ -1,7 +1,8 @@
 """Fault injection for demos, tests and benchmarks: added latency, slow tails and failed calls.
 
-A spec is written `latency=MS`, `error_rate=P` or `slow=MS@P` (MS more milliseconds on a fraction P of
-calls); several may be given, and they add up.
+A spec is written `latency=MS`, `error_rate=P`, `slow=MS@P` (MS more milliseconds on a fraction P of
+calls) or `fail_first=N` (the first N calls of each method answer UNAVAILABLE, then it works: exactly the
+failure a retry test needs); several may be given, and they add up.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from dataclasses import dataclass, replace
 from pagemesh.runtime._errors import InvalidArgumentError, UnavailableError
 
 __all__ = ["FaultSpec"]
+
+
+_KEYS = "latency=MS, error_rate=P, slow=MS@P or fail_first=N"
 
 
 def _number(key: str, text: str, *, fraction: bool = False) -> float:
@@ -38,11 +42,14 @@ class FaultSpec:
     """Milliseconds added to a `slow_rate` fraction of calls, for long-tail latency."""
     slow_rate: float = 0.0
     """The fraction of calls that get `slow_ms` more."""
+    fail_first: int = 0
+    """The first this many calls of each method are answered UNAVAILABLE (after any latency)."""
 
     @property
     def active(self) -> bool:
         """Whether this spec changes anything."""
-        return bool(self.latency_ms or self.error_rate or (self.slow_ms and self.slow_rate))
+        slow = self.slow_ms and self.slow_rate
+        return bool(self.latency_ms or self.error_rate or slow or self.fail_first)
 
     def merged(self, text: str) -> FaultSpec:
         """This spec with more `key=value` items applied (one, or several comma-separated)."""
@@ -55,9 +62,7 @@ class FaultSpec:
     def _with_item(self, text: str) -> FaultSpec:
         key, sep, value = text.partition("=")
         if not sep:
-            raise InvalidArgumentError(
-                f"fault {text!r} is not KEY=VALUE (latency=MS, error_rate=P, slow=MS@P)"
-            )
+            raise InvalidArgumentError(f"fault {text!r} is not KEY=VALUE ({_KEYS})")
         if key == "latency":
             return replace(self, latency_ms=_number(key, value))
         if key == "error_rate":
@@ -67,7 +72,11 @@ class FaultSpec:
             if not at:
                 raise InvalidArgumentError(f"fault slow={value!r} is not slow=MS@P, e.g. slow=1000@0.01")
             return replace(self, slow_ms=_number(key, ms), slow_rate=_number(key, rate, fraction=True))
-        raise InvalidArgumentError(f"unknown fault {key!r}; use latency=MS, error_rate=P or slow=MS@P")
+        if key == "fail_first":
+            if not value.isdigit():
+                raise InvalidArgumentError(f"fault fail_first={value!r}: the value must be a whole number")
+            return replace(self, fail_first=int(value))
+        raise InvalidArgumentError(f"unknown fault {key!r}; use {_KEYS}")
 
     @classmethod
     def parse(cls, items: list[str]) -> FaultSpec:
@@ -86,14 +95,18 @@ class FaultSpec:
             items.append(f"error_rate={self.error_rate:g}")
         if self.slow_ms and self.slow_rate:
             items.append(f"slow={self.slow_ms:g}@{self.slow_rate:g}")
+        if self.fail_first:
+            items.append(f"fail_first={self.fail_first}")
         return items
 
-    async def apply(self, rng: random.Random) -> None:
-        """Delays the call and may fail it, as this spec says."""
+    async def apply(self, rng: random.Random, call: int = 1) -> None:
+        """Delays the call and may fail it, as this spec says; `call` counts the method's calls from 1."""
         delay = self.latency_ms
         if self.slow_rate and rng.random() < self.slow_rate:
             delay += self.slow_ms
         if delay:
             await asyncio.sleep(delay / 1000)
+        if call <= self.fail_first:
+            raise UnavailableError(f"injected fault: fail_first={self.fail_first} (call {call})")
         if self.error_rate and rng.random() < self.error_rate:
             raise UnavailableError(f"injected fault: error_rate={self.error_rate:g}")

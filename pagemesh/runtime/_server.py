@@ -1,6 +1,7 @@
 """The one server lifecycle every pagemesh process uses (after gRPC's graceful-shutdown example).
 
-`grpc.aio.server()` -> add the versioned servicers, health and reflection, all behind the one interceptor
+`grpc.aio.server()` -> add the versioned servicers, health and reflection (`grpc.reflection.v1` and
+`v1alpha`), all behind the one interceptor, and a last handler that answers unknown methods UNIMPLEMENTED
 -> bind through the transport (mutual TLS or plaintext; a taken port is an error) -> the admin port
 (`/healthz`, `/readyz`, `/metrics`) -> start -> wait for SIGTERM or SIGINT -> health NOT_SERVING -> optional
 drain period, so load balancers and probes see it -> `stop(grace)`, in which in-flight calls finish.
@@ -21,19 +22,23 @@ import uvloop
 from google.protobuf.descriptor import FileDescriptor, ServiceDescriptor
 from google.protobuf.message import Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection, reflection_pb2, reflection_pb2_grpc
 
 from pagemesh.runtime._admin import AdminServer
 from pagemesh.runtime._cache import ResponseCache
 from pagemesh.runtime._config import Settings
 from pagemesh.runtime._errors import PagemeshError
 from pagemesh.runtime._faults import FaultSpec
-from pagemesh.runtime._interceptors import CallInterceptor
+from pagemesh.runtime._interceptors import CallInterceptor, unknown_methods
+from pagemesh.runtime._limiter import LimiterConfig, limiter_from_setting
 from pagemesh.runtime._logging import log_event
+from pagemesh.runtime._reflection import ReflectionIndex, ReflectionServicer, reflection_protocols
 from pagemesh.runtime._transport import Transport
 from pagemesh.security import Authorizer, policy_path
 
 __all__ = [
+    "MAX_PENDING_CALLS",
+    "MAX_REQUEST_BYTES",
+    "MAX_RESPONSE_BYTES",
     "ApiBinding",
     "EventHandler",
     "GrpcServer",
@@ -48,12 +53,31 @@ _logger = logging.getLogger("pagemesh.server")
 S = TypeVar("S")
 T = TypeVar("T")
 
+MAX_REQUEST_BYTES = 1024 * 1024
+"""The largest request message a server accepts; a larger one is RESOURCE_EXHAUSTED naming both sizes.
+
+pagemesh's requests are a few hundred bytes at most: the limit only stops a client from making a server
+buffer megabytes for nothing.
+"""
+MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+"""The largest response message a server sends (and a pagemesh client accepts): gRPC's usual 4 MiB."""
+MAX_PENDING_CALLS = 256
+"""Calls gRPC's core holds for a server before its handlers take them (a backstop; see `GrpcServer`).
+
+A `grpc.aio` server takes calls from core one per turn of its event loop; when the loop is saturated, the
+rest wait in core, before any handler or limiter sees them, until their deadlines pass. Core refuses calls
+beyond this queue at once, for almost no CPU (randomly from half of it, all of them at the full length),
+with the status CANCELLED: core does not let the server choose RESOURCE_EXHAUSTED there.
+"""
 MAX_CONNECTION_AGE_MS = 30_000
 """A client connection is closed (GOAWAY, gRFC A9) after about this long, +/-10% jitter."""
 
 SERVER_OPTIONS: Sequence[tuple[str, int]] = (
     # grpcio binds a taken port silently when SO_REUSEPORT is on (its default): make it an error.
     ("grpc.so_reuseport", 0),
+    # Explicit, rather than grpcio's defaults (4 MiB in, unlimited out), so they are documented and tested.
+    ("grpc.max_receive_message_length", MAX_REQUEST_BYTES),
+    ("grpc.max_send_message_length", MAX_RESPONSE_BYTES),
     # Accept the keepalive pings that pagemesh's own clients send (every 20 s without calls).
     ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
     ("grpc.keepalive_permit_without_calls", 1),
@@ -109,7 +133,7 @@ def api_binding(
 
     def register(server: grpc.aio.Server, interceptor: CallInterceptor) -> None:
         cache = ResponseCache(max_age=max_age) if read_only else None
-        add_to_server(interceptor.wrap(service, servicer, cache), server)
+        interceptor.register(server, add_to_server, interceptor.wrap(service, servicer, cache))
 
     return ApiBinding(
         service_name=service.full_name, version=file.package.rpartition(".")[2], register=register
@@ -121,6 +145,9 @@ class GrpcServer:
 
     `settings` say how hops are secured (`tls`, `pki`) and which authorization policy applies; the server's
     identity is its `component` name. `admin_address` defaults to `settings.admin_address` (gRPC port + 1000).
+    `limiter_config` tunes the adaptive concurrency limit (when `settings` ask for one), and
+    `max_pending_calls` bounds the queue in gRPC's core in front of the handlers (`MAX_PENDING_CALLS`); with
+    the limit off (`PAGEMESH_CONCURRENCY_LIMIT=off`) neither applies: no overload protection at all.
     """
 
     def __init__(
@@ -133,6 +160,8 @@ class GrpcServer:
         admin_address: str | None = None,
         faults: FaultSpec | None = None,
         authz_dry_run: bool = False,
+        limiter_config: LimiterConfig | None = None,
+        max_pending_calls: int = MAX_PENDING_CALLS,
     ) -> None:
         self.component = component
         self.address = address
@@ -151,6 +180,12 @@ class GrpcServer:
             component, admin_address or self.settings.admin_address(component, address), self.ready
         )
         self._watcher: asyncio.Task[None] | None = None
+        self.limiter = limiter_from_setting(self.settings.concurrency_limit, component, limiter_config)
+        self._max_pending_calls = max_pending_calls
+        """The process's concurrency limit (`PAGEMESH_CONCURRENCY_LIMIT`), or None when off.
+
+        Shared with whatever else the process serves (the aggregator's HTTP pages), so one limit covers it.
+        """
 
     @property
     def service_names(self) -> list[str]:
@@ -164,29 +199,40 @@ class GrpcServer:
     async def start(self) -> None:
         """Binds the address and the admin port, starts serving and reports SERVING."""
         # grpc.aio servers belong to the running event loop, so the server is made here, not in __init__.
-        self._server = server = grpc.aio.server(options=SERVER_OPTIONS)
+        options = list(SERVER_OPTIONS)
+        if self.limiter is not None:
+            # Refused at random from half the queue on, every one at its full length (see above).
+            options += [
+                ("grpc.server.max_pending_requests", self._max_pending_calls // 2),
+                ("grpc.server.max_pending_requests_hard_limit", self._max_pending_calls),
+            ]
+        self._server = server = grpc.aio.server(options=options)
         interceptor = CallInterceptor(
-            self._faults, authorizer=self.authorizer, authenticated=self.transport.secure
+            self._faults,
+            authorizer=self.authorizer,
+            authenticated=self.transport.secure,
+            limiter=self.limiter,
         )
         for binding in self.bindings:
             binding.register(server, interceptor)
         health_service = cast(ServiceDescriptor, health_pb2.DESCRIPTOR.services_by_name["Health"])
-        health_pb2_grpc.add_HealthServicer_to_server(interceptor.guard(health_service, self.health), server)
-        reflection_service = cast(
-            ServiceDescriptor, reflection_pb2.DESCRIPTOR.services_by_name["ServerReflection"]
+        add_health: Callable[[Any, Any], None] = health_pb2_grpc.add_HealthServicer_to_server
+        interceptor.register(server, add_health, interceptor.guard(health_service, self.health))
+        protocols = reflection_protocols()
+        index = ReflectionIndex.of(
+            [*self.service_names, health_service.full_name, *(p.service_name for p in protocols)]
         )
-        add_reflection: Callable[[Any, grpc.aio.Server], None] = (
-            reflection_pb2_grpc.add_ServerReflectionServicer_to_server
-        )
-        add_reflection(
-            interceptor.guard(
-                reflection_service,
-                reflection.aio.ReflectionServicer(
-                    [*self.service_names, health_service.full_name, reflection_service.full_name]
-                ),
-            ),
-            server,
-        )
+        for protocol in protocols:
+            (reflection_service,) = protocol.file.services_by_name.values()
+            servicer = interceptor.guard(reflection_service, ReflectionServicer(index, protocol))
+            handler = grpc.stream_stream_rpc_method_handler(
+                servicer.ServerReflectionInfo,
+                request_deserializer=protocol.request.FromString,
+                response_serializer=protocol.response.SerializeToString,
+            )
+            interceptor.install(server, protocol.service_name, {"ServerReflectionInfo": handler})
+        # Last: consulted only for a method that none of the services above has.
+        server.add_generic_rpc_handlers((unknown_methods(),))
         self.port = self.transport.listen(server, self.address, self.component)
         await self.admin.start()
         await server.start()
@@ -207,6 +253,7 @@ class GrpcServer:
             tls=self.transport.mode,
             policy=None if self.authorizer is None else str(self.authorizer.path),
             authz_dry_run=self.authorizer is not None and self.authorizer.dry_run,
+            concurrency_limit=self.settings.concurrency_limit,
         )
 
     async def stop(self, grace: float, drain: float = 0.0) -> None:

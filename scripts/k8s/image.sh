@@ -71,7 +71,8 @@ build() {
 
 # The pagemesh image's inputs: what .dockerignore lets into the context (tracked and untracked files).
 mapfile -t sources < <(git ls-files --cached --others --exclude-standard -- \
-  Dockerfile .dockerignore pyproject.toml constraints.txt README.md pagemesh services aggregator compat sdkgen |
+  Dockerfile .dockerignore pyproject.toml constraints.txt README.md pagemesh services aggregator compat sdkgen \
+  proto sdk/python |
   sort | while read -r f; do [ -f "$f" ] && printf '%s\n' "$f"; done)
 revision=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 build pagemesh "${sources[@]}" -- \

@@ -224,6 +224,7 @@ done
 
 if [ $deploy -eq 1 ]; then
   scripts/k8s/dev-certs.sh
+  scripts/k8s/dev-bus.sh
   t0=$SECONDS
   kubectl apply -k deploy/kubernetes/overlays/dev >/dev/null
   # Running pods keep the image they started with: when an image was rebuilt under the same tag, roll

@@ -1,4 +1,3 @@
-// Generated file. DO NOT EDIT: run `pagemesh sdk` after changing proto/.
 module github.com/pagemesh/pagemesh/sdk/go
 
 go 1.25.0

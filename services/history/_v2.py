@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 import grpc.aio
 
 from pagemesh.history.v2 import history_pb2 as pb
 from pagemesh.history.v2 import history_pb2_grpc as pb_grpc
-from services.domain import timestamp_of
+from services.domain import datetime_of, timestamp_of
 from services.history._journal import ViewJournal
 from services.history._model import View
 
@@ -41,6 +39,6 @@ class HistoryServiceV2(pb_grpc.HistoryServiceServicer):
         request: pb.RecordViewRequest,
         context: grpc.aio.ServicerContext[pb.RecordViewRequest, pb.RecordViewResponse],
     ) -> pb.RecordViewResponse:
-        viewed = request.view_time.ToDatetime(tzinfo=UTC) if request.HasField("view_time") else None
+        viewed = datetime_of(request.view_time, "view_time") if request.HasField("view_time") else None
         view = await self._journal.record(request.user_id, request.product_id, request.title, viewed)
         return pb.RecordViewResponse(view=to_v2(view))

@@ -1,4 +1,4 @@
-"""Aggregator processes shared by the aggregator's end-to-end tests (over the session's six services)."""
+"""Aggregator processes for the aggregator's own end-to-end tests (the plain one is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,6 @@ import pytest
 
 from tests.aggregator.procs import Aggregator, start_aggregator
 from tests.harness import Mesh, start_service
-
-
-@pytest.fixture(scope="session")
-def aggregator(mesh: Mesh, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Aggregator]:
-    """The aggregator over the six healthy services."""
-    running = start_aggregator(tmp_path_factory.mktemp("aggregator"), mesh.environment())
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ from aggregator import (
     LatencyWindow,
     PageAssembler,
     PageError,
+    PageRequest,
     PageViews,
     page_budget,
     page_v1_from_v2,
@@ -29,6 +30,7 @@ from aggregator import (
 )
 from pagemesh.bus import Bus, open_envelope, parse_bus_url
 from pagemesh.events.v1 import events_pb2
+from pagemesh.history.v2 import history_pb2 as history_v2
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.runtime import REQUEST_ID_KEY, InvalidArgumentError, free_port
 from tests.aggregator import doubles
@@ -39,12 +41,17 @@ T = TypeVar("T")
 def test_public_names_are_pinned() -> None:
     assert sorted(aggregator.__all__) == sorted(
         [
+            "BACKENDS",
+            "PRODUCT",
             "SECTIONS",
             "TIMING_KEY",
             "AggregatorConfig",
+            "Backend",
             "BackendClient",
             "BackendError",
+            "BackendStats",
             "ChannelConfig",
+            "Contract",
             "Downstream",
             "FunctionDownstream",
             "GrpcDownstream",
@@ -53,11 +60,13 @@ def test_public_names_are_pinned() -> None:
             "LatencyWindow",
             "PageAssembler",
             "PageError",
+            "PageRequest",
             "PageResult",
             "PageServiceV1",
             "PageServiceV2",
             "PageViews",
             "Pending",
+            "Read",
             "SectionSpec",
             "make_app",
             "page_bindings",
@@ -222,16 +231,17 @@ async def test_empty_product_id_is_invalid() -> None:
 async def test_a_v1_only_backend_is_adapted_and_remembered() -> None:
     now = [0.0]
     downstream = FunctionDownstream("authors", doubles.v1_only("authors", doubles.authors))
-    client = BackendClient(downstream, AggregatorConfig(version_memory=30.0), clock=lambda: now[0])
+    backend = aggregator.BACKENDS["authors"]
+    client = BackendClient(backend, downstream, AggregatorConfig(version_memory=30.0), clock=lambda: now[0])
     deadline = time.monotonic() + 1.0
-    assembler_specs = {spec.name: spec for spec in aggregator.SECTIONS}
-    spec = assembler_specs["authors"]
+    (spec,) = backend.sections
+    request = PageRequest("P00001", "", AggregatorConfig())
 
     async def read() -> str:
-        request = type("R", (), {"product_id": "P00001", "user_id": "", "config": AggregatorConfig()})()
-        version, _, _ = await client.read(
-            spec.v2(request), spec.v1(request), deadline=deadline, metadata=(), hedge=False
+        version, authors, _ = await client.read(
+            spec.read, request, deadline=deadline, metadata=(), hedge=False
         )
+        assert [a.display_name for a in authors] == ["Farid Takahashi"]
         return version
 
     assert await read() == "v1"
@@ -241,6 +251,7 @@ async def test_a_v1_only_backend_is_adapted_and_remembered() -> None:
     now[0] = 31.0
     assert await read() == "v1"
     assert [c[0] for c in downstream.calls] == ["v2", "v1", "v1", "v2", "v1"]
+    assert client.snapshot().fallbacks == 2
 
 
 async def test_page_from_a_v1_only_backend_is_complete() -> None:
@@ -279,7 +290,7 @@ async def test_hedge_answers_when_the_first_call_is_slow_and_the_slow_one_is_can
     assert time.perf_counter() - started < 1.0
     await asyncio.sleep(0)
     assert cancelled == [1]
-    assert (hedger.stats.calls, hedger.stats.hedges, hedger.stats.hedge_wins) == (1, 1, 1)
+    assert (hedger.snapshot().calls, hedger.snapshot().hedges, hedger.snapshot().hedge_wins) == (1, 1, 1)
 
 
 async def test_no_hedge_when_the_first_call_answers_in_time() -> None:
@@ -289,7 +300,7 @@ async def test_no_hedge_when_the_first_call_answers_in_time() -> None:
         return "fast"
 
     assert await hedger.run(sent(attempt), remaining=1.0) == ("fast", False)
-    assert hedger.stats.hedges == 0
+    assert hedger.snapshot().hedges == 0
 
 
 async def test_a_failed_hedge_waits_for_the_original() -> None:
@@ -315,8 +326,8 @@ async def test_hedges_stay_within_the_budget() -> None:
 
     for _ in range(300):
         await hedger.run(sent(attempt), remaining=1.0)
-    assert hedger.stats.calls == 300
-    assert hedger.stats.hedges <= 0.05 * 300 + 10
+    assert hedger.snapshot().calls == 300
+    assert hedger.snapshot().hedges <= 0.05 * 300 + 10
 
 
 def test_latency_window_p95() -> None:
@@ -391,6 +402,39 @@ async def test_a_page_view_that_cannot_be_published_never_fails_the_page(tmp_pat
         await assembler.close()
 
 
+def test_retries_and_hedges_follow_the_contracts_idempotency_level() -> None:
+    history = aggregator.BACKENDS["history"]
+    assert history.retryable_methods() == [
+        ("pagemesh.history.v2.HistoryService", "ListViewedProducts"),
+        ("pagemesh.history.v1.HistoryService", "ListViewedProducts"),
+    ]
+    assert not history.repeatable("v2", "RecordView")
+    for backend in aggregator.BACKENDS.values():
+        for section in backend.sections:
+            for version in backend.versions:
+                method, _ = section.read.call(version, PageRequest("P00001", "u-alice", AggregatorConfig()))
+                assert backend.repeatable(version, method), (backend.name, version, method)
+
+
+async def test_a_call_the_contract_does_not_let_repeat_is_never_hedged() -> None:
+    # A read aimed at history's write method: slow enough to be hedged, if hedging were allowed.
+    backend = aggregator.BACKENDS["history"]
+    downstream = FunctionDownstream("history", doubles.slow(doubles.history, 0.05))
+    client = BackendClient(backend, downstream, AggregatorConfig(hedge_delay=0.001))
+    as_write: aggregator.Read[PageRequest, Message] = aggregator.Read(
+        v2=lambda r: ("RecordView", history_v2.RecordViewRequest(user_id=r.user_id, product_id=r.product_id)),
+        v1=lambda r: ("RecordView", history_v2.RecordViewRequest()),
+        from_v2=lambda response: response,
+        from_v1=lambda response: response,
+    )
+    request = PageRequest("P00001", "u-alice", AggregatorConfig())
+    deadline = time.monotonic() + 1.0
+    _, _, hedged = await client.read(as_write, request, deadline=deadline, metadata=(), hedge=True)
+    assert not hedged
+    assert len(downstream.calls) == 1
+    assert client.snapshot().hedges == 0
+
+
 async def test_sequential_mode_calls_one_after_another() -> None:
     handlers = {name: doubles.slow(handler, 0.05) for name, handler in doubles.HANDLERS.items()}
     assembler = PageAssembler(doubles.backends(**handlers), AggregatorConfig(deadline=2.0, sequential=True))
@@ -410,8 +454,8 @@ async def test_concurrent_calls_cannot_overspend_the_hedge_budget() -> None:
     for batch in range(1, 11):
         # Twenty calls start together, all before any of them is due to hedge.
         await asyncio.gather(*(hedger.run(sent(attempt), remaining=1.0) for _ in range(20)))
-        assert hedger.stats.calls == 20 * batch
-        assert hedger.stats.hedges <= 0.05 * hedger.stats.calls + 10
+        assert hedger.snapshot().calls == 20 * batch
+        assert hedger.snapshot().hedges <= 0.05 * hedger.snapshot().calls + 10
 
 
 async def test_hedges_that_never_win_are_mostly_withheld() -> None:
@@ -424,7 +468,7 @@ async def test_hedges_that_never_win_are_mostly_withheld() -> None:
 
     for _ in range(200):
         await hedger.run(sent(attempt), remaining=1.0)
-    stats = hedger.stats
+    stats = hedger.snapshot()
     assert stats.hedge_wins == 0
     # 20 hedges to learn that they do not pay, then one in ten of the rest as probes.
     assert 20 <= stats.hedges <= 20 + 200 // 10 + 1
@@ -443,5 +487,5 @@ async def test_hedges_that_win_keep_being_sent() -> None:
 
     for _ in range(100):
         await hedger.run(sent(attempt), remaining=1.0)
-    assert hedger.stats.hedges_withheld == 0
-    assert hedger.stats.hedge_wins >= 30
+    assert hedger.snapshot().hedges_withheld == 0
+    assert hedger.snapshot().hedge_wins >= 30

@@ -29,6 +29,7 @@ def pagemesh(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     [
         (["--deadline-ms", "0"], "--deadline-ms must be more than 0"),
         (["--hedge-delay-ms", "-1"], "--hedge-delay-ms must not be negative"),
+        (["--drain", "-1"], "--drain must not be negative"),
         (["--port", "99999"], "not HOST:PORT"),
         (["--bogus"], "unrecognized arguments"),
     ],

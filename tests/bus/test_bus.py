@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis.asyncio as aioredis
 
 from compat import load_image, parse_input
 from pagemesh.bus import (
@@ -24,6 +25,7 @@ from pagemesh.bus import (
     seal,
     topic_of,
 )
+from pagemesh.bus._names import redis_stream
 from pagemesh.events.v1 import events_pb2
 from tests.bus.events import (
     ADDED_FIELD,
@@ -265,3 +267,26 @@ async def test_the_same_contract_has_one_fingerprint_compiled_or_generated() -> 
     (compiled,) = event_schemas(image)
     assert compiled.fingerprint == Schema.of(events_pb2.ProductViewed).fingerprint
     assert compiled.type_name == "pagemesh.events.v1.ProductViewed"
+
+
+async def test_a_redis_group_whose_lag_redis_cannot_tell_is_counted_not_zero(redis_bus: RunningBus) -> None:
+    topic = f"lag-unknown-{marker()}"
+    key = redis_stream(topic)
+    client = aioredis.from_url(redis_bus.url.partition("?")[0])
+    try:
+        ids = [await client.xadd(key, {b"e": b"x"}) for _ in range(5)]
+        await client.xgroup_create(key, "readers", id="0")
+        await client.xreadgroup("readers", "one", {key: ">"}, count=2)
+        # A deletion ahead of the group's position makes Redis report its lag as unknown (nil).
+        await client.xdel(key, ids[3])
+        (info,) = await client.xinfo_groups(key)
+        assert info["lag"] is None
+        bus = await Bus.connect(parse_bus_url(redis_bus.url))
+        try:
+            (lag,) = await bus.lag([topic])
+        finally:
+            await bus.close()
+        assert (lag.group, lag.pending) == ("readers", 2 + 2)  # two delivered, two never delivered
+    finally:
+        await client.delete(key)
+        await client.aclose()

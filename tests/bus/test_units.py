@@ -34,7 +34,9 @@ from pagemesh.bus import (
     topic_of,
 )
 from pagemesh.events.v1 import events_pb2
+from pagemesh.runtime import free_port, pagemesh_command, spawn, tied_command
 from tests.bus.events import eventually, marker, views
+from tests.harness import clean_environment
 
 TOPIC = topic_of(events_pb2.ProductViewed.DESCRIPTOR.full_name)
 STREAM = f"pagemesh:events:{TOPIC}"
@@ -171,6 +173,64 @@ async def test_each_redis_user_may_do_only_its_part(redis_bus: RunningBus) -> No
         operator = aioredis.Redis.from_url(redis_bus.url, driver_info=None)
         await operator.delete("pagemesh:dlq:history")
         await operator.aclose()
+
+
+def _events(*args: str, bus: str = "") -> subprocess.CompletedProcess[str]:
+    env = clean_environment()
+    if bus:
+        env["PAGEMESH_BUS"] = bus
+    return subprocess.run(
+        pagemesh_command(["events", *args]), env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_events_users_gives_a_redis_pagemesh_does_not_start_the_same_users(tmp_path: Path) -> None:
+    port = free_port()
+    out = tmp_path / "bus"
+    made = _events("users", "--host", "127.0.0.1", "--port", str(port), "--out", str(out))
+    assert made.returncode == 0, made.stderr
+    assert {p.name: p.stat().st_mode & 0o777 for p in out.iterdir()} == dict.fromkeys(
+        ("users.acl", "parts.env", "operator.url"), 0o600
+    )
+    urls = dict(line.split("=", 1) for line in (out / "parts.env").read_text().splitlines())
+    assert set(urls) == {"registry", "aggregator", "history", "recommendations"}
+    operator = (out / "operator.url").read_text().strip()
+    # Credentials are never overwritten by accident: rotating them is asked for.
+    again = _events("users", "--host", "127.0.0.1", "--port", str(port), "--out", str(out))
+    assert again.returncode == 1
+    assert again.stderr.count("\n") == 1
+    assert "already holds bus credentials" in again.stderr
+    # A Redis started on that ACL file alone, as a deployment runs it.
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir"]
+    redis = spawn(
+        tied_command([*command, str(tmp_path), "--aclfile", str(out / "users.acl")]),
+        name="redis",
+        address=f"127.0.0.1:{port}",
+        log_path=tmp_path / "redis.log",
+        env={},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while _events("lag", bus=operator).returncode != 0:
+            assert redis.running(), (tmp_path / "redis.log").read_text()
+            assert time.monotonic() < deadline, "redis-server did not answer within 60 s"
+            time.sleep(0.2)
+        # The aggregator's own user may not register; the registry writer registers the built-in types.
+        refused = _events("register", "--mesh", bus=urls["aggregator"])
+        assert refused.returncode == 1
+        assert "user 'aggregator' may not" in refused.stderr
+        registered = _events("register", "--mesh", bus=urls["registry"])
+        assert registered.returncode == 0, registered.stderr
+        assert "pagemesh.events.v1.ProductViewed: registered as version 1" in registered.stdout
+        # The same schema as the proto directory's: registering that changes nothing.
+        same = _events("register", "proto", bus=urls["registry"])
+        assert "already registered as version 1" in same.stdout, same.stderr
+        history = _events("lag", bus=urls["history"])
+        assert history.returncode == 1
+        assert "user 'history' may not read the schema registry" in history.stderr
+        assert _events("lag", bus=urls["aggregator"]).returncode == 0
+    finally:
+        redis.stop()
 
 
 def test_a_tied_program_dies_with_its_parent(tmp_path: Path) -> None:

@@ -26,8 +26,16 @@ OVERLAYS = ("dev", "prod")
 COMPONENTS = tuple(sorted(path.name for path in (DEPLOY / "components").iterdir() if path.is_dir()))
 """The switches for what lands in the mesh (PostgreSQL, the Redis bus), on in an overlay or not yet."""
 
-VARIANTS = (*OVERLAYS, *(f"{overlay}+components" for overlay in OVERLAYS))
-"""Every overlay as it is, and with every component it does not use yet switched on too."""
+
+def unused_components(overlay: str) -> list[str]:
+    """The components an overlay does not switch on (yet)."""
+    kustomization = yaml.safe_load((DEPLOY / "overlays" / overlay / "kustomization.yaml").read_text())
+    enabled = {Path(path).name for path in kustomization.get("components", [])}
+    return [name for name in COMPONENTS if name not in enabled]
+
+
+VARIANTS = (*OVERLAYS, *(f"{overlay}+components" for overlay in OVERLAYS if unused_components(overlay)))
+"""Every overlay as it is, and, where it leaves a component off, with every component switched on too."""
 
 
 def render(variant: str, scratch: Path) -> list[Manifest]:
@@ -39,9 +47,7 @@ def render(variant: str, scratch: Path) -> list[Manifest]:
     directory = scratch / variant
     directory.mkdir(parents=True, exist_ok=True)
     relative = os.path.relpath(DEPLOY, directory)
-    kustomization = yaml.safe_load((DEPLOY / "overlays" / overlay / "kustomization.yaml").read_text())
-    enabled = {Path(path).name for path in kustomization.get("components", [])}
-    components = "\n".join(f"  - {relative}/components/{name}" for name in COMPONENTS if name not in enabled)
+    components = "\n".join(f"  - {relative}/components/{name}" for name in unused_components(overlay))
     (directory / "kustomization.yaml").write_text(
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
         f"resources:\n  - {relative}/overlays/{overlay}\ncomponents:\n{components}\n"
@@ -51,21 +57,24 @@ def render(variant: str, scratch: Path) -> list[Manifest]:
 
 DEV_PKI = DEPLOY / "overlays" / "dev" / "pki"
 """The dev overlay's certificates (scripts/k8s/dev-certs.sh), which its secret generators read."""
+DEV_BUS = DEPLOY / "overlays" / "dev" / "bus"
+"""The dev overlay's Redis users (scripts/k8s/dev-bus.sh), which its secret generators read."""
 
 
-def make_dev_certificates() -> None:
-    """Makes (or renews) the dev overlay's certificates, as `make k8s-up` does."""
-    result = subprocess.run(
-        [str(ROOT / "scripts" / "k8s" / "dev-certs.sh")], capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"scripts/k8s/dev-certs.sh failed:\n{result.stderr}")
+def make_dev_secrets() -> None:
+    """Makes (or renews) the dev overlay's certificates and bus users, as `make k8s-up` does."""
+    for script in ("dev-certs.sh", "dev-bus.sh"):
+        result = subprocess.run(
+            [str(ROOT / "scripts" / "k8s" / script)], capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"scripts/k8s/{script} failed:\n{result.stderr}")
 
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Manifest]]:
     """Every variant's objects."""
-    make_dev_certificates()
+    make_dev_secrets()
     scratch = tmp_path_factory.mktemp("kustomize")
     return {variant: render(variant, scratch) for variant in VARIANTS}
 

@@ -1,6 +1,7 @@
 """The dev overlay on a real single-node Kubernetes cluster: whole pages through the aggregator's Service,
-and no failed page while pods are deleted, every Deployment rolls, and a backend rolls to an older (v1-only)
-image and back. The page load comes from this host, through kube-proxy, to the Service's cluster IP."""
+page views consumed through the in-cluster Redis, and no failed page while pods are deleted, every
+Deployment rolls, and a backend rolls to an older (v1-only) image and back. The page load comes from this
+host, through kube-proxy, to the Service's cluster IP."""
 
 from __future__ import annotations
 
@@ -16,13 +17,15 @@ from dataclasses import dataclass, field
 import grpc
 import pytest
 
+from pagemesh.bus import parse_bus_url
+from pagemesh.events.v1 import events_pb2
 from pagemesh.page.v1 import page_pb2 as page_v1
 from pagemesh.page.v1 import page_pb2_grpc as page_v1_grpc
 from pagemesh.page.v2 import page_pb2 as page_v2
 from pagemesh.page.v2 import page_pb2_grpc as page_v2_grpc
 from pagemesh.runtime import AGGREGATOR, SERVICES, Settings, Transport
 from tests.k8s.cluster import Cluster
-from tests.k8s.conftest import DEV_PKI
+from tests.k8s.conftest import DEV_BUS, DEV_PKI
 
 pytestmark = pytest.mark.timeout(1800)
 
@@ -174,6 +177,74 @@ def test_the_whole_page_is_complete_in_v1_and_v2_and_the_html_page_loads(
     status, catalogue = http_get(f"{base}/")
     assert status == 200
     assert "P00002" in catalogue
+
+
+def fetch_v2(channel: grpc.Channel, product: str, user: str = "") -> page_v2.GetProductPageResponse:
+    return page_v2_grpc.PageServiceStub(channel).GetProductPage(
+        page_v2.GetProductPageRequest(product_id=product, user_id=user), timeout=PAGE_TIMEOUT
+    )
+
+
+def events_lag(cluster: Cluster) -> list[dict[str, object]]:
+    """`pagemesh events lag --json`, run in the aggregator's pod as the aggregator's own bus user (which may
+    read group counts, never events)."""
+    result = cluster.kubectl(
+        "exec", "deployment/aggregator", "-c", AGGREGATOR, "--", "pagemesh", "events", "lag", "--json"
+    )
+    rows: list[dict[str, object]] = json.loads(result.stdout)
+    return rows
+
+
+def test_a_signed_in_page_view_is_consumed_through_redis(cluster: Cluster, channel: grpc.Channel) -> None:
+    wait_for_complete_pages(channel)
+    # A visitor of its own, and books the page load of the other tests never shows.
+    user, first, second = f"u-k8s-{time.time_ns()}", "P00017", "P00023"
+    fetch_v2(channel, first, user)
+    page_v1_grpc.PageServiceStub(channel).GetProductPage(
+        page_v1.GetProductPageRequest(product_id=second, user_id=user), timeout=PAGE_TIMEOUT
+    )
+    # The aggregator only published; history (its browsing history) and recommendations (co-views, which
+    # its PostgreSQL role may now write) consumed the events from Redis, each as its own group.
+    deadline = time.monotonic() + 120
+    while True:
+        viewed = {card.product_id for card in fetch_v2(channel, "P00001", user).recently_viewed}
+        also = [card for card in fetch_v2(channel, first).recommendations if card.product_id == second]
+        if {first, second} <= viewed and also:
+            break
+        assert time.monotonic() < deadline, f"not consumed within 120 s: viewed {viewed}, also {also}"
+        time.sleep(1)
+    assert "who viewed this also viewed it" in also[0].explanation
+    # Both groups caught up: nothing pending on the page views' stream.
+    topic = events_pb2.ProductViewed.DESCRIPTOR.full_name
+    while True:
+        lag = {row["group"]: row for row in events_lag(cluster) if row["topic"] == topic}
+        if set(lag) == {"history", "recommendations"} and all(row["pending"] == 0 for row in lag.values()):
+            break
+        assert time.monotonic() < deadline, f"the groups did not catch up within 120 s: {lag}"
+        time.sleep(2)
+    assert all(isinstance(row["consumed"], int) and row["consumed"] >= 2 for row in lag.values()), lag
+
+
+def test_each_bus_user_may_do_only_its_part(cluster: Cluster) -> None:
+    (pod,) = cluster.pods("app.kubernetes.io/name=redis")
+    urls = dict(line.split("=", 1) for line in (DEV_BUS / "parts.env").read_text().splitlines())
+    stream = f"pagemesh:events:{events_pb2.ProductViewed.DESCRIPTOR.full_name}"
+
+    def redis_cli(user: str, *command: str) -> str:
+        password = parse_bus_url(urls[user]).password if user in urls else "none"
+        # redis-cli takes the password from its environment (REDISCLI_AUTH) rather than its arguments.
+        script = f'REDISCLI_AUTH="$0" redis-cli --user {user} "$@"'
+        name = pod["metadata"]["name"]
+        result = cluster.kubectl("exec", name, "--", "sh", "-c", script, password, *command, check=False)
+        return result.stdout.strip() + result.stderr.strip()
+
+    # A consumer may not add events, a producer may not read them, nobody logs in as `default`.
+    assert "NOPERM" in redis_cli("history", "XADD", stream, "*", "e", "forged")
+    assert "NOPERM" in redis_cli("aggregator", "XRANGE", stream, "-", "+", "COUNT", "1")
+    assert "NOPERM" in redis_cli("registry", "XLEN", stream)
+    assert redis_cli("history", "PING") == "PONG"
+    refused = redis_cli("default", "PING")
+    assert "WRONGPASS" in refused or "NOAUTH" in refused, refused
 
 
 def test_deleting_a_backend_pod_under_load_fails_no_page(cluster: Cluster, channel: grpc.Channel) -> None:

@@ -4,16 +4,20 @@ schemas cannot (a selector that matches no pod, a pod the namespace's Pod Securi
 
 from __future__ import annotations
 
+import base64
 import copy
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
+from pagemesh.bus import CONSUMERS, PRODUCERS, parse_bus_url, redis_acl, redis_users
 from pagemesh.runtime import ADMIN_PORT_OFFSET, DEFAULT_ADDRESSES, SERVICES, parse_address
+from services import store_spec
 from tests.k8s.cluster import Cluster, Manifest, k8s_tool, objects
-from tests.k8s.conftest import VARIANTS
+from tests.k8s.conftest import DEV_BUS, VARIANTS
 from tests.k8s.schemas import KUBERNETES_VERSION
 from tests.tools import ROOT
 
@@ -205,39 +209,97 @@ def test_dev_is_single_and_local_prod_is_redundant_and_pinned(rendered: dict[str
     assert autoscaler["spec"]["minReplicas"] >= 2
 
 
-def test_components_wire_the_database_and_bus_from_secrets(rendered: dict[str, list[Manifest]]) -> None:
-    for variant in VARIANTS:
-        specs = pod_specs(rendered[variant])
-        for part in PARTS:
-            env = {e["name"]: e for e in specs[part]["containers"][0]["env"]}
-            if part in SERVICES:
-                # PostgreSQL has landed: both overlays run the services on it.
-                reference = env[f"PAGEMESH_{part.upper()}_DB"]["valueFrom"]["secretKeyRef"]
-                assert reference["name"].startswith("pagemesh-db")
-                assert reference["key"] == part
-            # The bus has not landed yet: only the variants with every component have it.
-            has_bus = variant.endswith("+components") and part in ("aggregator", "history", "recommendations")
-            assert ("PAGEMESH_BUS" in env) == has_bus, part
-    secrets = {s["metadata"]["name"].rsplit("-", 1)[0]: s for s in objects(rendered["dev"], "Secret")}
-    assert set(secrets["pagemesh-db"]["data"]) == set(SERVICES)
-    assert set(secrets["pagemesh-db-owner"]["data"]) == set(SERVICES)
-    assert set(secrets["postgres-passwords"]["data"]) == {*SERVICES, *(f"{s}-owner" for s in SERVICES)}
+def secret_name(reference: str) -> str:
+    """A Secret's name without the hash suffix a dev secret generator appends (`pagemesh-bus-c768h958dk`)."""
+    generated = re.fullmatch(r"(.+)-[a-z0-9]{10}", reference)
+    return generated.group(1) if generated and not reference.startswith("pagemesh-pki-") else reference
+
+
+def secret_refs(container: Manifest) -> dict[str, tuple[str, str]]:
+    """A container's variables from Secrets: name -> (Secret, key)."""
+    refs = [(e["name"], e.get("valueFrom", {}).get("secretKeyRef")) for e in container.get("env", [])]
+    return {name: (secret_name(ref["name"]), ref["key"]) for name, ref in refs if ref}
+
+
+BUS_PARTS = (*PRODUCERS, *CONSUMERS)
+"""The parts that publish or consume events, each its own bus user."""
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_components_wire_the_database_and_bus_from_secrets(
+    variant: str, rendered: dict[str, list[Manifest]]
+) -> None:
+    specs = pod_specs(rendered[variant])
+    for part in PARTS:
+        refs = secret_refs(specs[part]["containers"][0])
+        if part in SERVICES:
+            # PostgreSQL has landed: both overlays run the services on it, each as its own role.
+            assert refs[f"PAGEMESH_{part.upper()}_DB"] == ("pagemesh-db", part)
+        # The bus has landed: each part that publishes or consumes events is its own Redis user, and no
+        # part holds another's credentials; the others have no bus at all.
+        assert refs.get("PAGEMESH_BUS") == (("pagemesh-bus", part) if part in BUS_PARTS else None), part
     for service in SERVICES:
-        spec = pod_specs(rendered["dev"])[service]
+        spec = specs[service]
         # Migrations run as the owner role before the service starts; the service never sees that role.
-        steps = [(c["command"], c["env"][0]["valueFrom"]["secretKeyRef"]) for c in spec["initContainers"]]
-        (migrate, _), (seed, _) = steps
+        steps = [(c["command"], secret_refs(c)) for c in spec["initContainers"]]
+        (migrate, migrate_refs), (seed, seed_refs) = steps
         assert migrate[:2] == ["sh", "-c"]
         assert 'pagemesh db migrate "$0"' in migrate[2]
         assert migrate[3] == service
         assert seed == ["pagemesh", "db", "seed", service]
-        assert all(ref["name"].startswith("pagemesh-db-owner") and ref["key"] == service for _, ref in steps)
-        main = {
-            e["valueFrom"]["secretKeyRef"]["name"]
-            for e in spec["containers"][0]["env"]
-            if "valueFrom" in e and "secretKeyRef" in e["valueFrom"]
-        }
-        assert not any(name.startswith("pagemesh-db-owner") for name in main)
+        key = f"PAGEMESH_{service.upper()}_DB"
+        assert migrate_refs == seed_refs == {key: ("pagemesh-db-owner", service)}
+        secrets = {secret for secret, _ in secret_refs(spec["containers"][0]).values()}
+        assert "pagemesh-db-owner" not in secrets
+    # The schemas are registered before an aggregator starts, as the registry writer, a credential only
+    # that init container holds; a refusal (exit 100) is final, an unreachable bus (exit 1) is retried.
+    (register,) = specs["aggregator"]["initContainers"]
+    assert register["name"] == "bus-register"
+    assert register["command"][:2] == ["sh", "-c"]
+    assert "pagemesh events register --mesh; code=$?; [ $code -eq 1 ] || exit $code" in register["command"][2]
+    assert secret_refs(register) == {"PAGEMESH_BUS": ("pagemesh-bus", "registry")}
+    assert {"name": "tmp", "mountPath": "/tmp"} in register["volumeMounts"]
+
+
+def test_dev_bus_users_are_pagemesh_own_redis_users(rendered: dict[str, list[Manifest]]) -> None:
+    secrets = {secret_name(s["metadata"]["name"]): s for s in objects(rendered["dev"], "Secret")}
+    assert set(secrets["pagemesh-db"]["data"]) == set(SERVICES)
+    assert set(secrets["pagemesh-db-owner"]["data"]) == set(SERVICES)
+    assert set(secrets["postgres-passwords"]["data"]) == {*SERVICES, *(f"{s}-owner" for s in SERVICES)}
+    urls = {key: base64.b64decode(value).decode() for key, value in secrets["pagemesh-bus"]["data"].items()}
+    # Every user but the operator's (people's) is a key: the parts, and the registry writer.
+    assert set(urls) == set(redis_users()) - {"operator"}
+    passwords = {}
+    for user, url in urls.items():
+        parsed = parse_bus_url(url)
+        assert (parsed.kind, parsed.username, parsed.db) == ("redis", user, 0)
+        assert parsed.hosts == (("redis", 6379),)
+        passwords[user] = parsed.password
+    operator = parse_bus_url((DEV_BUS / "operator.url").read_text().strip())
+    passwords[operator.username] = operator.password
+    # The Redis loads exactly the ACL that pagemesh renders for those passwords: the same users and rules
+    # as the private Redis of `pagemesh up --bus redis`, and no `default` login.
+    acl = base64.b64decode(secrets["redis-acl"]["data"]["users.acl"]).decode().splitlines()
+    assert acl == redis_acl(passwords)
+    assert "user default off" in acl
+    redis = pod_specs(rendered["dev"])["redis"]
+    (container,) = redis["containers"]
+    assert container["args"][container["args"].index("--aclfile") + 1] == "/etc/redis/users.acl"
+    assert "--requirepass" not in container["args"]
+    assert container["args"][container["args"].index("--appendonly") + 1] == "yes"
+    (volume,) = [v for v in redis["volumes"] if v["name"] == "acl"]
+    assert secret_name(volume["secret"]["secretName"]) == "redis-acl"
+    assert {"name": "acl", "mountPath": "/etc/redis", "readOnly": True} in container["volumeMounts"]
+
+
+def test_dev_database_roles_may_write_where_the_service_writes(rendered: dict[str, list[Manifest]]) -> None:
+    (postgres,) = pod_specs(rendered["dev"])["postgres"]["containers"]
+    env = {e["name"]: e.get("value", "") for e in postgres["env"]}
+    assert env["PAGEMESH_DB_SERVICES"].split() == list(SERVICES)
+    # history records views and recommendations counts co-views (both from the bus); nobody else writes.
+    writers = {service for service in SERVICES if store_spec(service).writes}
+    assert writers == {"history", "recommendations"}
+    assert set(env["PAGEMESH_DB_WRITERS"].split()) == writers
 
 
 def test_the_images_pass_hadolint() -> None:

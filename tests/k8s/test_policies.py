@@ -7,7 +7,8 @@ that direction; a connection needs both the client's egress and the server's ing
 must equal exactly the calls the mesh makes. For gRPC those are read from the shipped authorization
 policy (pagemesh/security/authz_policy.json): each grant it makes to a part by name (`*/sa/<part>`) is a
 call that part makes, and the network must allow exactly those. Beyond gRPC: each backend reaches its
-database, and the bus's producer and consumers reach the bus.
+database, and the parts that publish or consume events (pagemesh.bus's own table, the one its Redis users
+are made from) reach the bus.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from typing import Any
 
 import pytest
 
+from pagemesh.bus import CONSUMERS, PRODUCERS
 from pagemesh.runtime import AGGREGATOR, DEFAULT_ADDRESSES, SERVICES, parse_address
 from pagemesh.security import SHIPPED_POLICY, load_policy, spiffe_id
 from tests.k8s.cluster import NAMESPACE, Manifest, objects
+from tests.k8s.conftest import VARIANTS
 
-BUS_CLIENTS = (AGGREGATOR, "history", "recommendations")
-"""The page's producer of view events and their two consumers (issue 11)."""
+BUS_CLIENTS = (*PRODUCERS, *CONSUMERS)
+"""The parts that publish events (the aggregator: page views) or consume them (history, recommendations)."""
 
 Edge = tuple[str, str, int]
 """(client part, server part, server port)."""
@@ -145,14 +148,14 @@ def allowed_edges(manifests: list[Manifest]) -> set[Edge]:
     }
 
 
-@pytest.mark.parametrize("variant", ["dev", "dev+components"])
+@pytest.mark.parametrize("variant", [v for v in VARIANTS if v.startswith("dev")])
 def test_dev_policies_allow_exactly_the_calls_the_mesh_makes(
     variant: str, rendered: dict[str, list[Manifest]]
 ) -> None:
     assert allowed_edges(rendered[variant]) == expected_edges(in_cluster_datastores=True)
 
 
-@pytest.mark.parametrize("variant", ["prod", "prod+components"])
+@pytest.mark.parametrize("variant", [v for v in VARIANTS if v.startswith("prod")])
 def test_prod_policies_allow_exactly_the_calls_the_mesh_makes(
     variant: str, rendered: dict[str, list[Manifest]]
 ) -> None:
@@ -172,9 +175,17 @@ def test_the_authorization_policy_grants_the_aggregator_every_backend_and_nothin
     assert authorized_calls() == {(AGGREGATOR, service) for service in SERVICES}
 
 
+def test_the_bus_clients_are_the_aggregator_history_and_recommendations() -> None:
+    # What the graph tests compare against, read from the bus's table: it must name these parts.
+    assert set(BUS_CLIENTS) == {AGGREGATOR, "history", "recommendations"}
+
+
 def test_the_aggregator_cannot_reach_a_database_port(rendered: dict[str, list[Manifest]]) -> None:
     allowed = allowed_edges(rendered["dev"])
     assert (AGGREGATOR, "postgres", 5432) not in allowed
+    # Only the bus's clients reach Redis; the datastores open no connection at all.
+    assert ("reviews", "redis", 6379) not in allowed
+    assert not {edge for edge in allowed if edge[0] in ("redis", "postgres")}
     assert ("product", "reviews", grpc_port("reviews")) not in allowed
     assert ("postgres", AGGREGATOR, grpc_port(AGGREGATOR)) not in allowed
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from pagemesh.runtime import (
     InvalidArgumentError,
     PageSizePolicy,
     Settings,
+    UnavailableError,
     decode_page_token,
     encode_page_token,
     free_port,
@@ -69,10 +71,22 @@ def test_fault_specs_parse_and_print_back() -> None:
         ("latency", "KEY=VALUE"),
         ("error_rate=2", "from 0 to 1"),
         ("slow=5", "MS@P"),
+        ("fail_first=0.5", "whole number"),
         ("x=1", "unknown"),
     ]:
         with pytest.raises(InvalidArgumentError, match=message):
             FaultSpec.parse([bad])
+
+
+async def test_fail_first_fails_the_first_calls_then_lets_them_through() -> None:
+    spec = FaultSpec.parse(["fail_first=2"])
+    assert spec.active
+    assert spec.as_arguments() == ["fail_first=2"]
+    rng = random.Random(0)
+    for call in (1, 2):
+        with pytest.raises(UnavailableError, match=f"fail_first=2 \\(call {call}\\)"):
+            await spec.apply(rng, call)
+    await spec.apply(rng, 3)  # the third call goes through
 
 
 def test_injections_for_all_and_one_service() -> None:

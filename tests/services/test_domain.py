@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from services.domain import timestamp_of
+from pagemesh.runtime import InvalidArgumentError
+from services.domain import datetime_of, timestamp_of
 
 
 @pytest.mark.parametrize(
@@ -25,3 +26,17 @@ def test_timestamp_of_agrees_with_protobuf(moment: datetime) -> None:
     expected.FromDatetime(moment.astimezone(UTC))
     assert timestamp_of(moment) == expected
     assert timestamp_of(moment).ToDatetime(tzinfo=UTC) == moment
+
+
+def test_datetime_of_accepts_the_whole_timestamp_range_and_names_the_field_beyond_it() -> None:
+    assert datetime_of(Timestamp(seconds=-62_135_596_800), "t") == datetime(1, 1, 1, tzinfo=UTC)
+    last = datetime_of(Timestamp(seconds=253_402_300_799, nanos=999_999_000), "t")
+    assert last == datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+    for bad in (
+        Timestamp(seconds=-(2**63)),
+        Timestamp(seconds=253_402_300_800),
+        Timestamp(seconds=0, nanos=-1),
+        Timestamp(seconds=0, nanos=1_000_000_000),
+    ):
+        with pytest.raises(InvalidArgumentError, match=r"view_time .* is not a valid Timestamp"):
+            datetime_of(bad, "view_time")

@@ -94,9 +94,15 @@ def test_a_database_outage_degrades_pages_and_everything_recovers_when_it_return
     # The pages asked for while the database was down (pg_ctl had returned) and not yet starting again.
     during = load.within(down, restarting)
     assert during, "no page was asked for during the outage"
-    # Every page is served, with its recently viewed section degraded as UNAVAILABLE.
+    # Every page is served. The sections that read the database on each call degrade as UNAVAILABLE:
+    # recently viewed, and recommendations (its co-view counts change with every page view, so its
+    # answers are kept at most a second); the other services answer the pages' repeated reads from memory.
     assert {o.code for o in during} == {"OK"}
-    assert [o for o in during if o.degraded != {"SECTION_RECENTLY_VIEWED": "UNAVAILABLE"}] == []
+    assert all(o.degraded for o in during if o.at - down > 1.5)
+    live = {"SECTION_RECENTLY_VIEWED", "SECTION_RECOMMENDATIONS"}
+    assert [
+        o for o in during if not set(o.degraded) <= live or set(o.degraded.values()) != {"UNAVAILABLE"}
+    ] == []
     # Back to normal: complete pages.
     assert after
     assert all(o.code == "OK" and not o.degraded for o in after)

@@ -1,44 +1,55 @@
 // Command get_page prints a product page's title and its degraded sections, through the pagemesh Go
 // SDK (v2 API).
 //
-//	go run . ADDRESS PRODUCT_ID      e.g. go run . 127.0.0.1:50050 P00001
+//	go run . ADDRESS PRODUCT_ID [PKI_DIR]      e.g. go run . 127.0.0.1:50050 P00001 ../../../var/pki
+//
+// With PKI_DIR (what `pagemesh certs` wrote) it connects with mutual TLS as the `operator` identity;
+// without, in plaintext (a mesh started with `pagemesh up --plaintext`).
 package main
 
 import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
+	pagemesh "github.com/pagemesh/pagemesh/sdk/go"
 	pagev2 "github.com/pagemesh/pagemesh/sdk/go/pagemesh/page/v2"
 )
 
 const deadline = 5 * time.Second
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: get_page ADDRESS PRODUCT_ID")
-		os.Exit(2)
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	if len(args) != 2 && len(args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: get_page ADDRESS PRODUCT_ID [PKI_DIR]")
+		return 2
 	}
-	conn, err := grpc.NewClient(os.Args[1], grpc.WithTransportCredentials(insecure.NewCredentials()))
+	security := pagemesh.WithPlaintext()
+	if len(args) == 3 {
+		pki := args[2]
+		security = pagemesh.WithTLSFiles(
+			filepath.Join(pki, "ca.pem"), filepath.Join(pki, "operator.pem"), filepath.Join(pki, "operator-key.pem"))
+	}
+	client, err := pagemesh.NewClient(args[0], security, pagemesh.WithDeadline(deadline))
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
-		os.Exit(1)
+		return 1
 	}
-	defer conn.Close()
+	defer client.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), deadline)
-	defer cancel()
-	page, err := pagev2.NewPageServiceClient(conn).GetProductPage(ctx, &pagev2.GetProductPageRequest{ProductId: os.Args[2]})
+	page, err := client.V2.Page.GetProductPage(context.Background(), &pagev2.GetProductPageRequest{ProductId: args[1]})
 	if err != nil {
 		s := status.Convert(err)
 		fmt.Fprintf(os.Stderr, "error: %s: %s\n", s.Code(), s.Message())
-		os.Exit(1)
+		return 1
 	}
 	degraded := []string{}
 	for _, d := range page.GetDegradedSections() {
@@ -49,4 +60,5 @@ func main() {
 	}
 	fmt.Printf("title: %s\n", page.GetProduct().GetTitle())
 	fmt.Printf("degraded: %s\n", strings.Join(degraded, ", "))
+	return 0
 }

@@ -1,33 +1,39 @@
 // Prints a product page's title and its degraded sections, through the pagemesh Java SDK (v2 API).
 //
-//   java -cp <pagemesh-client.jar and its dependencies> GetPage.java ADDRESS PRODUCT_ID
-//   e.g. ... GetPage.java 127.0.0.1:50050 P00001
+//   java -cp <pagemesh-client.jar and its dependencies> GetPage.java ADDRESS PRODUCT_ID [PKI_DIR]
+//   e.g. ... GetPage.java 127.0.0.1:50050 P00001 var/pki
+//
+// With PKI_DIR (what `pagemesh certs` wrote) it connects with mutual TLS as the `operator` identity;
+// without, in plaintext (a mesh started with `pagemesh up --plaintext`).
+import com.pagemesh.client.PagemeshClient;
 import com.pagemesh.page.v2.DegradedSection;
 import com.pagemesh.page.v2.GetProductPageRequest;
 import com.pagemesh.page.v2.GetProductPageResponse;
-import com.pagemesh.page.v2.PageServiceGrpc;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 public final class GetPage {
-  private static final long DEADLINE_SECONDS = 5;
+  private static final Duration DEADLINE = Duration.ofSeconds(5);
 
-  public static void main(String[] args) throws InterruptedException {
-    if (args.length != 2) {
-      System.err.println("usage: GetPage ADDRESS PRODUCT_ID");
+  public static void main(String[] args) {
+    if (args.length != 2 && args.length != 3) {
+      System.err.println("usage: GetPage ADDRESS PRODUCT_ID [PKI_DIR]");
       System.exit(2);
     }
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(args[0]).usePlaintext().build();
+    PagemeshClient.Builder builder = PagemeshClient.newBuilder(args[0]).deadline(DEADLINE);
+    if (args.length == 3) {
+      Path pki = Path.of(args[2]);
+      builder.tls(pki.resolve("ca.pem"), pki.resolve("operator.pem"), pki.resolve("operator-key.pem"));
+    } else {
+      builder.plaintext();
+    }
     int exitCode = 0;
-    try {
+    try (PagemeshClient client = builder.build()) {
       GetProductPageResponse page =
-          PageServiceGrpc.newBlockingStub(channel)
-              .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-              .getProductPage(GetProductPageRequest.newBuilder().setProductId(args[1]).build());
+          client.v2().page().getProductPage(GetProductPageRequest.newBuilder().setProductId(args[1]).build());
       List<String> degraded =
           page.getDegradedSectionsList().stream()
               .map(DegradedSection::getSection)
@@ -38,8 +44,6 @@ public final class GetPage {
     } catch (StatusRuntimeException e) {
       System.err.println("error: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
       exitCode = 1;
-    } finally {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     System.exit(exitCode);
   }

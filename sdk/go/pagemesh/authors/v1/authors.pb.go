@@ -308,10 +308,10 @@ const file_pagemesh_authors_v1_authors_proto_rawDesc = "" +
 	"\n" +
 	"product_id\x18\x01 \x01(\tR\tproductId\"O\n" +
 	"\x18GetProductAuthorResponse\x123\n" +
-	"\x06author\x18\x01 \x01(\v2\x1b.pagemesh.authors.v1.AuthorR\x06author2\xdc\x01\n" +
-	"\rAuthorService\x12Z\n" +
-	"\tGetAuthor\x12%.pagemesh.authors.v1.GetAuthorRequest\x1a&.pagemesh.authors.v1.GetAuthorResponse\x12o\n" +
-	"\x10GetProductAuthor\x12,.pagemesh.authors.v1.GetProductAuthorRequest\x1a-.pagemesh.authors.v1.GetProductAuthorResponseB\xd8\x01\n" +
+	"\x06author\x18\x01 \x01(\v2\x1b.pagemesh.authors.v1.AuthorR\x06author2\xe6\x01\n" +
+	"\rAuthorService\x12_\n" +
+	"\tGetAuthor\x12%.pagemesh.authors.v1.GetAuthorRequest\x1a&.pagemesh.authors.v1.GetAuthorResponse\"\x03\x90\x02\x01\x12t\n" +
+	"\x10GetProductAuthor\x12,.pagemesh.authors.v1.GetProductAuthorRequest\x1a-.pagemesh.authors.v1.GetProductAuthorResponse\"\x03\x90\x02\x01B\xd8\x01\n" +
 	"\x17com.pagemesh.authors.v1B\fAuthorsProtoP\x01ZAgithub.com/pagemesh/pagemesh/sdk/go/pagemesh/authors/v1;authorsv1\xa2\x02\x03PAX\xaa\x02\x13Pagemesh.Authors.V1\xca\x02\x13Pagemesh\\Authors\\V1\xe2\x02\x1fPagemesh\\Authors\\V1\\GPBMetadata\xea\x02\x15Pagemesh::Authors::V1b\x06proto3"
 
 var (

@@ -390,10 +390,10 @@ const file_pagemesh_authors_v2_authors_proto_rawDesc = "" +
 	"\n" +
 	"product_id\x18\x01 \x01(\tR\tproductId\"S\n" +
 	"\x1aListProductAuthorsResponse\x125\n" +
-	"\aauthors\x18\x01 \x03(\v2\x1b.pagemesh.authors.v2.AuthorR\aauthors2\xe2\x01\n" +
-	"\rAuthorService\x12Z\n" +
-	"\tGetAuthor\x12%.pagemesh.authors.v2.GetAuthorRequest\x1a&.pagemesh.authors.v2.GetAuthorResponse\x12u\n" +
-	"\x12ListProductAuthors\x12..pagemesh.authors.v2.ListProductAuthorsRequest\x1a/.pagemesh.authors.v2.ListProductAuthorsResponseB\xd8\x01\n" +
+	"\aauthors\x18\x01 \x03(\v2\x1b.pagemesh.authors.v2.AuthorR\aauthors2\xec\x01\n" +
+	"\rAuthorService\x12_\n" +
+	"\tGetAuthor\x12%.pagemesh.authors.v2.GetAuthorRequest\x1a&.pagemesh.authors.v2.GetAuthorResponse\"\x03\x90\x02\x01\x12z\n" +
+	"\x12ListProductAuthors\x12..pagemesh.authors.v2.ListProductAuthorsRequest\x1a/.pagemesh.authors.v2.ListProductAuthorsResponse\"\x03\x90\x02\x01B\xd8\x01\n" +
 	"\x17com.pagemesh.authors.v2B\fAuthorsProtoP\x01ZAgithub.com/pagemesh/pagemesh/sdk/go/pagemesh/authors/v2;authorsv2\xa2\x02\x03PAX\xaa\x02\x13Pagemesh.Authors.V2\xca\x02\x13Pagemesh\\Authors\\V2\xe2\x02\x1fPagemesh\\Authors\\V2\\GPBMetadata\xea\x02\x15Pagemesh::Authors::V2b\x06proto3"
 
 var (

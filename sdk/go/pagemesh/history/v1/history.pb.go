@@ -308,11 +308,11 @@ const file_pagemesh_history_v1_history_proto_rawDesc = "" +
 	"\n" +
 	"product_id\x18\x02 \x01(\tR\tproductId\x12\x14\n" +
 	"\x05title\x18\x03 \x01(\tR\x05title\"\x14\n" +
-	"\x12RecordViewResponse2\xe6\x01\n" +
-	"\x0eHistoryService\x12u\n" +
-	"\x12ListViewedProducts\x12..pagemesh.history.v1.ListViewedProductsRequest\x1a/.pagemesh.history.v1.ListViewedProductsResponse\x12]\n" +
+	"\x12RecordViewResponse2\xf0\x01\n" +
+	"\x0eHistoryService\x12z\n" +
+	"\x12ListViewedProducts\x12..pagemesh.history.v1.ListViewedProductsRequest\x1a/.pagemesh.history.v1.ListViewedProductsResponse\"\x03\x90\x02\x01\x12b\n" +
 	"\n" +
-	"RecordView\x12&.pagemesh.history.v1.RecordViewRequest\x1a'.pagemesh.history.v1.RecordViewResponseB\xd8\x01\n" +
+	"RecordView\x12&.pagemesh.history.v1.RecordViewRequest\x1a'.pagemesh.history.v1.RecordViewResponse\"\x03\x90\x02\x00B\xd8\x01\n" +
 	"\x17com.pagemesh.history.v1B\fHistoryProtoP\x01ZAgithub.com/pagemesh/pagemesh/sdk/go/pagemesh/history/v1;historyv1\xa2\x02\x03PHX\xaa\x02\x13Pagemesh.History.V1\xca\x02\x13Pagemesh\\History\\V1\xe2\x02\x1fPagemesh\\History\\V1\\GPBMetadata\xea\x02\x15Pagemesh::History::V1b\x06proto3"
 
 var (

@@ -350,11 +350,11 @@ const file_pagemesh_history_v2_history_proto_rawDesc = "" +
 	"\x05title\x18\x03 \x01(\tR\x05title\x127\n" +
 	"\tview_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\bviewTime\"J\n" +
 	"\x12RecordViewResponse\x124\n" +
-	"\x04view\x18\x01 \x01(\v2 .pagemesh.history.v2.ProductViewR\x04view2\xe6\x01\n" +
-	"\x0eHistoryService\x12u\n" +
-	"\x12ListViewedProducts\x12..pagemesh.history.v2.ListViewedProductsRequest\x1a/.pagemesh.history.v2.ListViewedProductsResponse\x12]\n" +
+	"\x04view\x18\x01 \x01(\v2 .pagemesh.history.v2.ProductViewR\x04view2\xf0\x01\n" +
+	"\x0eHistoryService\x12z\n" +
+	"\x12ListViewedProducts\x12..pagemesh.history.v2.ListViewedProductsRequest\x1a/.pagemesh.history.v2.ListViewedProductsResponse\"\x03\x90\x02\x01\x12b\n" +
 	"\n" +
-	"RecordView\x12&.pagemesh.history.v2.RecordViewRequest\x1a'.pagemesh.history.v2.RecordViewResponseB\xd8\x01\n" +
+	"RecordView\x12&.pagemesh.history.v2.RecordViewRequest\x1a'.pagemesh.history.v2.RecordViewResponse\"\x03\x90\x02\x00B\xd8\x01\n" +
 	"\x17com.pagemesh.history.v2B\fHistoryProtoP\x01ZAgithub.com/pagemesh/pagemesh/sdk/go/pagemesh/history/v2;historyv2\xa2\x02\x03PHX\xaa\x02\x13Pagemesh.History.V2\xca\x02\x13Pagemesh\\History\\V2\xe2\x02\x1fPagemesh\\History\\V2\\GPBMetadata\xea\x02\x15Pagemesh::History::V2b\x06proto3"
 
 var (

@@ -671,9 +671,9 @@ const file_pagemesh_page_v1_page_proto_rawDesc = "" +
 	"\areviews\x18\x05 \x03(\v2\x1f.pagemesh.page.v1.ReviewSnippetR\areviews\x12G\n" +
 	"\x0frecommendations\x18\x06 \x03(\v2\x1d.pagemesh.page.v1.ProductCardR\x0frecommendations\x12=\n" +
 	"\tsponsored\x18\a \x03(\v2\x1f.pagemesh.page.v1.SponsoredCardR\tsponsored\x12F\n" +
-	"\x0frecently_viewed\x18\b \x03(\v2\x1d.pagemesh.page.v1.ProductCardR\x0erecentlyViewed2r\n" +
-	"\vPageService\x12c\n" +
-	"\x0eGetProductPage\x12'.pagemesh.page.v1.GetProductPageRequest\x1a(.pagemesh.page.v1.GetProductPageResponseB\xc0\x01\n" +
+	"\x0frecently_viewed\x18\b \x03(\v2\x1d.pagemesh.page.v1.ProductCardR\x0erecentlyViewed2w\n" +
+	"\vPageService\x12h\n" +
+	"\x0eGetProductPage\x12'.pagemesh.page.v1.GetProductPageRequest\x1a(.pagemesh.page.v1.GetProductPageResponse\"\x03\x90\x02\x01B\xc0\x01\n" +
 	"\x14com.pagemesh.page.v1B\tPageProtoP\x01Z;github.com/pagemesh/pagemesh/sdk/go/pagemesh/page/v1;pagev1\xa2\x02\x03PPX\xaa\x02\x10Pagemesh.Page.V1\xca\x02\x10Pagemesh\\Page\\V1\xe2\x02\x1cPagemesh\\Page\\V1\\GPBMetadata\xea\x02\x12Pagemesh::Page::V1b\x06proto3"
 
 var (

@@ -1014,9 +1014,9 @@ const file_pagemesh_page_v2_page_proto_rawDesc = "" +
 	"\x0fSECTION_REVIEWS\x10\x02\x12\x1b\n" +
 	"\x17SECTION_RECOMMENDATIONS\x10\x03\x12\x15\n" +
 	"\x11SECTION_SPONSORED\x10\x04\x12\x1b\n" +
-	"\x17SECTION_RECENTLY_VIEWED\x10\x052r\n" +
-	"\vPageService\x12c\n" +
-	"\x0eGetProductPage\x12'.pagemesh.page.v2.GetProductPageRequest\x1a(.pagemesh.page.v2.GetProductPageResponseB\xc0\x01\n" +
+	"\x17SECTION_RECENTLY_VIEWED\x10\x052w\n" +
+	"\vPageService\x12h\n" +
+	"\x0eGetProductPage\x12'.pagemesh.page.v2.GetProductPageRequest\x1a(.pagemesh.page.v2.GetProductPageResponse\"\x03\x90\x02\x01B\xc0\x01\n" +
 	"\x14com.pagemesh.page.v2B\tPageProtoP\x01Z;github.com/pagemesh/pagemesh/sdk/go/pagemesh/page/v2;pagev2\xa2\x02\x03PPX\xaa\x02\x10Pagemesh.Page.V2\xca\x02\x10Pagemesh\\Page\\V2\xe2\x02\x1cPagemesh\\Page\\V2\\GPBMetadata\xea\x02\x12Pagemesh::Page::V2b\x06proto3"
 
 var (

@@ -477,11 +477,11 @@ const file_pagemesh_product_v1_product_proto_rawDesc = "" +
 	"\x10FORMAT_HARDCOVER\x10\x01\x12\x14\n" +
 	"\x10FORMAT_PAPERBACK\x10\x02\x12\x10\n" +
 	"\fFORMAT_EBOOK\x10\x03\x12\x14\n" +
-	"\x10FORMAT_AUDIOBOOK\x10\x042\xd4\x01\n" +
-	"\x0eProductService\x12]\n" +
+	"\x10FORMAT_AUDIOBOOK\x10\x042\xde\x01\n" +
+	"\x0eProductService\x12b\n" +
 	"\n" +
-	"GetProduct\x12&.pagemesh.product.v1.GetProductRequest\x1a'.pagemesh.product.v1.GetProductResponse\x12c\n" +
-	"\fListProducts\x12(.pagemesh.product.v1.ListProductsRequest\x1a).pagemesh.product.v1.ListProductsResponseB\xd8\x01\n" +
+	"GetProduct\x12&.pagemesh.product.v1.GetProductRequest\x1a'.pagemesh.product.v1.GetProductResponse\"\x03\x90\x02\x01\x12h\n" +
+	"\fListProducts\x12(.pagemesh.product.v1.ListProductsRequest\x1a).pagemesh.product.v1.ListProductsResponse\"\x03\x90\x02\x01B\xd8\x01\n" +
 	"\x17com.pagemesh.product.v1B\fProductProtoP\x01ZAgithub.com/pagemesh/pagemesh/sdk/go/pagemesh/product/v1;productv1\xa2\x02\x03PPX\xaa\x02\x13Pagemesh.Product.V1\xca\x02\x13Pagemesh\\Product\\V1\xe2\x02\x1fPagemesh\\Product\\V1\\GPBMetadata\xea\x02\x15Pagemesh::Product::V1b\x06proto3"
 
 var (

@@ -571,11 +571,11 @@ const file_pagemesh_product_v2_product_proto_rawDesc = "" +
 	"\x10FORMAT_HARDCOVER\x10\x01\x12\x14\n" +
 	"\x10FORMAT_PAPERBACK\x10\x02\x12\x10\n" +
 	"\fFORMAT_EBOOK\x10\x03\x12\x14\n" +
-	"\x10FORMAT_AUDIOBOOK\x10\x042\xd4\x01\n" +
-	"\x0eProductService\x12]\n" +
+	"\x10FORMAT_AUDIOBOOK\x10\x042\xde\x01\n" +
+	"\x0eProductService\x12b\n" +
 	"\n" +
-	"GetProduct\x12&.pagemesh.product.v2.GetProductRequest\x1a'.pagemesh.product.v2.GetProductResponse\x12c\n" +
-	"\fListProducts\x12(.pagemesh.product.v2.ListProductsRequest\x1a).pagemesh.product.v2.ListProductsResponseB\xd8\x01\n" +
+	"GetProduct\x12&.pagemesh.product.v2.GetProductRequest\x1a'.pagemesh.product.v2.GetProductResponse\"\x03\x90\x02\x01\x12h\n" +
+	"\fListProducts\x12(.pagemesh.product.v2.ListProductsRequest\x1a).pagemesh.product.v2.ListProductsResponse\"\x03\x90\x02\x01B\xd8\x01\n" +
 	"\x17com.pagemesh.product.v2B\fProductProtoP\x01ZAgithub.com/pagemesh/pagemesh/sdk/go/pagemesh/product/v2;productv2\xa2\x02\x03PPX\xaa\x02\x13Pagemesh.Product.V2\xca\x02\x13Pagemesh\\Product\\V2\xe2\x02\x1fPagemesh\\Product\\V2\\GPBMetadata\xea\x02\x15Pagemesh::Product::V2b\x06proto3"
 
 var (

@@ -202,9 +202,9 @@ const file_pagemesh_recommendations_v1_recommendations_proto_rawDesc = "" +
 	"product_id\x18\x01 \x01(\tR\tproductId\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\"j\n" +
 	"\x1bListRecommendationsResponse\x12K\n" +
-	"\bproducts\x18\x01 \x03(\v2/.pagemesh.recommendations.v1.RecommendedProductR\bproducts2\xa2\x01\n" +
-	"\x15RecommendationService\x12\x88\x01\n" +
-	"\x13ListRecommendations\x127.pagemesh.recommendations.v1.ListRecommendationsRequest\x1a8.pagemesh.recommendations.v1.ListRecommendationsResponseB\x98\x02\n" +
+	"\bproducts\x18\x01 \x03(\v2/.pagemesh.recommendations.v1.RecommendedProductR\bproducts2\xa7\x01\n" +
+	"\x15RecommendationService\x12\x8d\x01\n" +
+	"\x13ListRecommendations\x127.pagemesh.recommendations.v1.ListRecommendationsRequest\x1a8.pagemesh.recommendations.v1.ListRecommendationsResponse\"\x03\x90\x02\x01B\x98\x02\n" +
 	"\x1fcom.pagemesh.recommendations.v1B\x14RecommendationsProtoP\x01ZQgithub.com/pagemesh/pagemesh/sdk/go/pagemesh/recommendations/v1;recommendationsv1\xa2\x02\x03PRX\xaa\x02\x1bPagemesh.Recommendations.V1\xca\x02\x1bPagemesh\\Recommendations\\V1\xe2\x02'Pagemesh\\Recommendations\\V1\\GPBMetadata\xea\x02\x1dPagemesh::Recommendations::V1b\x06proto3"
 
 var (

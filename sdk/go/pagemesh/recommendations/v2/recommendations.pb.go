@@ -324,9 +324,9 @@ const file_pagemesh_recommendations_v2_recommendations_proto_rawDesc = "" +
 	"\x12REASON_SAME_AUTHOR\x10\x02\x12\x1b\n" +
 	"\x17REASON_SIMILAR_CATEGORY\x10\x03\x12\x1b\n" +
 	"\x17REASON_BROWSING_HISTORY\x10\x04\x12\x16\n" +
-	"\x12REASON_ALSO_VIEWED\x10\x052\xa2\x01\n" +
-	"\x15RecommendationService\x12\x88\x01\n" +
-	"\x13ListRecommendations\x127.pagemesh.recommendations.v2.ListRecommendationsRequest\x1a8.pagemesh.recommendations.v2.ListRecommendationsResponseB\x98\x02\n" +
+	"\x12REASON_ALSO_VIEWED\x10\x052\xa7\x01\n" +
+	"\x15RecommendationService\x12\x8d\x01\n" +
+	"\x13ListRecommendations\x127.pagemesh.recommendations.v2.ListRecommendationsRequest\x1a8.pagemesh.recommendations.v2.ListRecommendationsResponse\"\x03\x90\x02\x01B\x98\x02\n" +
 	"\x1fcom.pagemesh.recommendations.v2B\x14RecommendationsProtoP\x01ZQgithub.com/pagemesh/pagemesh/sdk/go/pagemesh/recommendations/v2;recommendationsv2\xa2\x02\x03PRX\xaa\x02\x1bPagemesh.Recommendations.V2\xca\x02\x1bPagemesh\\Recommendations\\V2\xe2\x02'Pagemesh\\Recommendations\\V2\\GPBMetadata\xea\x02\x1dPagemesh::Recommendations::V2b\x06proto3"
 
 var (

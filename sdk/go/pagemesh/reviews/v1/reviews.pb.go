@@ -264,9 +264,9 @@ const file_pagemesh_reviews_v1_reviews_proto_rawDesc = "" +
 	"\areviews\x18\x01 \x03(\v2\x1b.pagemesh.reviews.v1.ReviewR\areviews\x12%\n" +
 	"\x0eaverage_rating\x18\x02 \x01(\x01R\raverageRating\x12\x1f\n" +
 	"\vtotal_count\x18\x03 \x01(\x05R\n" +
-	"totalCount2q\n" +
-	"\rReviewService\x12`\n" +
-	"\vListReviews\x12'.pagemesh.reviews.v1.ListReviewsRequest\x1a(.pagemesh.reviews.v1.ListReviewsResponseB\xd8\x01\n" +
+	"totalCount2v\n" +
+	"\rReviewService\x12e\n" +
+	"\vListReviews\x12'.pagemesh.reviews.v1.ListReviewsRequest\x1a(.pagemesh.reviews.v1.ListReviewsResponse\"\x03\x90\x02\x01B\xd8\x01\n" +
 	"\x17com.pagemesh.reviews.v1B\fReviewsProtoP\x01ZAgithub.com/pagemesh/pagemesh/sdk/go/pagemesh/reviews/v1;reviewsv1\xa2\x02\x03PRX\xaa\x02\x13Pagemesh.Reviews.V1\xca\x02\x13Pagemesh\\Reviews\\V1\xe2\x02\x1fPagemesh\\Reviews\\V1\\GPBMetadata\xea\x02\x15Pagemesh::Reviews::V1b\x06proto3"
 
 var (

@@ -432,9 +432,9 @@ const file_pagemesh_reviews_v2_reviews_proto_rawDesc = "" +
 	"\vReviewOrder\x12\x1c\n" +
 	"\x18REVIEW_ORDER_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19REVIEW_ORDER_MOST_HELPFUL\x10\x01\x12\x17\n" +
-	"\x13REVIEW_ORDER_NEWEST\x10\x022q\n" +
-	"\rReviewService\x12`\n" +
-	"\vListReviews\x12'.pagemesh.reviews.v2.ListReviewsRequest\x1a(.pagemesh.reviews.v2.ListReviewsResponseB\xd8\x01\n" +
+	"\x13REVIEW_ORDER_NEWEST\x10\x022v\n" +
+	"\rReviewService\x12e\n" +
+	"\vListReviews\x12'.pagemesh.reviews.v2.ListReviewsRequest\x1a(.pagemesh.reviews.v2.ListReviewsResponse\"\x03\x90\x02\x01B\xd8\x01\n" +
 	"\x17com.pagemesh.reviews.v2B\fReviewsProtoP\x01ZAgithub.com/pagemesh/pagemesh/sdk/go/pagemesh/reviews/v2;reviewsv2\xa2\x02\x03PRX\xaa\x02\x13Pagemesh.Reviews.V2\xca\x02\x13Pagemesh\\Reviews\\V2\xe2\x02\x1fPagemesh\\Reviews\\V2\\GPBMetadata\xea\x02\x15Pagemesh::Reviews::V2b\x06proto3"
 
 var (

@@ -224,9 +224,9 @@ const file_pagemesh_sponsored_v1_sponsored_proto_rawDesc = "" +
 	"advertiser\x18\x05 \x01(\tR\n" +
 	"advertiser\"d\n" +
 	"\x1dListSponsoredListingsResponse\x12C\n" +
-	"\blistings\x18\x01 \x03(\v2'.pagemesh.sponsored.v1.SponsoredListingR\blistings2\x97\x01\n" +
-	"\x10SponsoredService\x12\x82\x01\n" +
-	"\x15ListSponsoredListings\x123.pagemesh.sponsored.v1.ListSponsoredListingsRequest\x1a4.pagemesh.sponsored.v1.ListSponsoredListingsResponseB\xe8\x01\n" +
+	"\blistings\x18\x01 \x03(\v2'.pagemesh.sponsored.v1.SponsoredListingR\blistings2\x9c\x01\n" +
+	"\x10SponsoredService\x12\x87\x01\n" +
+	"\x15ListSponsoredListings\x123.pagemesh.sponsored.v1.ListSponsoredListingsRequest\x1a4.pagemesh.sponsored.v1.ListSponsoredListingsResponse\"\x03\x90\x02\x01B\xe8\x01\n" +
 	"\x19com.pagemesh.sponsored.v1B\x0eSponsoredProtoP\x01ZEgithub.com/pagemesh/pagemesh/sdk/go/pagemesh/sponsored/v1;sponsoredv1\xa2\x02\x03PSX\xaa\x02\x15Pagemesh.Sponsored.V1\xca\x02\x15Pagemesh\\Sponsored\\V1\xe2\x02!Pagemesh\\Sponsored\\V1\\GPBMetadata\xea\x02\x17Pagemesh::Sponsored::V1b\x06proto3"
 
 var (

@@ -296,9 +296,9 @@ const file_pagemesh_sponsored_v2_sponsored_proto_rawDesc = "" +
 	"\x15PLACEMENT_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14PLACEMENT_TOP_BANNER\x10\x01\x12\x15\n" +
 	"\x11PLACEMENT_SIDEBAR\x10\x02\x12\x16\n" +
-	"\x12PLACEMENT_CAROUSEL\x10\x032\x97\x01\n" +
-	"\x10SponsoredService\x12\x82\x01\n" +
-	"\x15ListSponsoredListings\x123.pagemesh.sponsored.v2.ListSponsoredListingsRequest\x1a4.pagemesh.sponsored.v2.ListSponsoredListingsResponseB\xe8\x01\n" +
+	"\x12PLACEMENT_CAROUSEL\x10\x032\x9c\x01\n" +
+	"\x10SponsoredService\x12\x87\x01\n" +
+	"\x15ListSponsoredListings\x123.pagemesh.sponsored.v2.ListSponsoredListingsRequest\x1a4.pagemesh.sponsored.v2.ListSponsoredListingsResponse\"\x03\x90\x02\x01B\xe8\x01\n" +
 	"\x19com.pagemesh.sponsored.v2B\x0eSponsoredProtoP\x01ZEgithub.com/pagemesh/pagemesh/sdk/go/pagemesh/sponsored/v2;sponsoredv2\xa2\x02\x03PSX\xaa\x02\x15Pagemesh.Sponsored.V2\xca\x02\x15Pagemesh\\Sponsored\\V2\xe2\x02!Pagemesh\\Sponsored\\V2\\GPBMetadata\xea\x02\x17Pagemesh::Sponsored::V2b\x06proto3"
 
 var (

@@ -1,1 +1,0 @@
-# Generated file. DO NOT EDIT: run `make generate` after changing proto/.

@@ -1,1 +1,0 @@
-# Generated file. DO NOT EDIT: run `pagemesh sdk` after changing proto/.
