@@ -11,7 +11,13 @@ Kafka, all started here on loopback and stopped at the end):
    against the bare client (SQLite cursor table, Redis `XREADGROUP`+`XACK`, Kafka `getmany`+`commit`), in
    batches of 256; events/s per group;
 3. end-to-end latency at a steady 1,000 events/s for 5 s: `Publisher.publish()` here, a `Consumer` in
-   another process (as in the mesh), latency = consumed - published wall-clock time; p50/p99.
+   another process (as in the mesh), latency = consumed - published wall-clock time; p50/p99;
+4. CPU per event, per process, at steady rates (200 events/s, about a page server's rate here, and
+   1,000/s): a producing process (`Publisher`: envelope, outbox, relay) and the real history and
+   recommendations services (`pagemesh serve`, their SQLite stores) consuming in their own processes.
+   Each process's CPU time (user + system, from `/proc/<pid>/stat`, much less sensitive to a busy machine
+   than wall time) over the run, less what it spends idle (the services) or on the same loop without
+   publishing (the producer), divided by the events.
 
 Prints a table and writes JSON (default `artifacts/bench/bus.json`). Figures taken on a shared machine
 are provisional.
@@ -23,6 +29,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -54,7 +61,15 @@ from pagemesh.bus import (  # noqa: E402
     topic_of,
 )
 from pagemesh.events.v1 import events_pb2  # noqa: E402
-from pagemesh.runtime import run_event_loop  # noqa: E402
+from pagemesh.runtime import (  # noqa: E402
+    ChildProcess,
+    Transport,
+    free_port,
+    health_status,
+    pagemesh_command,
+    run_event_loop,
+    spawn,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TOPIC = topic_of(events_pb2.ProductViewed.DESCRIPTOR.full_name)
@@ -75,6 +90,8 @@ class Figures:
     e2e_p50_ms: float = 0.0
     e2e_p99_ms: float = 0.0
     e2e_events: int = 0
+    cpu_us_per_event: dict[int, dict[str, float]] = field(default_factory=dict)
+    """Per steady rate (events/s): microseconds of CPU per event in each process."""
     notes: dict[str, Any] = field(default_factory=dict)
 
 
@@ -332,10 +349,168 @@ async def e2e(running: RunningBus, rate: int, seconds: float, workdir: Path) -> 
     return statistics.median(latencies), latencies[int(0.99 * (len(latencies) - 1))], len(latencies)
 
 
-def bench_backend(kind: str, events: int, workdir: Path) -> Figures:
+# CPU per event, per process.
+
+CONSUMING_SERVICES = ("history", "recommendations")
+PLAINTEXT = Transport("plaintext", "operator")
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system, every thread) that process `pid` has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def steady(rate: int, seconds: float, publish: Any) -> int:
+    """Calls `publish(view, traceparent)` `rate` times a second for `seconds`, one view at a time, as
+    pages come; each with the `traceparent` of an unsampled page, as most pages are."""
+    count = int(rate * seconds)
+    started = time.perf_counter()
+    for i in range(count):
+        delay = started + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        view = _view(i)
+        view.view_time.FromNanoseconds(time.time_ns())
+        publish(view, f"00-{os.urandom(16).hex()}-{os.urandom(8).hex()}-00")
+    return count
+
+
+async def produce_steadily(url: str, rate: int, seconds: float, out: Path) -> None:
+    """Child process: the same steady loop without publishing, then publishing; its CPU for each."""
+    publisher = Publisher(
+        parse_bus_url(url),
+        producer="cpu",
+        outbox_dir=out.parent / f"outbox-{out.stem}",
+        types=[events_pb2.ProductViewed],
+    )
+    await publisher.start(wait=30)
+    before = own_cpu()
+    await steady(rate, seconds, lambda view, traceparent: None)
+    dry = own_cpu() - before
+    before = own_cpu()
+    count = await steady(
+        rate,
+        seconds,
+        lambda view, traceparent: publisher.publish(view, key=view.user_id, traceparent=traceparent),
+    )
+    await until(lambda: publisher.relayed >= publisher.published, 0.01)
+    used = own_cpu() - before
+    await publisher.close()
+    _write(out, json.dumps({"events": count, "dry_cpu": dry, "cpu": used}))
+
+
+def _consumers(running: RunningBus, workdir: Path) -> list[ChildProcess]:
+    processes = []
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEMESH_")}
+    for name in CONSUMING_SERVICES:
+        port = free_port()
+        environment.update(
+            PAGEMESH_TLS="plaintext",
+            PAGEMESH_BUS=running.url_for(name),
+            # Its own free admin port: the default (gRPC port + 1000) may be taken on a busy machine.
+            **{f"PAGEMESH_{name.upper()}_ADMIN_ADDR": f"127.0.0.1:{free_port()}"},
+        )
+        processes.append(
+            spawn(
+                pagemesh_command(
+                    ["serve", name, "--port", str(port), "--db", str(workdir / f"{name}.sqlite3")]
+                ),
+                name=name,
+                address=f"127.0.0.1:{port}",
+                log_path=workdir / f"{name}.log",
+                env=environment,
+                cwd=workdir,
+            )
+        )
+    deadline = time.monotonic() + 60
+    for process in processes:
+        while health_status(process.address, timeout=0.5, transport=PLAINTEXT) != "SERVING":
+            if not process.running() or time.monotonic() > deadline:
+                raise RuntimeError(f"{process.name} did not start; see {process.log_path}")
+            time.sleep(0.05)
+    return processes
+
+
+async def _consumed(url: str, groups: Sequence[str]) -> bool:
+    bus = await Bus.connect(url)
+    try:
+        lags = await bus.lag([TOPIC])
+    finally:
+        await bus.close()
+    found = {lag.group: lag.pending for lag in lags if lag.group in groups}
+    return len(found) == len(groups) and not any(found.values())
+
+
+def cpu_per_event(running: RunningBus, rate: int, seconds: float, workdir: Path) -> dict[str, float]:
+    """Microseconds of CPU per event in the producer and each consuming service, at `rate` events/s."""
+    (workdir / f"cpu-{rate}").mkdir(parents=True, exist_ok=True)
+    consumers = _consumers(running, workdir / f"cpu-{rate}")
+    try:
+        # Settled: joined their groups (a Kafka group takes seconds), caught up with what the bus held.
+        deadline = time.monotonic() + 60
+        while not asyncio.run(_consumed(running.url, CONSUMING_SERVICES)):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the consumers did not join their groups")
+            time.sleep(0.2)
+        time.sleep(1.0)
+        idle_from = {p.name: process_cpu(p.process.pid) for p in consumers}
+        idle_started = time.monotonic()
+        time.sleep(3.0)
+        idle_rate = {
+            p.name: (process_cpu(p.process.pid) - idle_from[p.name]) / (time.monotonic() - idle_started)
+            for p in consumers
+        }
+        out = workdir / f"cpu-{rate}" / "producer.json"
+        from_cpu = {p.name: process_cpu(p.process.pid) for p in consumers}
+        started = time.monotonic()
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--produce",
+            running.url_for("aggregator"),
+            str(rate),
+            str(seconds),
+            str(out),
+        ]
+        producer = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        if producer.wait(seconds * 2 + 120) != 0:
+            raise RuntimeError("the producing process failed")
+        deadline = time.monotonic() + 120
+        while not asyncio.run(_consumed(running.url, CONSUMING_SERVICES)):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the consumers did not catch up")
+            time.sleep(0.1)
+        elapsed = time.monotonic() - started
+        produced = json.loads(out.read_text())
+        events = produced["events"]
+        figures = {"producer": (produced["cpu"] - produced["dry_cpu"]) / events * 1e6}
+        for p in consumers:
+            used = process_cpu(p.process.pid) - from_cpu[p.name] - idle_rate[p.name] * elapsed
+            figures[p.name] = used / events * 1e6
+    finally:
+        for process in consumers:
+            process.stop()
+    figures["total"] = sum(figures.values())
+    return {name: round(us) for name, us in figures.items()}
+
+
+def bench_backend(kind: str, events: int, workdir: Path, options: argparse.Namespace) -> Figures:
     running = start_private_bus(kind, workdir / kind)
     figures = Figures(kind, events)
     try:
+        # First, while the topic is empty: the services' groups start from the oldest event kept.
+        for rate in options.cpu_rate:
+            figures.cpu_us_per_event[rate] = cpu_per_event(running, rate, options.cpu_seconds, workdir / kind)
+            print(f"  {kind:<7} CPU us/event at {rate}/s: {figures.cpu_us_per_event[rate]}", flush=True)
+        if options.cpu_only:
+            return figures
         figures.publish_per_s = round(asyncio.run(pagemesh_publish(running, events, workdir)))
         figures.bare_publish_per_s = round(asyncio.run(bare_publish(running, events)))
         figures.consume_per_s_per_group = round(asyncio.run(pagemesh_consume(running, events)))
@@ -379,19 +554,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--backend", action="append", choices=KINDS, help="only these backends (repeatable)")
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "bus.json")
     parser.add_argument(
+        "--cpu-rate",
+        type=int,
+        action="append",
+        help="steady rates (events/s) of the CPU-per-event runs (repeatable; default 200 and 1000)",
+    )
+    parser.add_argument(
+        "--cpu-seconds", type=float, default=5.0, help="seconds of each CPU-per-event run (default 5)"
+    )
+    parser.add_argument("--cpu-only", action="store_true", help="only the CPU-per-event runs")
+    parser.add_argument(
         "--consume", nargs=4, metavar=("URL", "GROUP", "COUNT", "OUT"), help=argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "--produce", nargs=4, metavar=("URL", "RATE", "SECONDS", "OUT"), help=argparse.SUPPRESS
     )
     options = parser.parse_args(argv)
     if options.consume:
         url, group, count, out = options.consume
         run_event_loop(consume_latencies(url, group, int(count), Path(out)))
         return 0
+    if options.produce:
+        url, rate, seconds, out = options.produce
+        run_event_loop(produce_steadily(url, int(rate), float(seconds), Path(out)))
+        return 0
+    options.cpu_rate = options.cpu_rate or [200, 1000]
     load = os.getloadavg()[0]
     print(f"pagemesh bus benchmark: {options.events} events per run; load average {load:.1f}", flush=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="pagemesh-bench-bus-") as workdir:
         for kind in options.backend or KINDS:
-            results.append(bench_backend(kind, options.events, Path(workdir)))
+            results.append(bench_backend(kind, options.events, Path(workdir), options))
     options.out.parent.mkdir(parents=True, exist_ok=True)
     report = {"load_average_at_start": load, "results": [asdict(r) for r in results]}
     options.out.write_text(json.dumps(report, indent=2) + "\n")

@@ -31,16 +31,21 @@ _random = random.Random(os.urandom(32))
 os.register_at_fork(after_in_child=lambda: _random.seed(os.urandom(32)))
 
 
-_VERSION_4 = (0xF << 76, 0x4 << 76)
-_VARIANT_RFC_4122 = (0x3 << 62, 0x2 << 62)
+_VERSION_7 = (0xF << 76, 0x7 << 76)
+_VARIANT_RFC_9562 = (0x3 << 62, 0x2 << 62)
 
 
 def new_event_id() -> str:
-    """A random (version 4) UUID. From a seeded generator and formatted directly, not `uuid.uuid4()`:
-    its `os.urandom` call and `UUID` object measured as most of the cost of publishing on a busy machine."""
-    bits = _random.getrandbits(128)
-    bits = bits & ~_VERSION_4[0] | _VERSION_4[1]
-    bits = bits & ~_VARIANT_RFC_4122[0] | _VARIANT_RFC_4122[1]
+    """A time-ordered (version 7, RFC 9562) UUID: the millisecond it was made, then 74 random bits.
+
+    Consumers record every applied ID in a B-tree (their `applied_events` table): IDs that grow with
+    time land on its last page, where random (version 4) IDs touched a different page each, which
+    measured as half of a history store transaction's cost per event. From a seeded generator and
+    formatted directly, not `uuid` (its `os.urandom` call and `UUID` object measured as most of the cost
+    of publishing on a busy machine)."""
+    bits = time.time_ns() // 1_000_000 << 80 | _random.getrandbits(80)
+    bits = bits & ~_VERSION_7[0] | _VERSION_7[1]
+    bits = bits & ~_VARIANT_RFC_9562[0] | _VARIANT_RFC_9562[1]
     h = f"{bits:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 

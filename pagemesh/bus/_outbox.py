@@ -3,13 +3,17 @@
 `Publisher.publish()` seals the event and queues it; the events published within a millisecond are
 written to the producing process's own small SQLite file in one transaction (group commit: one commit for
 many events rather than one per event, which measured as most of the publish cost). A relay task on the
-same event loop ships what the outbox holds to the broker in batches, in order, and deletes what the
-broker acknowledged. So a published event is on disk within a millisecond (`_FLUSH_DELAY`): a crash of
-the process itself can lose at most the events of that last millisecond (`flush()` writes them at once,
-for a caller that must know); a broker outage loses nothing. A broker that is slow, down or restarting
-only makes the outbox grow: events wait there (surviving a restart of the producing process too) and are
-delivered when the broker is back. A crash between the broker's acknowledgement and the delete sends a
-batch twice, which the consumers' `event_id` deduplication absorbs.
+same event loop ships what the outbox holds to the broker in batches, in order. So a published event is on
+disk within a millisecond (`_FLUSH_DELAY`): a crash of the process itself can lose at most the events of
+that last millisecond (`flush()` writes them at once, for a caller that must know); a broker outage loses
+nothing. A broker that is slow, down or restarting only makes the outbox grow: events wait there
+(surviving a restart of the producing process too) and are delivered when the broker is back.
+
+What the relay ships it takes from memory (each flush hands its rows over as it writes them), reading the
+file only for what an earlier process left there or what did not fit in memory. Rows the broker
+acknowledged are deleted by the next flush's transaction, or after a second without one: so at a
+trickle an event costs the outbox one commit, not three. A crash between the broker's acknowledgement
+and that delete sends those rows again, which the consumers' `event_id` deduplication absorbs.
 
 Each producing process holds one outbox file under an exclusive lock (`<dir>/<producer>-<n>.sqlite3`), so
 replicas never share one, and a restarted process adopts a file that a dead one left behind.
@@ -23,6 +27,7 @@ start publishes at once even while the broker is down.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import fcntl
 import logging
@@ -60,6 +65,10 @@ _RELAY_BATCH = 500
 _APPEND_TIMEOUT = 10.0
 _WARN_EVERY = 5.0
 _FLUSH_DELAY = 0.001
+_FORGET_AFTER = 1.0
+"""Seconds the relay waits for a flush to delete shipped rows in its transaction before doing it alone."""
+_MEMORY_LIMIT = 20_000
+"""Records the relay keeps in memory at most; beyond (a long broker outage) it reads them from the file."""
 
 
 _LENGTHS = struct.Struct(">HHI")
@@ -109,7 +118,16 @@ class Outbox:
             "records INTEGER NOT NULL, body BLOB NOT NULL)"
         )
         self._db.execute("CREATE TABLE IF NOT EXISTS confirmed (fingerprint TEXT PRIMARY KEY)")
-        self.backlog = self._db.execute("SELECT coalesce(sum(records), 0) FROM batches").fetchone()[0]
+        backlog, last_row = self._db.execute(
+            "SELECT coalesce(sum(records), 0), coalesce(max(id), 0) FROM batches"
+        ).fetchone()
+        self.backlog: int = backlog
+        """Records not shipped yet."""
+        self.last_row: int = last_row
+        """The newest row (at opening: the last one an earlier process left)."""
+        self.shipped = 0
+        """The newest row the broker acknowledged (the rows up to it are deleted, or will be)."""
+        self._forgotten = 0
 
     @classmethod
     def claim(cls, directory: Path, producer: str) -> Outbox:
@@ -123,26 +141,55 @@ class Outbox:
             f"all {_MAX_OUTBOXES} outboxes of {producer} in {directory} are held by other processes"
         )
 
-    def add(self, records: Sequence[Record]) -> None:
-        """Stores records as one row, one commit (durable for a crash of this process: WAL with
-        synchronous=NORMAL, so not for a power loss)."""
-        self._db.execute("INSERT INTO batches (records, body) VALUES (?, ?)", (len(records), _pack(records)))
+    def add(self, records: Sequence[Record]) -> int:
+        """Stores records as one row, in one transaction that also deletes the rows shipped since the
+        last one (durable for a crash of this process: WAL with synchronous=NORMAL, so not for a power
+        loss); returns the row's ID."""
+        db = self._db
+        if self.shipped > self._forgotten:
+            db.execute("BEGIN")
+            try:
+                db.execute("DELETE FROM batches WHERE id <= ?", (self.shipped,))
+                row = db.execute(
+                    "INSERT INTO batches (records, body) VALUES (?, ?)", (len(records), _pack(records))
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            self._forgotten = self.shipped
+        else:
+            row = db.execute(
+                "INSERT INTO batches (records, body) VALUES (?, ?)", (len(records), _pack(records))
+            )
         self.backlog += len(records)
+        self.last_row = row.lastrowid or self.last_row
+        return self.last_row
 
-    def peek(self, at_least: int) -> tuple[int, list[Record]]:
-        """The oldest rows' records, at least `at_least` of them when there are, and the last row's ID."""
-        last, records = 0, []
-        for row_id, body in self._db.execute("SELECT id, body FROM batches ORDER BY id"):
-            last = row_id
-            records += _unpack(body)
-            if len(records) >= at_least:
+    def rows_after(self, row_id: int, at_least: int) -> list[tuple[int, list[Record]]]:
+        """The rows after `row_id`, oldest first, as many as hold `at_least` records (when there are)."""
+        rows, count = [], 0
+        for found, body in self._db.execute(
+            "SELECT id, body FROM batches WHERE id > ? ORDER BY id", (row_id,)
+        ):
+            records = _unpack(body)
+            rows.append((found, records))
+            count += len(records)
+            if count >= at_least:
                 break
-        return last, records
+        return rows
 
-    def remove_through(self, row_id: int, records: int) -> None:
-        """Forgets every row up to `row_id` (the broker has their `records`)."""
-        self._db.execute("DELETE FROM batches WHERE id <= ?", (row_id,))
+    def shipped_through(self, row_id: int, records: int) -> None:
+        """The broker acknowledged every row up to `row_id` (`records` records): the next `add` deletes
+        them (or `forget_shipped`)."""
+        self.shipped = max(self.shipped, row_id)
         self.backlog = max(0, self.backlog - records)
+
+    def forget_shipped(self) -> None:
+        """Deletes the shipped rows now (when no flush came to do it)."""
+        if self.shipped > self._forgotten:
+            self._db.execute("DELETE FROM batches WHERE id <= ?", (self.shipped,))
+            self._forgotten = self.shipped
 
     def confirmed(self) -> set[str]:
         """Schema fingerprints the registry confirmed."""
@@ -154,6 +201,8 @@ class Outbox:
 
     def close(self) -> None:
         """Closes the file and releases its lock."""
+        with contextlib.suppress(sqlite3.Error):
+            self.forget_shipped()
         self._db.close()
         os.close(self._lock)
 
@@ -180,6 +229,12 @@ class Publisher:
         self._connected = False
         self._pending: list[Record] = []
         self._flush_scheduled = False
+        self._memory: collections.deque[tuple[int, list[Record]]] = collections.deque()
+        """The rows written since this process opened the outbox and not shipped yet, as flushed."""
+        self._in_memory = 0
+        self._memory_after = self._outbox.last_row
+        """Rows up to this one are read from the file (left by an earlier process, or beyond the
+        memory limit); every row after it is in `_memory` too."""
         self.published = 0
         self.lost = 0
         """Events published but not stored because the outbox could not be written (logged)."""
@@ -251,7 +306,7 @@ class Publisher:
         if not pending:
             return
         try:
-            self._outbox.add(pending)
+            row = self._outbox.add(pending)
         except (sqlite3.Error, OSError) as error:
             # Never silent: counted, and logged at most every few seconds.
             self.lost += len(pending)
@@ -259,6 +314,13 @@ class Publisher:
                 f"{len(pending)} events could not be written to the outbox {self._outbox.path}: {error}"
             )
             return
+        if self._in_memory + len(pending) <= _MEMORY_LIMIT:
+            self._memory.append((row, pending))
+            self._in_memory += len(pending)
+        else:  # a long outage: the relay reads what waits from the file
+            self._memory.clear()
+            self._in_memory = 0
+            self._memory_after = row
         self._wake.set()
 
     def stats(self) -> dict[str, Any]:
@@ -316,6 +378,34 @@ class Publisher:
             self._last_warning = now
             log_event(_logger, logging.WARNING, "bus relay", error=message, backlog=self._outbox.backlog)
 
+    def _next_rows(self) -> list[tuple[int, list[Record]]]:
+        """The oldest rows not shipped yet, holding about `_RELAY_BATCH` records (or fewer: all there are)."""
+        shipped = self._outbox.shipped
+        if shipped < self._memory_after:
+            return self._outbox.rows_after(shipped, _RELAY_BATCH)
+        rows, count = [], 0
+        for row in self._memory:
+            rows.append(row)
+            count += len(row[1])
+            if count >= _RELAY_BATCH:
+                break
+        return rows
+
+    def _shipped(self, last_row: int, records: int) -> None:
+        self._outbox.shipped_through(last_row, records)
+        memory = self._memory
+        while memory and memory[0][0] <= last_row:
+            self._in_memory -= len(memory.popleft()[1])
+
+    async def _woken(self, seconds: float) -> bool:
+        """Waits up to `seconds` for a flush; whether one came."""
+        try:
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
+        except TimeoutError:
+            return False
+        return True
+
     async def _run(self) -> None:
         bus: Bus | None = None
         backoff = 0.1
@@ -323,25 +413,30 @@ class Publisher:
             while not self._closing:
                 try:
                     if bus is None:
-                        bus = await asyncio.wait_for(Bus.connect(self.url), _APPEND_TIMEOUT)
+                        async with asyncio.timeout(_APPEND_TIMEOUT):
+                            bus = await Bus.connect(self.url)
                         self._connected = True
                     if not self._all_confirmed():
-                        await asyncio.wait_for(self._confirm(bus), _APPEND_TIMEOUT)
+                        async with asyncio.timeout(_APPEND_TIMEOUT):
+                            await self._confirm(bus)
                         if self._all_confirmed():
                             self._ready.set()
-                    last_row, records = self._outbox.peek(_RELAY_BATCH)
-                    if not records:
+                    rows = self._next_rows()
+                    if not rows:
                         self._drained.set()
                         self._wake.clear()
-                        with contextlib.suppress(TimeoutError):
-                            await asyncio.wait_for(self._wake.wait(), 1.0)
+                        if not await self._woken(_FORGET_AFTER):
+                            # No flush came to delete the shipped rows in its transaction.
+                            self._outbox.forget_shipped()
                         continue
-                    # A crash before the rows are removed ships them again: consumers deduplicate.
+                    records = [record for _, row_records in rows for record in row_records]
+                    # A crash before the rows are deleted ships them again: consumers deduplicate.
                     for first in range(0, len(records), _RELAY_BATCH):
                         chunk = records[first : first + _RELAY_BATCH]
-                        await asyncio.wait_for(bus.backend.append(chunk), _APPEND_TIMEOUT)
+                        async with asyncio.timeout(_APPEND_TIMEOUT):
+                            await bus.backend.append(chunk)
                         self.relayed += len(chunk)
-                    self._outbox.remove_through(last_row, len(records))
+                    self._shipped(rows[-1][0], len(records))
                     backoff = 0.1
                     if len(records) < _RELAY_BATCH:
                         # A trickle (a page at a time): let more gather, one append serves them all.

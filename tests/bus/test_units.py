@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,21 +18,24 @@ import pytest
 import redis.asyncio as aioredis
 import redis.exceptions
 
+import pagemesh.bus._outbox as outbox_module
 from pagemesh.bus import (
     Bus,
     BusConfigError,
     BusPermissionError,
+    Publisher,
     RunningBus,
     Schema,
     Sealer,
     new_event_id,
+    open_envelope,
     parse_bus_url,
     seal,
     topic_of,
 )
 from pagemesh.events.v1 import events_pb2
 from pagemesh.runtime import free_port, pagemesh_command, spawn, tied_command
-from tests.bus.events import marker, views
+from tests.bus.events import eventually, marker, views
 from tests.harness import clean_environment
 
 TOPIC = topic_of(events_pb2.ProductViewed.DESCRIPTOR.full_name)
@@ -282,9 +286,75 @@ def test_the_fast_sealer_writes_what_protobuf_would() -> None:
         assert abs(decoded.occurred_at.ToNanoseconds() / 1e9 - time.time()) < 60
 
 
-def test_event_ids_are_random_version_4_uuids() -> None:
-    ids = {new_event_id() for _ in range(2000)}
-    assert len(ids) == 2000
-    for text in list(ids)[:200]:
+def test_event_ids_are_time_ordered_version_7_uuids() -> None:
+    before = time.time_ns() // 1_000_000
+    ids = [new_event_id() for _ in range(2000)]
+    after = time.time_ns() // 1_000_000
+    assert len(set(ids)) == 2000
+    for text in ids[:200]:
         parsed = uuid.UUID(text)
-        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (7, uuid.RFC_4122, text)
+        assert before <= parsed.int >> 80 <= after  # its first 48 bits: the millisecond it was made
+    # Time-ordered: made later, an ID sorts (as text, too) no earlier than its millisecond's first.
+    stamps = [text[:8] + text[9:13] for text in ids]
+    assert stamps == sorted(stamps)
+    assert len({uuid.UUID(text).int & (1 << 62) - 1 for text in ids}) == 2000  # and random within one
+
+
+async def test_the_outbox_ships_what_an_earlier_process_left_and_forgets_what_was_shipped(
+    sqlite_bus: RunningBus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mark = marker()
+    url = parse_bus_url(sqlite_bus.url)
+    sent = views(mark, 100)
+    bus = await Bus.connect(url)
+    subscription = await bus.subscribe(f"outbox-{mark}", f"c-{mark}", [events_pb2.ProductViewed])
+    try:
+        # A process ships its events; closing, it deletes the rows the broker acknowledged.
+        first = Publisher(url, producer="p", outbox_dir=tmp_path, types=[events_pb2.ProductViewed])
+        await first.start(wait=30)
+        for view in sent[:40]:
+            first.publish(view)
+        await eventually(lambda: first.relayed >= 40, what="relayed")
+        await first.close()
+        with sqlite3.connect(first.outbox_path) as db:
+            assert db.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
+        # The next one cannot reach its bus (a file under a file): its events stay in the outbox.
+        (tmp_path / "not-a-directory").write_text("")
+        dead = parse_bus_url(f"sqlite:///{tmp_path / 'not-a-directory' / 'bus.sqlite3'}")
+        second = Publisher(dead, producer="p", outbox_dir=tmp_path, types=[events_pb2.ProductViewed])
+        await second.start(wait=0.5)
+        assert second.outbox_path == first.outbox_path
+        for view in sent[40:70]:
+            second.publish(view)
+        await second.close(drain=0.2)
+        assert second.stats()["outbox_backlog"] == 30
+        # A third adopts the file: what waits there goes first, then its own, several rows of them
+        # beyond what it keeps in memory; in order, each once.
+        monkeypatch.setattr(outbox_module, "_MEMORY_LIMIT", 7)
+        third = Publisher(url, producer="p", outbox_dir=tmp_path, types=[events_pb2.ProductViewed])
+        await third.start(wait=30)
+        for view in sent[70:]:
+            third.publish(view)
+            if int(view.request_id.rpartition("-")[2]) % 4 == 0:
+                third.flush()  # rows of a few records each
+        await eventually(lambda: third.relayed >= 60, what="relayed")
+        assert third.stats()["outbox_backlog"] == 0
+        await third.close()
+        with sqlite3.connect(third.outbox_path) as db:
+            assert db.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
+        received: list[str] = []
+        while len(received) < 100:
+            deliveries = await subscription.fetch(500, 2.0)
+            assert deliveries, f"only {len(received)} of 100 events arrived"
+            for delivery in deliveries:
+                request_id = events_pb2.ProductViewed.FromString(
+                    open_envelope(delivery.value).payload
+                ).request_id
+                if request_id.startswith(mark):
+                    received.append(request_id)
+            await subscription.ack(deliveries)
+        assert received == [view.request_id for view in sent]
+    finally:
+        await subscription.close()
+        await bus.close()
