@@ -664,7 +664,10 @@ def telemetry_costs(log_level: str, seconds: float, rounds: int) -> list[Result]
     by_setting: dict[str, list[Result]] = {}
     with fleet(log_level) as running:
         targets = []
-        for k, (label, env) in enumerate(TELEMETRY_SETTINGS):
+        for k, (label, settings_env) in enumerate(TELEMETRY_SETTINGS):
+            # Each mesh its own data directory, so its own bus file and consumers: on one shared bus the
+            # idle meshes' consumers would take part of the measured mesh's events.
+            env = {**settings_env, "PAGEMESH_DATA_DIR": str(running.workdir / f"t{k}")}
             backends = running.services(0, f"t{k}", env=env)
             targets.append((label, running.aggregator(f"aggregator-t{k}", {**backends, **env})))
         for _ in range(rounds):
