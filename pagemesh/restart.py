@@ -30,7 +30,6 @@ section is degraded for a moment: `pagemesh restart` says so.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import sys
 import time
@@ -40,7 +39,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pagemesh.cli import ArgumentParser
-from pagemesh.runtime import SERVICES, ChildProcess, PagemeshError, Settings, is_ready
+from pagemesh.runtime import SERVICES, ChildProcess, PagemeshError, Settings, is_ready, process_alive
 
 __all__ = ["CONTROL_DIR", "RestartControl", "RollingRestart", "Supervised", "main"]
 
@@ -224,21 +223,14 @@ def _supervisor_pid(data_dir: Path) -> int:
     state_path = data_dir / "supervisor.json"
     try:
         pid = int(json.loads(state_path.read_text())["supervisor_pid"])
-        os.kill(pid, 0)
+        if not process_alive(pid):
+            raise ProcessLookupError(pid)
     except (OSError, ValueError, KeyError, TypeError):
         raise PagemeshError(
             f"no pagemesh up is running with data directory {data_dir} (no live {state_path}); "
             "start the mesh with `pagemesh up`, or give its --data-dir"
         ) from None
     return pid
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
 
 
 def build_parser() -> ArgumentParser:
@@ -299,7 +291,7 @@ def main(argv: list[str]) -> int:
             if line.startswith(_FAILED):
                 return 1
         shown = len(lines)
-        if not _alive(pid):
+        if not process_alive(pid):
             print(
                 f"pagemesh restart: pagemesh up (pid {pid}) stopped before the restart finished",
                 file=sys.stderr,

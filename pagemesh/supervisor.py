@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pagemesh.runtime import ChildProcess, admin_address_for, spawn, wait_until_ready
+from pagemesh.runtime import ChildProcess, admin_address_for, process_alive, spawn, wait_until_ready
 
 __all__ = [
     "STATE_FILE",
@@ -297,7 +297,8 @@ def read_restarts(data_dir: Path) -> dict[str, dict[str, int]]:
     try:
         state = json.loads((data_dir / STATE_FILE).read_text())
         # A file left by a supervisor that was killed outright describes nothing that runs.
-        os.kill(int(state["supervisor_pid"]), 0)
+        if not process_alive(int(state["supervisor_pid"])):
+            return {}
         return {
             part: {"replicas": int(entry["replicas"]), "restarts": int(entry["restarts"])}
             for part, entry in state["parts"].items()

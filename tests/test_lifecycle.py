@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pagemesh.product.v1 import product_pb2 as v1
 from pagemesh.product.v1 import product_pb2_grpc as v1_grpc
 from pagemesh.product.v2 import product_pb2 as v2
 from pagemesh.product.v2 import product_pb2_grpc as v2_grpc
-from pagemesh.runtime import SERVICES, pagemesh_command
+from pagemesh.runtime import SERVICES, pagemesh_command, process_alive
 from tests.harness import (
     Mesh,
     clean_environment,
@@ -213,14 +212,6 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in found.split()]
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def test_pagemesh_up_starts_everything_and_stops_cleanly(tmp_path: Path) -> None:
     env = clean_environment()
     ports = {name: free_port() for name in (*SERVICES, "aggregator")}
@@ -249,7 +240,7 @@ def test_pagemesh_up_starts_everything_and_stops_cleanly(tmp_path: Path) -> None
             assert len(children) >= len(SERVICES)
             up.send_signal(signal.SIGINT)
             assert up.wait(timeout=30) == 0
-            assert not [pid for pid in children if _alive(pid)]
+            assert not [pid for pid in children if process_alive(pid)]
         finally:
             if up.poll() is None:
                 up.kill()

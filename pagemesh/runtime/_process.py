@@ -35,6 +35,7 @@ __all__ = [
     "health_status",
     "is_ready",
     "pagemesh_command",
+    "process_alive",
     "spawn",
     "tied_command",
     "wait_until_ready",
@@ -107,6 +108,20 @@ _TIE_PRELUDE = (
     "    die_with_parent(parent)\n"
     "os.execvp(sys.argv[1], sys.argv[1:])\n"
 )
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` exists and has not exited (a zombie, exited but not yet reaped, has)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, as another user's
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False  # gone between the two looks
 
 
 def tied_command(command: Sequence[str]) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import subprocess
 import time
@@ -19,7 +18,7 @@ import pytest
 
 from pagemesh.bus import KINDS, Bus, Record, RunningBus, Schema, seal
 from pagemesh.events.v1 import events_pb2
-from pagemesh.runtime import SERVICES, free_port, pagemesh_command
+from pagemesh.runtime import SERVICES, free_port, pagemesh_command, process_alive
 from tests.bus.events import ADDED_FIELD, CHANGED_TYPE, EVENTS_PROTO, marker
 from tests.bus.mesh import (
     DEADLINE_MS,
@@ -293,9 +292,9 @@ def test_pagemesh_up_with_a_private_redis_bus(tmp_path: Path) -> None:
             up.send_signal(signal.SIGINT)
             assert up.wait(timeout=60) == 0
             deadline = time.monotonic() + 10
-            while _alive(redis_pid) and time.monotonic() < deadline:
+            while process_alive(redis_pid) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert not _alive(redis_pid)
+            assert not process_alive(redis_pid)
         finally:
             if up.poll() is None:
                 up.kill()
@@ -315,12 +314,3 @@ def _redis_pid(data_dir: Path) -> int:
             if b"redis-server" in command and f"127.0.0.1:{port}".encode() in command:
                 return int(entry.name)
     raise AssertionError(f"no redis-server on port {port} is running")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().split()[2] == "Z")

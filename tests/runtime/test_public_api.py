@@ -70,6 +70,7 @@ def test_exported_members() -> None:
         "parse_address_list",
         "parse_database_url",
         "peer_names",
+        "process_alive",
         "run_event_loop",
         "spawn",
         "tied_command",

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,7 @@ from pagemesh.runtime import (
     override_address,
     paginate,
     parse_database_url,
+    process_alive,
     run_event_loop,
 )
 from pagemesh.up import parse_injections
@@ -183,3 +187,15 @@ def test_up_takes_several_faults_per_service_as_serve_does() -> None:
     both = parse_injections(["reviews:latency=5,error_rate=0.1"])
     assert both["reviews"] == FaultSpec.parse(["latency=5,error_rate=0.1"])
     assert both["reviews"].as_arguments() == ["latency=5", "error_rate=0.1"]
+
+
+def test_process_alive_tells_a_zombie_and_a_reaped_process_from_a_live_one() -> None:
+    assert process_alive(os.getpid())
+    child = subprocess.Popen(["true"])
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{child.pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z":
+        assert time.monotonic() < deadline, "the child did not exit"
+        time.sleep(0.01)
+    assert not process_alive(child.pid)  # exited, not yet reaped
+    child.wait()
+    assert not process_alive(child.pid)
