@@ -213,13 +213,14 @@ _Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 
 def _limited(handler: _Handler, *, json_errors: bool = False) -> _Handler:
-    """`handler` under the process's concurrency limit (when it has one): beyond it, 503 at once."""
+    """`handler` under the process's concurrency limit (when it has one): beyond it and its short queue,
+    503."""
 
     async def limited(request: web.Request) -> web.Response:
         limiter = request.app.get(LIMITER_KEY)
         if limiter is None:
             return await handler(request)
-        if not limiter.try_acquire():
+        if not await limiter.acquire():
             headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "X-Request-Id": _request_id(request)}
             if json_errors:
                 body = {"error": {"code": "RESOURCE_EXHAUSTED", "message": limiter.rejection()}}

@@ -355,18 +355,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=MULTIPLES,
         help="load steps as multiples of saturation (default 0.5,1,1.5,2,3)",
     )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="pages/s that count as 1x (default: measured, closed loop against the mesh without the limiter)",
+    )
+    parser.add_argument(
+        "--limiters",
+        type=lambda text: tuple(text.split(",")),
+        default=("off", "adaptive"),
+        help="the meshes to load, in order (default off,adaptive; with --rate, `adaptive` alone is quicker)",
+    )
     parser.add_argument("--log-level", default="INFO", choices=("INFO", "WARNING"))
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "overload.json")
     options = parser.parse_args(argv)
+    known = set(options.limiters) <= {"off", "adaptive"}
+    if not known or (options.rate is None and options.limiters[0] != "off"):
+        parser.error("--limiters takes off and adaptive; without --rate, off comes first (it measures 1x)")
     if not GHZ.exists():
         print(f"overload: {GHZ} is missing; run `make setup`", file=sys.stderr)
         return 1
     print(f"pagemesh overload benchmark on {machine()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="pagemesh-overload-") as scratch:
         workdir = Path(scratch)
-        rate, off = run_mesh("off", None, options, workdir)
-        _, on = run_mesh("adaptive", rate, options, workdir)
-    steps = on + off
+        rate = options.rate
+        by_limiter: dict[str, list[Step]] = {}
+        for limiter in options.limiters:
+            rate, by_limiter[limiter] = run_mesh(limiter, rate, options, workdir)
+    assert rate is not None
+    steps = [*by_limiter.get("adaptive", []), *by_limiter.get("off", [])]
     targets = check_targets(rate, steps)
     report = {
         "machine": machine(),

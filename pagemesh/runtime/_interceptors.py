@@ -319,9 +319,11 @@ class CallInterceptor:
 
         async def observed(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             started = time.perf_counter()
-            if limiter is not None and not limiter.try_acquire():
+            if limiter is not None and not await limiter.acquire():
                 # First, before any other work: a shed call must cost as little as it can.
                 await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, limiter.rejection())
+            # The limit follows how long admitted calls take, not how long they waited for a place.
+            admitted = time.perf_counter()
             # From here on the call holds a place under the limit: everything is inside the try, whose
             # finally gives it back.
             code = grpc.StatusCode.OK
@@ -377,10 +379,11 @@ class CallInterceptor:
                     f"internal error in {method}; the server log has details under request id {request_id}",
                 )
             finally:
-                elapsed = time.perf_counter() - started
+                finished = time.perf_counter()
+                elapsed = finished - started
                 if limiter is not None:
                     sample = latency_sample.get()
-                    limiter.release(elapsed if sample is None else sample)
+                    limiter.release(finished - admitted if sample is None else sample)
                 latency_sample.reset(sample_token)
                 log_event(
                     _logger,

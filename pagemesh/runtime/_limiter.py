@@ -22,6 +22,16 @@ the ratio of the latency without load to the current latency.
 - The limit only grows when it is used: with fewer than half of it in flight, the load, not the limit,
   sets the pace, and growing it would only let the next burst queue.
 
+A call beyond the limit is not shed at once: it waits for a place in a short queue, with the controlled
+delay of Facebook's "Fail at Scale" (ACM Queue, 2015). While the queue keeps emptying, a call may wait up
+to `queue_timeout` (a burst, or the stall of a busy machine, rides it out and nobody fails); once no
+call has found a place free for that long, the load is more than the server can serve, and a call may
+wait only `standing_queue_timeout` before it is shed. So a burst costs some latency and no error, and
+sustained overload costs the surplus a fast RESOURCE_EXHAUSTED while the calls that are served stay fast.
+The time a call waits is not part of its latency sample: the limit follows how long admitted calls take.
+Waiting also keeps gRPC's own queue in front of the handlers short: a waiting call costs the event loop
+nothing, so the loop keeps taking calls from core (see `pagemesh.runtime.MAX_PENDING_CALLS`).
+
 The price of a minimum: after a dependency gets lastingly slower, a busy server sheds more than it must
 until the old minimum leaves the window (`no_load_seconds`); `PAGEMESH_CONCURRENCY_LIMIT=N` sets a static
 limit instead where that matters more.
@@ -33,9 +43,11 @@ Health and reflection are never limited: a probe must see an overloaded server a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
+from collections import deque
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -78,6 +90,11 @@ class LimiterConfig:
     """Seconds of latency that never shrink the limit, however low the no-load latency is."""
     smoothing: float = 0.2
     """How far each sample moves the limit toward its new value."""
+    queue_timeout: float = 0.1
+    """Seconds a call beyond the limit may wait for a place while the queue keeps emptying; 0 sheds it at
+    once."""
+    standing_queue_timeout: float = 0.005
+    """Seconds it may wait once no call has found a place free for `queue_timeout` (sustained overload)."""
     shed_log_interval: float = 1.0
     """Seconds between the log lines that count shed calls (one line per shed call would add load)."""
 
@@ -110,24 +127,65 @@ class ConcurrencyLimiter:
         self._rotate_at = 0.0
         self._shed_logged = 0
         self._next_log = 0.0
+        self._waiters: deque[tuple[float, asyncio.Future[bool]]] = deque()
+        self._last_place_free = clock()
+        """When a call last found a place free at once: the end of a burst, not of sustained overload."""
+
+    @property
+    def queued(self) -> int:
+        """Calls waiting for a place."""
+        return len(self._waiters)
 
     def try_acquire(self) -> bool:
-        """Admits one call (True: call `release` when it ends) or counts it shed (False)."""
-        if self.in_flight >= int(self.limit):
-            self.shed += 1
-            now = self._clock()
-            if now >= self._next_log:
-                self._log_shedding(now)
+        """Admits one call at once (True: call `release` when it ends) or counts it shed (False)."""
+        if self.in_flight >= int(self.limit) or self._waiters:
+            self._count_shed()
             return False
-        self.in_flight += 1
-        self.admitted += 1
+        self._admit()
         return True
+
+    async def acquire(self) -> bool:
+        """Admits one call, after a wait in the queue if the limit is reached (True: call `release` when it
+        ends), or counts it shed (False) when its wait is over (see the module docstring)."""
+        now = self._clock()
+        if self.in_flight < int(self.limit) and not self._waiters:
+            self._last_place_free = now
+            self._admit()
+            return True
+        config = self.config
+        # Under sustained overload every freed place goes to a waiting call, and no call finds one free.
+        standing = now - self._last_place_free >= config.queue_timeout
+        wait = config.standing_queue_timeout if standing else config.queue_timeout
+        if standing:
+            # Those that came while the queue was still a burst get no longer than the rest now.
+            while self._waiters and now - self._waiters[0][0] >= wait:
+                self._resolve(self._waiters.popleft()[1], admitted=False)
+        if wait <= 0:
+            self._count_shed()
+            return False
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[bool] = loop.create_future()
+        entry = (now, future)
+        self._waiters.append(entry)
+        timer = loop.call_later(wait, self._expire, entry)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            # The caller went away: its place (if it was just given one) goes to the next.
+            if future.done() and not future.cancelled() and future.result():
+                self.release_unmeasured()
+            elif entry in self._waiters:
+                self._waiters.remove(entry)
+            raise
+        finally:
+            timer.cancel()
 
     def release(self, seconds: float) -> None:
         """Ends an admitted call that took `seconds`."""
         # Counted before the call leaves: "app-limited" is judged on the load while the sample was taken.
         in_flight = self.in_flight
         self.in_flight = in_flight - 1
+        self._admit_waiting()
         if not self.config.adaptive:
             return
         self._window_sum += seconds
@@ -137,6 +195,39 @@ class ConcurrencyLimiter:
             self._window_sum = 0.0
             self._window_count = 0
             self._update(short, in_flight)
+
+    def release_unmeasured(self) -> None:
+        """Ends an admitted call without a latency sample (it never ran)."""
+        self.in_flight -= 1
+        self._admit_waiting()
+
+    def _admit(self) -> None:
+        self.in_flight += 1
+        self.admitted += 1
+
+    def _admit_waiting(self) -> None:
+        while self._waiters and self.in_flight < int(self.limit):
+            self._admit()
+            self._resolve(self._waiters.popleft()[1], admitted=True)
+
+    def _expire(self, entry: tuple[float, asyncio.Future[bool]]) -> None:
+        if entry in self._waiters:
+            self._waiters.remove(entry)
+            self._resolve(entry[1], admitted=False)
+
+    def _resolve(self, future: asyncio.Future[bool], *, admitted: bool) -> None:
+        if not admitted:
+            self._count_shed()
+        if not future.done():
+            future.set_result(admitted)
+        elif admitted:
+            self.release_unmeasured()  # cancelled meanwhile: the place goes to the next
+
+    def _count_shed(self) -> None:
+        self.shed += 1
+        now = self._clock()
+        if now >= self._next_log:
+            self._log_shedding(now)
 
     def _update(self, short: float, in_flight: int) -> None:
         config = self.config
@@ -162,6 +253,7 @@ class ConcurrencyLimiter:
             shed=self.shed - self._shed_logged,
             limit=int(self.limit),
             in_flight=self.in_flight,
+            queued=len(self._waiters),
             no_load_ms=round(self.no_load * 1000, 3),
         )
         self._shed_logged = self.shed

@@ -129,6 +129,72 @@ def test_the_setting_is_adaptive_off_or_a_number() -> None:
     assert Settings.from_environment({}).concurrency_limit == "adaptive"
 
 
+def queued_limiter(
+    clock: list[float], queue_timeout: float, standing_queue_timeout: float = 0.005
+) -> ConcurrencyLimiter:
+    """A static limit of one call, with the queue's timeouts, on a clock the test moves."""
+    config = LimiterConfig(
+        initial_limit=1,
+        adaptive=False,
+        queue_timeout=queue_timeout,
+        standing_queue_timeout=standing_queue_timeout,
+    )
+    return ConcurrencyLimiter(config, clock=lambda: clock[0])
+
+
+async def test_a_burst_beyond_the_limit_waits_for_a_place_instead_of_being_shed() -> None:
+    limiter = queued_limiter([0.0], queue_timeout=30)
+    assert await limiter.acquire()
+    waiting = [asyncio.ensure_future(limiter.acquire()) for _ in range(2)]
+    await asyncio.sleep(0)
+    assert limiter.queued == 2
+    assert not limiter.try_acquire()  # the no-wait path never jumps the queue
+    limiter.release(0.001)
+    assert await waiting[0]
+    assert not waiting[1].done()
+    limiter.release(0.001)
+    assert await waiting[1]
+    assert (limiter.admitted, limiter.shed, limiter.in_flight, limiter.queued) == (3, 1, 1, 0)
+
+
+async def test_a_call_that_waits_out_the_queue_timeout_is_shed() -> None:
+    limiter = queued_limiter([0.0], queue_timeout=0.05)
+    assert await limiter.acquire()
+    assert not await asyncio.wait_for(limiter.acquire(), timeout=30)
+    assert (limiter.shed, limiter.in_flight, limiter.queued) == (1, 1, 0)
+
+
+async def test_under_sustained_overload_a_call_waits_only_the_short_timeout() -> None:
+    clock = [0.0]
+    limiter = queued_limiter(clock, queue_timeout=0.1, standing_queue_timeout=0)
+    assert await limiter.acquire()
+    clock[0] = 0.05
+    burst = asyncio.ensure_future(limiter.acquire())  # no place free for 50 ms: still a burst, it waits
+    await asyncio.sleep(0)
+    assert limiter.queued == 1
+    clock[0] = 0.2
+    # No call found a place free for 200 ms: overload. The newcomer is shed at once, and the call that
+    # came during the burst gets no longer than the rest now.
+    assert not await limiter.acquire()
+    assert not await asyncio.wait_for(burst, timeout=30)
+    assert (limiter.shed, limiter.queued) == (2, 0)
+    limiter.release(0.001)
+    assert await limiter.acquire()  # a place found free at once ends the overload
+
+
+async def test_a_waiting_call_that_is_cancelled_leaves_no_place_taken() -> None:
+    limiter = queued_limiter([0.0], queue_timeout=30)
+    assert await limiter.acquire()
+    waiting = asyncio.ensure_future(limiter.acquire())
+    await asyncio.sleep(0)
+    waiting.cancel()
+    limiter.release(0.001)  # the place is given while the cancelled call has not yet woken up
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert (limiter.in_flight, limiter.queued) == (0, 0)
+    assert await limiter.acquire()
+
+
 class SlowProducts(pb_grpc.ProductServiceServicer):
     def __init__(self) -> None:
         self.release = asyncio.Event()
