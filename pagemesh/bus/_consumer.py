@@ -28,6 +28,7 @@ from pagemesh.bus._backend import Delivery, Subscription
 from pagemesh.bus._bus import Bus
 from pagemesh.bus._envelope import Event, PoisonEventError, decode, open_envelope
 from pagemesh.bus._errors import BusError
+from pagemesh.bus._linger import Linger
 from pagemesh.bus._url import BusUrl
 from pagemesh.runtime import log_event
 from pagemesh.telemetry import consuming_events, event_dead_lettered
@@ -113,6 +114,7 @@ class Consumer:
                     consumer=self.name,
                     bus=str(self.url),
                 )
+                linger = Linger(self.url.options)
                 while not self._stopping:
                     deliveries = await subscription.fetch(self.url.options.batch, _FETCH_WAIT)
                     if deliveries:
@@ -121,10 +123,9 @@ class Consumer:
                             await self._process(subscription, deliveries)
                         finally:
                             self._busy = False
-                        if len(deliveries) < self.url.options.batch:
-                            # A trickle: let a few more events gather, so each fetch, store transaction
-                            # and acknowledgement serves several (each costs the same for one or 50).
-                            await asyncio.sleep(self.url.options.linger)
+                        wait = linger.after(len(deliveries))
+                        if wait:
+                            await asyncio.sleep(wait)
                     backoff = 0.1
             except asyncio.CancelledError:
                 raise

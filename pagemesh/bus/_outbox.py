@@ -51,6 +51,7 @@ from pagemesh.bus._errors import (
     IncompatibleSchemaError,
     UnregisteredSchemaError,
 )
+from pagemesh.bus._linger import Linger
 from pagemesh.bus._names import topic_of
 from pagemesh.bus._schema import Schema
 from pagemesh.bus._url import BusUrl
@@ -409,6 +410,7 @@ class Publisher:
     async def _run(self) -> None:
         bus: Bus | None = None
         backoff = 0.1
+        linger = Linger(self.url.options)
         try:
             while not self._closing:
                 try:
@@ -438,9 +440,9 @@ class Publisher:
                         self.relayed += len(chunk)
                     self._shipped(rows[-1][0], len(records))
                     backoff = 0.1
-                    if len(records) < _RELAY_BATCH:
-                        # A trickle (a page at a time): let more gather, one append serves them all.
-                        await asyncio.sleep(self.url.options.linger)
+                    wait = linger.after(len(records))
+                    if wait:
+                        await asyncio.sleep(wait)
                 except Exception as error:
                     self.relay_errors += 1
                     reason = (
