@@ -93,7 +93,7 @@ class LimiterConfig:
     queue_timeout: float = 0.1
     """Seconds a call beyond the limit may wait for a place while the queue keeps emptying; 0 sheds it at
     once."""
-    standing_queue_timeout: float = 0.005
+    standing_queue_timeout: float = 0.002
     """Seconds it may wait once no call has found a place free for `queue_timeout` (sustained overload)."""
     shed_log_interval: float = 1.0
     """Seconds between the log lines that count shed calls (one line per shed call would add load)."""

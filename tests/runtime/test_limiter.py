@@ -130,7 +130,7 @@ def test_the_setting_is_adaptive_off_or_a_number() -> None:
 
 
 def queued_limiter(
-    clock: list[float], queue_timeout: float, standing_queue_timeout: float = 0.005
+    clock: list[float], queue_timeout: float, standing_queue_timeout: float = 0.002
 ) -> ConcurrencyLimiter:
     """A static limit of one call, with the queue's timeouts, on a clock the test moves."""
     config = LimiterConfig(
