@@ -21,6 +21,16 @@ ACL file and `redis_url` each part's URL (`pagemesh events users` writes both):
   `XAUTOCLAIM`, `XPENDING`) on the event streams, and `XADD` to its own dead-letter stream. Redis ACLs
   cannot name a consumer group, so a consumer user could name another group; it can never add events
   nor read a stream outside a group.
+
+The private Kafka has the same users, logging in with SASL/SCRAM-SHA-256 on its clients' listener, and
+ACLs under `StandardAuthorizer` (nothing is allowed that no ACL allows); Kafka's ACLs can name a group,
+so a consumer may use its own group only (`pagemesh.bus._kafka_users` has the table). The broker itself
+logs in with SASL/PLAIN on its inter-broker and controller listeners as `broker`, a super user whose
+password is new at every start and written only in its properties file (0600): as that user pagemesh
+sets every user's password (new at every start, like Redis's), replaces their ACLs and creates the
+mesh's topics, so a start on a kept data directory needs none of the old passwords. Every listener is on
+127.0.0.1, so none has TLS. `pagemesh events users --kind kafka` writes the same set-up for a Kafka that
+pagemesh does not start.
 """
 
 from __future__ import annotations
@@ -45,13 +55,11 @@ from pagemesh.bus._bus import Bus
 from pagemesh.bus._errors import BrokerStartError, BusConfigError, BusError
 from pagemesh.bus._kafka_users import (
     BROKER_USER,
-    OPERATOR,
     apply_kafka_users,
     kafka_url,
-    kafka_users,
     new_passwords,
 )
-from pagemesh.bus._mesh import CONSUMERS, MESH_EVENT_TYPES, PRODUCERS, REGISTRY_WRITER
+from pagemesh.bus._mesh import CONSUMERS, MESH_EVENT_TYPES, OPERATOR, PRODUCERS, REGISTRY_WRITER, bus_users
 from pagemesh.bus._names import REDIS_DLQ_PREFIX, REDIS_REGISTRY_KEY, REDIS_STREAM_PREFIX
 from pagemesh.bus._schema import Schema
 from pagemesh.bus._url import KINDS, BusOptions
@@ -116,8 +124,8 @@ group.coordinator.append.linger.ms=0
 
 
 def redis_users() -> list[str]:
-    """Every ACL user of the mesh's Redis: the operator, the registry writer, each producer and consumer."""
-    return [OPERATOR, REGISTRY_WRITER, *PRODUCERS, *CONSUMERS]
+    """Every ACL user of the mesh's Redis (`bus_users`: the same as Kafka's)."""
+    return bus_users()
 
 
 def new_redis_passwords() -> dict[str, str]:
@@ -369,7 +377,7 @@ def start_kafka(data_dir: Path, port: int | None = None) -> tuple[PrivateBroker,
             str(properties),
         ]
     )
-    passwords = new_passwords(kafka_users())
+    passwords = new_passwords(bus_users())
     broker = PrivateBroker(
         "kafka",
         port,

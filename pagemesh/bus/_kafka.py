@@ -12,7 +12,11 @@
   keys, so compaction removes nothing). Kafka has no compare-and-set: after writing, the registry reads
   the topic again, and of two records for one version the first (lowest offset) wins; the loser retries.
 
-Topics are created with `partitions` partitions (URL option) when first used.
+Topics are created with `partitions` partitions (URL option) when first used, if the user may (the
+private broker's parts find theirs made by the operator: `pagemesh.bus._kafka_users`).
+
+A URL with a user logs in with SASL/SCRAM-SHA-256 (SASL_PLAINTEXT: the private broker is on loopback);
+without one, anonymously. What the broker's ACLs refuse becomes `BusPermissionError` naming the user.
 """
 
 from __future__ import annotations

@@ -50,25 +50,22 @@ from aiokafka.protocol.types import (
 
 from pagemesh.bus._errors import BusUnavailableError
 from pagemesh.bus._kafka import SCRAM_MECHANISM
-from pagemesh.bus._mesh import CONSUMERS, MESH_EVENT_TYPES, PRODUCERS, REGISTRY_WRITER
+from pagemesh.bus._mesh import CONSUMERS, MESH_EVENT_TYPES, OPERATOR, PRODUCERS, REGISTRY_WRITER
 from pagemesh.bus._names import KAFKA_DLQ_PREFIX, KAFKA_REGISTRY_TOPIC, topic_of
 
 __all__ = [
     "BROKER_USER",
-    "OPERATOR",
     "KafkaAcl",
     "MeshTopic",
     "apply_kafka_users",
     "kafka_acls",
     "kafka_script",
     "kafka_url",
-    "kafka_users",
     "mesh_topics",
     "new_passwords",
     "scram_upsertions",
 ]
 
-OPERATOR = "operator"
 BROKER_USER = "broker"
 """The private broker's own user (SASL/PLAIN on its controller and inter-broker listeners); a super user
 whose password exists only in the broker's configuration file, so the operator's password can change."""
@@ -82,11 +79,6 @@ _RESOURCE = {"topic": 2, "group": 3, "cluster": 4}
 _PATTERN = {"any": 1, "literal": 3, "prefixed": 4}
 _OPERATION = {"any": 1, "read": 3, "write": 4, "create": 5, "delete": 6, "describe": 8}
 _ALLOW, _ANY_PERMISSION = 3, 1
-
-
-def kafka_users() -> list[str]:
-    """Every SCRAM user of the mesh's Kafka: the operator, the registry writer, each producer and consumer."""
-    return [OPERATOR, REGISTRY_WRITER, *PRODUCERS, *CONSUMERS]
 
 
 def kafka_url(user: str, password: str, host: str, port: int) -> str:

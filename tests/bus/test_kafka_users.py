@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import subprocess
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,12 +21,17 @@ from pagemesh.bus import (
     Record,
     RunningBus,
     Schema,
+    kafka_acls,
+    kafka_url,
     parse_bus_url,
     seal,
+    start_private_bus,
     topic_of,
 )
 from pagemesh.events.v1 import events_pb2
+from pagemesh.runtime import pagemesh_command
 from tests.bus.events import marker, views
+from tests.harness import clean_environment
 
 TOPIC = topic_of(events_pb2.ProductViewed.DESCRIPTOR.full_name)
 REGISTRY = "_pagemesh_schemas"
@@ -190,3 +198,85 @@ def test_a_kafka_url_names_a_user_with_a_password() -> None:
     assert parse_bus_url("kafka://127.0.0.1:9092").username == ""
     with pytest.raises(BusConfigError, match="needs a password"):
         parse_bus_url("kafka://history@127.0.0.1:9092")
+
+
+def test_a_kafka_started_again_gets_new_passwords_and_the_old_ones_stop_working(tmp_path: Path) -> None:
+    first = start_private_bus("kafka", tmp_path)
+    try:
+        old = parse_bus_url(first.url_for("history"))
+    finally:
+        first.stop()
+    again = start_private_bus("kafka", tmp_path)
+    try:
+        new = parse_bus_url(again.url_for("history"))
+        assert new.password != old.password
+        # The old password at the broker's new address: refused, where the new one works.
+        stale = kafka_url("history", old.password, *new.hosts[0])
+
+        async def check() -> None:
+            with pytest.raises(BusPermissionError, match="refused the credentials of user 'history'"):
+                await Bus.connect(stale)
+            bus = await Bus.connect(new.text)
+            try:
+                assert TOPIC in await bus.topics()
+                await (await bus.subscribe("history", "again", [events_pb2.ProductViewed])).close()
+            finally:
+                await bus.close()
+
+        asyncio.run(check())
+    finally:
+        again.stop()
+
+
+def test_events_users_writes_the_same_users_for_a_kafka_pagemesh_does_not_start(tmp_path: Path) -> None:
+    out = tmp_path / "bus"
+    command = ["events", "users", "--kind", "kafka", "--host", "kafka.bus", "--out", str(out)]
+    made = subprocess.run(
+        pagemesh_command(command),
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    assert {p.name: p.stat().st_mode & 0o777 for p in out.iterdir()} == dict.fromkeys(
+        ("users.sh", "parts.env", "operator.url"), 0o600
+    )
+    urls = {
+        user: parse_bus_url(url)
+        for user, url in (line.split("=", 1) for line in (out / "parts.env").read_text().splitlines())
+    }
+    assert set(urls) == {"registry", "aggregator", "history", "recommendations"}
+    assert all(u.username == user and u.bootstrap == "kafka.bus:9092" for user, u in urls.items())
+    assert parse_bus_url((out / "operator.url").read_text().strip()).username == "operator"
+    # Run with stand-ins for Kafka's tools that record their arguments: what a super user's run does.
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for tool in ("kafka-configs.sh", "kafka-topics.sh", "kafka-acls.sh"):
+        (tools / tool).write_text(f'#!/bin/sh\necho {tool} "$@" >> "{tmp_path}/calls"\n')
+        (tools / tool).chmod(0o700)
+    env = {"PATH": "/usr/bin:/bin", "KAFKA_BIN": str(tools), "ADMIN_CONFIG": "/dev/null"}
+    ran = subprocess.run(
+        ["sh", str(out / "users.sh")], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert ran.returncode == 0, ran.stderr
+    calls = (tmp_path / "calls").read_text().splitlines()
+    assert all("--bootstrap-server kafka.bus:9092 --command-config /dev/null" in call for call in calls)
+    configs = [call for call in calls if call.startswith("kafka-configs.sh")]
+    for user, url in (*urls.items(), ("operator", parse_bus_url((out / "operator.url").read_text().strip()))):
+        assert any(f"--entity-name {user} " in c and f"password={url.password}]" in c for c in configs)
+    topics = {call.split("--topic ")[1].split()[0] for call in calls if call.startswith("kafka-topics.sh")}
+    assert topics == {"_pagemesh_schemas", TOPIC, "pagemesh.dlq.history", "pagemesh.dlq.recommendations"}
+    acls = [call for call in calls if call.startswith("kafka-acls.sh")]
+    assert len(acls) == len(kafka_acls())
+    for acl in kafka_acls():
+        expected = (
+            f"--allow-principal User:{acl.user} --operation {acl.operation.capitalize()} --{acl.resource}"
+        )
+        assert any(f"{expected} {acl.name}" in call for call in acls), acl
+    # The same users as the private Kafka's: every part's own group only.
+    assert {(a.user, a.name) for a in kafka_acls() if a.resource == "group" and a.operation == "read"} == {
+        ("history", "history"),
+        ("recommendations", "recommendations"),
+    }
