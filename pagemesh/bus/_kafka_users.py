@@ -285,6 +285,8 @@ async def apply_kafka_users(
     try:
         await client.bootstrap()
         node = client.get_random_node()
+        if node is None:
+            raise BusUnavailableError(f"the Kafka at {address} has not registered its broker yet")
         altered = await client.send(node, AlterScramRequest(scram_upsertions(passwords)))
         errors += _errors(altered.results, named=True)
         deleted = await client.send(node, DeleteAclsRequest(list(passwords)))
