@@ -486,6 +486,8 @@ async def _timestamps(
     the wanted offset for T in (time of the record before it, its own time] while times grow with
     offsets (close enough if producers' clocks disagree: it is an age for people). About 30 requests,
     each for every partition at once."""
+    if not offsets:
+        return []
     low: dict[TopicPartition, int] = {}
     high = dict.fromkeys(offsets, int(now * 1000) + 1)
     found: dict[TopicPartition, int] = {}
