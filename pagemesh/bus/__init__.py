@@ -4,8 +4,9 @@ Producers publish through `Publisher` (a durable local outbox and a relay: a pag
 bus); services consume through `Consumer` (one consumer group per service, at-least-once delivery,
 dead-lettering after `max_attempts`). `Bus` is one connection for everything else: the schema registry,
 lag, dead letters, tailing. `start_private_bus` starts a private Redis or Kafka for `pagemesh up --bus`
-and the tests; `redis_acl` and `redis_url` give a Redis pagemesh does not start (Kubernetes, a managed
-one) the same per-part users. See docs/events.md.
+and the tests, with a user per part on either; `redis_acl` and `redis_url` give a Redis pagemesh does not
+start (Kubernetes, a managed one) the same per-part users, `kafka_script` and `kafka_url` a Kafka. See
+docs/events.md.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from pagemesh.bus._errors import (
     SchemaError,
     UnregisteredSchemaError,
 )
+from pagemesh.bus._kafka_users import KafkaAcl, kafka_acls, kafka_script, kafka_url
 from pagemesh.bus._mesh import CONSUMERS, MESH_EVENT_TYPES, PRODUCERS
 from pagemesh.bus._names import topic_of
 from pagemesh.bus._outbox import Outbox, Publisher
@@ -64,6 +66,7 @@ __all__ = [
     "GroupLag",
     "Handler",
     "IncompatibleSchemaError",
+    "KafkaAcl",
     "Outbox",
     "PoisonEventError",
     "PrivateBroker",
@@ -83,6 +86,9 @@ __all__ = [
     "decode",
     "event_schemas",
     "fingerprint_of",
+    "kafka_acls",
+    "kafka_script",
+    "kafka_url",
     "message_class",
     "new_event_id",
     "new_redis_passwords",

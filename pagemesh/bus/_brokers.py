@@ -21,6 +21,16 @@ ACL file and `redis_url` each part's URL (`pagemesh events users` writes both):
   `XAUTOCLAIM`, `XPENDING`) on the event streams, and `XADD` to its own dead-letter stream. Redis ACLs
   cannot name a consumer group, so a consumer user could name another group; it can never add events
   nor read a stream outside a group.
+
+The private Kafka has the same users, logging in with SASL/SCRAM-SHA-256 on its clients' listener, and
+ACLs under `StandardAuthorizer` (nothing is allowed that no ACL allows); Kafka's ACLs can name a group,
+so a consumer may use its own group only (`pagemesh.bus._kafka_users` has the table). The broker itself
+logs in with SASL/PLAIN on its inter-broker and controller listeners as `broker`, a super user whose
+password is new at every start and written only in its properties file (0600): as that user pagemesh
+sets every user's password (new at every start, like Redis's), replaces their ACLs and creates the
+mesh's topics, so a start on a kept data directory needs none of the old passwords. Every listener is on
+127.0.0.1, so none has TLS. `pagemesh events users --kind kafka` writes the same set-up for a Kafka that
+pagemesh does not start.
 """
 
 from __future__ import annotations
@@ -36,17 +46,23 @@ import subprocess
 import time
 import urllib.parse
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pagemesh.bus._backend import Record
 from pagemesh.bus._bus import Bus
 from pagemesh.bus._errors import BrokerStartError, BusConfigError, BusError
-from pagemesh.bus._mesh import CONSUMERS, MESH_EVENT_TYPES, PRODUCERS, REGISTRY_WRITER
+from pagemesh.bus._kafka_users import (
+    BROKER_USER,
+    apply_kafka_users,
+    kafka_url,
+    new_passwords,
+)
+from pagemesh.bus._mesh import CONSUMERS, MESH_EVENT_TYPES, OPERATOR, PRODUCERS, REGISTRY_WRITER, bus_users
 from pagemesh.bus._names import REDIS_DLQ_PREFIX, REDIS_REGISTRY_KEY, REDIS_STREAM_PREFIX
 from pagemesh.bus._schema import Schema
-from pagemesh.bus._url import KINDS
+from pagemesh.bus._url import KINDS, BusOptions
 from pagemesh.runtime import ChildProcess, free_port, spawn, tied_command
 
 __all__ = [
@@ -64,20 +80,33 @@ __all__ = [
     "start_redis",
 ]
 
-OPERATOR = "operator"
 KAFKA_LIB = Path(__file__).resolve().parents[2] / ".tools" / "kafka" / "lib"
 """Where `make setup` puts the Kafka broker's jars."""
 _START_TIMEOUT = 120.0
 _KAFKA_JVM = ("-Xms128m", "-Xmx256m", "-XX:+UseG1GC", "-XX:MaxMetaspaceSize=128m")
+# Clients (the parts, people's tools) authenticate with SASL/SCRAM-SHA-256 on CLIENT; the broker itself
+# with SASL/PLAIN on BROKER (inter-broker) and CONTROLLER as `broker`, whose password is only in this file
+# (mode 0600) and new at every start. No TLS on any of them: the broker listens on 127.0.0.1 only.
 _KAFKA_PROPERTIES = """\
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:{controller_port}
-listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}
-advertised.listeners=PLAINTEXT://127.0.0.1:{port}
+listeners=CLIENT://127.0.0.1:{port},BROKER://127.0.0.1:{broker_port},CONTROLLER://127.0.0.1:{controller_port}
+advertised.listeners=CLIENT://127.0.0.1:{port},BROKER://127.0.0.1:{broker_port}
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=BROKER
+listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,BROKER:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
+listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-256
+listener.name.client.scram-sha-256.sasl.jaas.config={scram_jaas}
+listener.name.broker.sasl.enabled.mechanisms=PLAIN
+listener.name.broker.plain.sasl.jaas.config={plain_jaas}
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config={plain_jaas}
+sasl.mechanism.inter.broker.protocol=PLAIN
+sasl.mechanism.controller.protocol=PLAIN
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:{operator};User:{broker_user}
 log.dirs={log_dir}
 num.partitions=1
 offsets.topic.replication.factor=1
@@ -95,13 +124,13 @@ group.coordinator.append.linger.ms=0
 
 
 def redis_users() -> list[str]:
-    """Every ACL user of the mesh's Redis: the operator, the registry writer, each producer and consumer."""
-    return [OPERATOR, REGISTRY_WRITER, *PRODUCERS, *CONSUMERS]
+    """Every ACL user of the mesh's Redis (`bus_users`: the same as Kafka's)."""
+    return bus_users()
 
 
 def new_redis_passwords() -> dict[str, str]:
     """A new random password for each of `redis_users()`."""
-    return {name: secrets.token_hex(16) for name in redis_users()}
+    return new_passwords(redis_users())
 
 
 def redis_url(user: str, password: str, host: str, port: int) -> str:
@@ -193,6 +222,13 @@ def _spawn(
     return child
 
 
+def _private_file(path: Path, text: str) -> None:
+    """Writes `text` (passwords) to `path`, readable by this user only from the start."""
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+        os.fchmod(file.fileno(), 0o600)
+        file.write(text)
+
+
 def _log_tail(path: Path, lines: int = 5) -> str:
     try:
         text = path.read_text(errors="replace")
@@ -211,8 +247,9 @@ async def _probe(url: str, kind: str) -> None:
         await bus.close()
 
 
-def _wait_ready(broker: PrivateBroker) -> None:
-    """Waits until the broker works: Redis answers PING; Kafka acknowledges a produce."""
+def _wait_ready(broker: PrivateBroker, check: Callable[[], Awaitable[None]] | None = None) -> None:
+    """Waits until the broker works: Redis answers PING; Kafka acknowledges a produce (or until `check`
+    succeeds); kills it if it does not within the start timeout."""
     deadline = time.monotonic() + _START_TIMEOUT
     last = ""
     while time.monotonic() < deadline:
@@ -222,7 +259,7 @@ def _wait_ready(broker: PrivateBroker) -> None:
                 f"{_log_tail(broker.log_path)} (log: {broker.log_path})"
             )
         try:
-            asyncio.run(asyncio.wait_for(_probe(broker.probe_url, broker.kind), 15))
+            asyncio.run(asyncio.wait_for(check() if check else _probe(broker.probe_url, broker.kind), 15))
             return
         except (BusError, TimeoutError) as error:
             last = error.message if isinstance(error, BusError) else "timed out"
@@ -260,8 +297,7 @@ def start_redis(data_dir: Path, port: int | None = None) -> tuple[PrivateBroker,
         "appendfsync everysec",
         *redis_acl(passwords),
     ]
-    config.write_text("\n".join(lines) + "\n")
-    config.chmod(0o600)
+    _private_file(config, "\n".join(lines) + "\n")
     command = tied_command([server, str(config)])
     broker = PrivateBroker(
         "redis",
@@ -275,8 +311,10 @@ def start_redis(data_dir: Path, port: int | None = None) -> tuple[PrivateBroker,
     return broker, passwords
 
 
-def start_kafka(data_dir: Path, port: int | None = None) -> PrivateBroker:
-    """A private single-node Kafka (KRaft: broker and controller in one JVM) under `data_dir/kafka`."""
+def start_kafka(data_dir: Path, port: int | None = None) -> tuple[PrivateBroker, dict[str, str]]:
+    """A private single-node Kafka (KRaft: broker and controller in one JVM) under `data_dir/kafka`, its
+    users, ACLs and topics set up (`pagemesh.bus._kafka_users`), and each user's password (new at every
+    start: the ones of an earlier start, kept in the metadata log, are replaced)."""
     directory = (data_dir / "kafka").resolve()
     log_dir = directory / "data"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -285,7 +323,25 @@ def start_kafka(data_dir: Path, port: int | None = None) -> PrivateBroker:
         raise BrokerStartError(f"the Kafka jars are missing from {KAFKA_LIB}: run `make setup`")
     port = port or free_port()
     properties = directory / "server.properties"
-    properties.write_text(_KAFKA_PROPERTIES.format(port=port, controller_port=free_port(), log_dir=log_dir))
+    broker_port = free_port()
+    broker_password = secrets.token_hex(16)
+    plain_jaas = (
+        "org.apache.kafka.common.security.plain.PlainLoginModule required "
+        f'username="{BROKER_USER}" password="{broker_password}" user_{BROKER_USER}="{broker_password}";'
+    )
+    _private_file(
+        properties,
+        _KAFKA_PROPERTIES.format(
+            port=port,
+            broker_port=broker_port,
+            controller_port=free_port(),
+            log_dir=log_dir,
+            plain_jaas=plain_jaas,
+            scram_jaas="org.apache.kafka.common.security.scram.ScramLoginModule required;",
+            operator=OPERATOR,
+            broker_user=BROKER_USER,
+        ),
+    )
     classpath = f"{KAFKA_LIB}/*"
     if not (log_dir / "meta.properties").exists():
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
@@ -321,16 +377,25 @@ def start_kafka(data_dir: Path, port: int | None = None) -> PrivateBroker:
             str(properties),
         ]
     )
+    passwords = new_passwords(bus_users())
     broker = PrivateBroker(
         "kafka",
         port,
         directory,
         _spawn(command, "kafka", port, directory),
         command,
-        f"kafka://127.0.0.1:{port}",
+        kafka_url(OPERATOR, passwords[OPERATOR], "127.0.0.1", port),
+    )
+    # First as the broker's own super user: every user's password, the ACLs, the topics. Then as the
+    # operator, which works once the broker has taken the new credentials from its metadata log.
+    _wait_ready(
+        broker,
+        lambda: apply_kafka_users(
+            f"127.0.0.1:{broker_port}", BROKER_USER, broker_password, passwords, BusOptions().partitions
+        ),
     )
     _wait_ready(broker)
-    return broker
+    return broker, passwords
 
 
 @dataclass
@@ -344,8 +409,8 @@ class RunningBus:
     part_urls: dict[str, str] = field(default_factory=dict, repr=False)
 
     def url_for(self, part: str) -> str:
-        """The bus URL of one part (or of the `registry` writer): its own user's on Redis; `none` for a
-        part that uses no events."""
+        """The bus URL of one part (or of the `registry` writer): its own user's on Redis and Kafka;
+        `none` for a part that uses no events."""
         return self.part_urls.get(part, "none")
 
     def env_for(self, part: str) -> dict[str, str]:
@@ -393,8 +458,9 @@ def start_private_bus(kind: str, data_dir: Path, *, port: int | None = None) -> 
         urls = {user: redis_url(user, passwords[user], "127.0.0.1", broker.port) for user in users}
         running = RunningBus(kind, broker.probe_url, broker, urls)
     else:
-        broker = start_kafka(data_dir, port)
-        running = RunningBus(kind, broker.probe_url, broker, dict.fromkeys(users, broker.probe_url))
+        broker, passwords = start_kafka(data_dir, port)
+        urls = {user: kafka_url(user, passwords[user], "127.0.0.1", broker.port) for user in users}
+        running = RunningBus(kind, broker.probe_url, broker, urls)
     try:
         asyncio.run(_register(running.url_for(REGISTRY_WRITER)))
     except BaseException:
@@ -406,8 +472,8 @@ def start_private_bus(kind: str, data_dir: Path, *, port: int | None = None) -> 
 class PrivateBus:
     """The bus as a dependency of `pagemesh up` (`pagemesh.managed.ManagedDependency`), for `--bus KIND`.
 
-    Each part gets its own bus URL (`environment_for`): its own user's on Redis, `none` for a part that
-    neither publishes nor consumes events.
+    Each part gets its own bus URL (`environment_for`): its own user's on Redis and Kafka, `none` for a
+    part that neither publishes nor consumes events.
     """
 
     name = "bus"

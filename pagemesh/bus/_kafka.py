@@ -12,7 +12,11 @@
   keys, so compaction removes nothing). Kafka has no compare-and-set: after writing, the registry reads
   the topic again, and of two records for one version the first (lowest offset) wins; the loser retries.
 
-Topics are created with `partitions` partitions (URL option) when first used.
+Topics are created with `partitions` partitions (URL option) when first used, if the user may (the
+private broker's parts find theirs made by the operator: `pagemesh.bus._kafka_users`).
+
+A URL with a user logs in with SASL/SCRAM-SHA-256 (SASL_PLAINTEXT: the private broker is on loopback);
+without one, anonymously. What the broker's ACLs refuse becomes `BusPermissionError` naming the user.
 """
 
 from __future__ import annotations
@@ -27,27 +31,51 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.conn import create_conn
+from aiokafka.errors import (
+    AuthenticationFailedError,
+    ClusterAuthorizationFailedError,
+    GroupAuthorizationFailedError,
+    KafkaConnectionError,
+    KafkaError,
+    SaslAuthenticationFailed,
+    TopicAlreadyExistsError,
+    TopicAuthorizationFailedError,
+    TransactionalIdAuthorizationFailed,
+    for_code,
+)
 from aiokafka.structs import OffsetAndMetadata
 
 from pagemesh.bus._backend import DeadLetter, Delivery, GroupLag, Record, StoredSchema
-from pagemesh.bus._errors import BusUnavailableError
+from pagemesh.bus._errors import BusPermissionError, BusUnavailableError
+from pagemesh.bus._names import KAFKA_DLQ_PREFIX, KAFKA_REGISTRY_TOPIC
 from pagemesh.bus._url import BusUrl
 
-__all__ = ["DLQ_PREFIX", "REGISTRY_TOPIC", "KafkaBackend"]
+__all__ = ["DLQ_PREFIX", "REGISTRY_TOPIC", "SCRAM_MECHANISM", "KafkaBackend"]
 
 # aiokafka logs every failed connection attempt at ERROR; the bus reports what matters (a relay that
 # cannot ship, a consumer that lost the broker) in its own words, once.
 logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
 
-REGISTRY_TOPIC = "_pagemesh_schemas"
-DLQ_PREFIX = "pagemesh.dlq."
+SCRAM_MECHANISM = "SCRAM-SHA-256"
+"""How a bus URL's user authenticates (SASL); the private broker's clients' listener offers only this."""
+REGISTRY_TOPIC = KAFKA_REGISTRY_TOPIC
+DLQ_PREFIX = KAFKA_DLQ_PREFIX
 _READER_SUFFIX = ".reader"
 _TIMEOUT_MS = 10_000
 # The broker's smallest allowed session (group.min.session.timeout.ms): a dead member's partitions move
 # to the others this long after its last heartbeat.
 _SESSION_MS = 6_000
 _HEARTBEAT_MS = 1_000
+_DENIED = (
+    TopicAuthorizationFailedError,
+    GroupAuthorizationFailedError,
+    ClusterAuthorizationFailedError,
+    TransactionalIdAuthorizationFailed,
+)
+"""What the broker says when the bus user's ACLs do not allow a request."""
+_REFUSED = (SaslAuthenticationFailed, AuthenticationFailedError)
+"""What it says when the user name or password is wrong."""
 
 
 async def _stop(client: AIOKafkaConsumer) -> None:
@@ -78,10 +106,37 @@ class KafkaBackend:
         self._admin: AIOKafkaAdminClient | None = None
         self._topics: set[str] = set()
 
+    def _client_options(self) -> dict[str, Any]:
+        """Where the brokers are and who we are to them: SASL/SCRAM-SHA-256 when the URL names a user
+        (no TLS: the private broker listens on loopback only), anonymous otherwise."""
+        options: dict[str, Any] = {"bootstrap_servers": self.url.bootstrap}
+        if self.url.username:
+            options.update(
+                security_protocol="SASL_PLAINTEXT",
+                sasl_mechanism=SCRAM_MECHANISM,
+                sasl_plain_username=self.url.username,
+                sasl_plain_password=self.url.password,
+            )
+        return options
+
+    @property
+    def _user(self) -> str:
+        return self.url.username or "(anonymous)"
+
     @contextlib.contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
+        """Turns the client's exceptions into the bus's own, naming what was being done."""
         try:
             yield
+        except _DENIED as error:
+            raise BusPermissionError(
+                f"the Kafka bus user {self._user!r} may not {doing} ({type(error).__name__})"
+            ) from None
+        except _REFUSED:
+            raise BusPermissionError(
+                f"the Kafka bus {self.url} refused the credentials of user {self._user!r} "
+                "(wrong password, or no such user)"
+            ) from None
         except (KafkaError, OSError) as error:
             raise BusUnavailableError(f"the Kafka bus {self.url} failed to {doing}: {error!r}") from None
         except TimeoutError:
@@ -89,14 +144,41 @@ class KafkaBackend:
 
     async def connect(self) -> None:
         with self._errors("connect"):
-            admin = AIOKafkaAdminClient(bootstrap_servers=self.url.bootstrap, request_timeout_ms=_TIMEOUT_MS)
+            admin = AIOKafkaAdminClient(**self._client_options(), request_timeout_ms=_TIMEOUT_MS)
             try:
                 await admin.start()
                 self._topics = set(await admin.list_topics())
+            except KafkaConnectionError:
+                await admin.close()
+                await self._login_refused()
+                raise
             except BaseException:
                 await admin.close()
                 raise
             self._admin = admin
+
+    async def _login_refused(self) -> None:
+        """Raises the broker's refusal of our credentials, if that is why no connection could be made:
+        aiokafka only says it could not bootstrap, which would send people looking for a network fault."""
+        if not self.url.username:
+            return
+        options = self._client_options()
+        for host, port in self.url.hosts:
+            try:
+                connection = await create_conn(
+                    host,
+                    port,
+                    request_timeout_ms=5_000,
+                    security_protocol=options["security_protocol"],
+                    sasl_mechanism=options["sasl_mechanism"],
+                    sasl_plain_username=options["sasl_plain_username"],
+                    sasl_plain_password=options["sasl_plain_password"],
+                )
+            except _REFUSED:
+                raise
+            except (KafkaError, OSError, TimeoutError):
+                continue
+            connection.close()
 
     async def close(self) -> None:
         if self._producer is not None:
@@ -116,13 +198,25 @@ class KafkaBackend:
             raise BusUnavailableError("the Kafka bus is not connected")
         config = {"cleanup.policy": "compact"} if compacted else {}
         partitions = 1 if compacted else self.options.partitions
-        with self._errors(f"create topics {', '.join(missing)}"):
-            for topic in missing:
-                with contextlib.suppress(TopicAlreadyExistsError):
-                    await self._admin.create_topics(
-                        [NewTopic(topic, partitions, 1, topic_configs=config)], timeout_ms=_TIMEOUT_MS
-                    )
-                self._topics.add(topic)
+        with self._errors(f"create the topics {', '.join(missing)}"):
+            response = await self._admin.create_topics(
+                [NewTopic(topic, partitions, 1, topic_configs=config) for topic in missing],
+                timeout_ms=_TIMEOUT_MS,
+            )
+        for topic, code, *message in response.topic_errors:
+            error = for_code(code)
+            if error is TopicAuthorizationFailedError or error is ClusterAuthorizationFailedError:
+                raise BusPermissionError(
+                    f"the Kafka bus user {self._user!r} may not create the topic {topic}, which does not "
+                    "exist (or which it may not see): the operator creates the mesh's topics "
+                    "(`pagemesh events users --kind kafka` writes the commands)"
+                )
+            if code and error is not TopicAlreadyExistsError:
+                raise BusUnavailableError(
+                    f"the Kafka bus {self.url} failed to create the topic {topic}: "
+                    f"{message[0] if message and message[0] else error.__name__}"
+                )
+        self._topics.update(missing)
 
     async def _partitions(self, topics: Sequence[str]) -> list[TopicPartition]:
         """Every partition of `topics` (that exist), from the cluster's metadata."""
@@ -139,7 +233,7 @@ class KafkaBackend:
     async def _producer_started(self) -> AIOKafkaProducer:
         if self._producer is None:
             producer = AIOKafkaProducer(
-                bootstrap_servers=self.url.bootstrap,
+                **self._client_options(),
                 acks="all",
                 enable_idempotence=True,
                 linger_ms=2,
@@ -169,7 +263,7 @@ class KafkaBackend:
 
     def _consumer(self, group: str | None, **extra: Any) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
-            bootstrap_servers=self.url.bootstrap,
+            **self._client_options(),
             group_id=group,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
@@ -292,14 +386,8 @@ class KafkaBackend:
                             for tp in partitions
                         }
                         behind = [tp for tp in partitions if ends[tp] > committed[tp]]
-                        oldest: float | None = None
-                        if behind:
-                            reader.assign(behind)
-                            for tp in behind:
-                                reader.seek(tp, committed[tp])
-                            got = await reader.getmany(timeout_ms=1000, max_records=len(behind) * 10)
-                            stamps = [records[0].timestamp / 1000 for records in got.values() if records]
-                            oldest = max(0.0, now - min(stamps)) if stamps else None
+                        stamps = await _timestamps(reader, {tp: committed[tp] for tp in behind}, now)
+                        oldest = max(0.0, now - min(stamps)) if stamps else None
                         report.append(
                             GroupLag(
                                 group,
@@ -387,6 +475,43 @@ class KafkaBackend:
                         )
         finally:
             await _stop(reader)
+
+
+async def _timestamps(
+    reader: AIOKafkaConsumer, offsets: dict[TopicPartition, int], now: float
+) -> list[float]:
+    """The append time of the record at each partition's offset, without reading it: a binary search over
+    time with ListOffsets (DESCRIBE on the topic is enough, so a producer shows its consumers' lag and
+    never sees their records). For a time T the broker answers the first offset at or after T, which is
+    the wanted offset for T in (time of the record before it, its own time] while times grow with
+    offsets (close enough if producers' clocks disagree: it is an age for people). About 30 requests,
+    each for every partition at once."""
+    if not offsets:
+        return []
+    low: dict[TopicPartition, int] = {}
+    high = dict.fromkeys(offsets, int(now * 1000) + 1)
+    found: dict[TopicPartition, int] = {}
+    first = await reader.offsets_for_times(dict.fromkeys(offsets, 0))
+    for tp, offset in offsets.items():
+        hit = first.get(tp)
+        if hit is None:
+            continue
+        if hit.offset >= offset:
+            found[tp] = hit.timestamp
+        low[tp] = hit.timestamp
+    while open_ := [tp for tp in low if tp not in found and low[tp] < high[tp]]:
+        probes = {tp: (low[tp] + high[tp] + 1) // 2 for tp in open_}
+        hits = await reader.offsets_for_times(dict(probes))
+        for tp, at in probes.items():
+            hit = hits.get(tp)
+            if hit is not None and hit.offset == offsets[tp]:
+                found[tp] = hit.timestamp
+            elif hit is not None and hit.offset < offsets[tp]:
+                low[tp] = max(at, hit.timestamp)
+            else:
+                high[tp] = at - 1
+    # Unresolved: the records from `low`'s offset to the wanted one share one time, `low`.
+    return [found.get(tp, low[tp]) / 1000 for tp in low]
 
 
 class _KafkaSubscription:

@@ -8,7 +8,7 @@ from google.protobuf.message import Message
 
 from pagemesh.events.v1 import events_pb2
 
-__all__ = ["CONSUMERS", "MESH_EVENT_TYPES", "PRODUCERS", "REGISTRY_WRITER"]
+__all__ = ["CONSUMERS", "MESH_EVENT_TYPES", "OPERATOR", "PRODUCERS", "REGISTRY_WRITER", "bus_users"]
 
 MESH_EVENT_TYPES: Sequence[type[Message]] = (events_pb2.ProductViewed,)
 """Every event type the mesh itself publishes; `pagemesh up` registers their schemas."""
@@ -24,3 +24,11 @@ CONSUMERS: Mapping[str, Sequence[type[Message]]] = {
 
 REGISTRY_WRITER = "registry"
 """The bus user that registers schemas (`pagemesh up`, `pagemesh events register` from CI)."""
+OPERATOR = "operator"
+"""The bus user of people's tools (`pagemesh events ...`): every permission."""
+
+
+def bus_users() -> list[str]:
+    """Every user of the mesh's Redis or Kafka: the operator, the registry writer, each producer and
+    consumer."""
+    return [OPERATOR, REGISTRY_WRITER, *PRODUCERS, *CONSUMERS]

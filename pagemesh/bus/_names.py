@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["REDIS_DLQ_PREFIX", "REDIS_REGISTRY_KEY", "REDIS_STREAM_PREFIX", "redis_stream", "topic_of"]
+__all__ = [
+    "KAFKA_DLQ_PREFIX",
+    "KAFKA_REGISTRY_TOPIC",
+    "REDIS_DLQ_PREFIX",
+    "REDIS_REGISTRY_KEY",
+    "REDIS_STREAM_PREFIX",
+    "redis_stream",
+    "topic_of",
+]
 
 REDIS_STREAM_PREFIX = "pagemesh:events:"
 """A topic's Redis stream is this prefix and the topic."""
@@ -10,6 +18,10 @@ REDIS_DLQ_PREFIX = "pagemesh:dlq:"
 """A consumer group's Redis dead-letter stream is this prefix and the group."""
 REDIS_REGISTRY_KEY = "pagemesh:schemas"
 """The Redis stream of the schema registry."""
+KAFKA_REGISTRY_TOPIC = "_pagemesh_schemas"
+"""The compacted Kafka topic of the schema registry."""
+KAFKA_DLQ_PREFIX = "pagemesh.dlq."
+"""A consumer group's Kafka dead-letter topic is this prefix and the group."""
 
 
 def topic_of(type_name: str) -> str:

@@ -2,7 +2,7 @@
 
     sqlite:///abs/path/bus.sqlite3      one WAL file shared by the processes of one host (the default)
     redis://[user:password@]host:port[/db]
-    kafka://host:port[,host:port...]
+    kafka://[user:password@]host:port[,host:port...]   with a user: SASL/SCRAM-SHA-256 (no TLS)
     none                                no bus: pages publish nothing and services consume nothing
 
 Options go in the query string of any of them, e.g. `redis://127.0.0.1:6379/0?max_attempts=3&lease=5`:
@@ -157,4 +157,15 @@ def parse_bus_url(text: str) -> BusUrl:
             options=options,
         )
     hosts = tuple(_host_port(part, text, 9092) for part in hostpart.split(",") if part)
-    return BusUrl("kafka", text, hosts=hosts, options=options)
+    if bool(username) != bool(password):
+        raise BusConfigError(
+            f"bus URL {text!r}: a Kafka user needs a password (kafka://USER:PASSWORD@HOST:PORT)"
+        )
+    return BusUrl(
+        "kafka",
+        text,
+        hosts=hosts,
+        username=urllib.parse.unquote(username),
+        password=urllib.parse.unquote(password),
+        options=options,
+    )

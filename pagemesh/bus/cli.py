@@ -6,12 +6,13 @@
     pagemesh events lag                      per consumer group: pending events and the oldest one's age
     pagemesh events dlq [--group G] [--replay]   list dead letters, or publish them again
     pagemesh events users --host H --out DIR     a Redis ACL file and each part's bus URL, new passwords
+    pagemesh events users --kind kafka --host H --out DIR   the same for a Kafka: a set-up script
 
 The bus is `--bus URL`, else `PAGEMESH_BUS` (default: the SQLite bus in the data directory). Exit codes:
 0, 1 for bad input or an unreachable bus (one line on stderr), and 100 when `register` refuses a schema
 (as `pagemesh compat` does for a breaking change), with the findings. `users` connects to no bus: it
-writes the credentials of a Redis that pagemesh does not start (Kubernetes, a managed Redis), the same
-users and rules as the private Redis of `pagemesh up --bus redis`.
+writes the credentials of a Redis or Kafka that pagemesh does not start (Kubernetes, a managed one), the
+same users and rules as the private broker of `pagemesh up --bus redis|kafka`.
 """
 
 from __future__ import annotations
@@ -28,22 +29,26 @@ from typing import Any
 from google.protobuf.json_format import MessageToDict
 
 from compat import FORMATS, CompatError, load_image, parse_input, render
-from pagemesh.bus._brokers import OPERATOR, new_redis_passwords, redis_acl, redis_url, redis_users
+from pagemesh.bus._brokers import new_redis_passwords, redis_acl, redis_url, redis_users
 from pagemesh.bus._bus import Bus
 from pagemesh.bus._envelope import PoisonEventError, open_envelope
 from pagemesh.bus._errors import IncompatibleSchemaError
-from pagemesh.bus._mesh import MESH_EVENT_TYPES
+from pagemesh.bus._kafka_users import kafka_script, kafka_url, new_passwords
+from pagemesh.bus._mesh import MESH_EVENT_TYPES, OPERATOR, bus_users
 from pagemesh.bus._names import topic_of
 from pagemesh.bus._schema import Schema, event_schemas, message_class
+from pagemesh.bus._url import BusOptions
 from pagemesh.cli import ArgumentParser
 from pagemesh.runtime import PagemeshError, Settings
 
 __all__ = ["main"]
 
 EXIT_REFUSED = 100
-USERS_FILES = ("users.acl", "parts.env", "operator.url")
-"""What `pagemesh events users` writes: the Redis ACL file, each part's URL (KEY=VALUE, the shape of
-`kubectl create secret --from-env-file` and kustomize's secret generator `envs`), the operator's URL."""
+USERS_FILES = ("users.acl", "users.sh", "parts.env", "operator.url")
+"""What `pagemesh events users` writes: the Redis ACL file or the Kafka set-up script, each part's URL
+(KEY=VALUE, the shape of `kubectl create secret --from-env-file` and kustomize's secret generator
+`envs`), the operator's URL."""
+_DEFAULT_PORTS = {"redis": 6379, "kafka": 9092}
 
 
 def build_parser() -> ArgumentParser:
@@ -87,15 +92,20 @@ def build_parser() -> ArgumentParser:
     dlq.add_argument("--json", action="store_true", help="print JSON")
     users = commands.add_parser(
         "users",
-        help="write a Redis ACL file for the mesh's bus users and each part's bus URL (new passwords)",
-        description="For a Redis that pagemesh does not start (Kubernetes, a managed Redis): writes to DIR "
-        "users.acl (the `aclfile` of that Redis: the same users and rules as the private Redis of "
-        "`pagemesh up --bus redis`, passwords as SHA-256 hashes), parts.env (PART=URL for each part that "
-        "publishes or consumes events and for the registry writer: the Secret the parts read their "
-        "PAGEMESH_BUS from) and operator.url (for people's `pagemesh events`). Connects to no bus.",
+        help="write the mesh's bus users for a Redis or Kafka pagemesh does not start (new passwords)",
+        description="For a Redis or Kafka that pagemesh does not start (Kubernetes, a managed one): writes "
+        "to DIR parts.env (PART=URL for each part that publishes or consumes events and for the registry "
+        "writer: the Secret the parts read their PAGEMESH_BUS from), operator.url (for people's `pagemesh "
+        "events`) and, for Redis, users.acl (the `aclfile` of that Redis: the same users and rules as the "
+        "private Redis of `pagemesh up --bus redis`, passwords as SHA-256 hashes) or, for Kafka, users.sh "
+        "(Kafka's own tools setting each user's SCRAM-SHA-256 password, creating the mesh's topics and "
+        "the same ACLs as the private Kafka of `pagemesh up --bus kafka`). Connects to no bus.",
     )
-    users.add_argument("--host", required=True, help="the Redis host as the parts reach it, e.g. redis")
-    users.add_argument("--port", type=int, default=6379, help="its port (default: 6379)")
+    users.add_argument(
+        "--kind", choices=("redis", "kafka"), default="redis", help="the broker (default: redis)"
+    )
+    users.add_argument("--host", required=True, help="the broker's host as the parts reach it, e.g. redis")
+    users.add_argument("--port", type=int, help="its port (default: 6379 for Redis, 9092 for Kafka)")
     users.add_argument("--out", type=Path, required=True, help="the directory to write (mode 0700)")
     users.add_argument(
         "--replace", action="store_true", help="overwrite credentials already in DIR (rotates every password)"
@@ -245,7 +255,8 @@ def _write_private(path: Path, text: str) -> None:
     path.chmod(0o600)
 
 
-def _users(host: str, port: int, out: Path, replace: bool) -> int:
+def _users(kind: str, host: str, port: int | None, out: Path, replace: bool) -> int:
+    port = _DEFAULT_PORTS[kind] if port is None else port
     if not 0 < port < 65536:
         print(f"pagemesh events users: --port {port} is not a TCP port", file=sys.stderr)
         return 1
@@ -257,11 +268,21 @@ def _users(host: str, port: int, out: Path, replace: bool) -> int:
             file=sys.stderr,
         )
         return 1
-    try:
-        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if kind == "redis":
         passwords = new_redis_passwords()
         urls = {user: redis_url(user, passwords[user], host, port) for user in redis_users()}
-        _write_private(out / "users.acl", "\n".join(redis_acl(passwords)) + "\n")
+        setup, content = "users.acl", "\n".join(redis_acl(passwords)) + "\n"
+        what = f"the Redis's aclfile ({len(passwords)} users)"
+    else:
+        passwords = new_passwords(bus_users())
+        urls = {user: kafka_url(user, passwords[user], host, port) for user in bus_users()}
+        setup, content = "users.sh", kafka_script(f"{host}:{port}", passwords, BusOptions().partitions)
+        what = f"run once as a Kafka super user: {len(passwords)} SCRAM users, the mesh's topics, the ACLs"
+    try:
+        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for stale in set(present) - {setup, "parts.env", "operator.url"}:
+            (out / stale).unlink()
+        _write_private(out / setup, content)
         _write_private(
             out / "parts.env", "".join(f"{user}={url}\n" for user, url in urls.items() if user != OPERATOR)
         )
@@ -269,7 +290,7 @@ def _users(host: str, port: int, out: Path, replace: bool) -> int:
     except OSError as error:
         print(f"pagemesh events users: cannot write to {out}: {error.strerror}", file=sys.stderr)
         return 1
-    print(f"{out / 'users.acl'}: the Redis's aclfile ({len(passwords)} users)")
+    print(f"{out / setup}: {what}")
     print(f"{out / 'parts.env'}: each part's PAGEMESH_BUS, e.g. for the Secret pagemesh-bus")
     operator = out / "operator.url"
     print(f"{operator}: for `pagemesh events` (export PAGEMESH_BUS=$(cat {operator}))")
@@ -280,7 +301,7 @@ def main(argv: list[str]) -> int:
     """Runs `pagemesh events` and returns its exit code."""
     options = build_parser().parse_args(argv)
     if options.command == "users":
-        return _users(options.host, options.port, options.out, options.replace)
+        return _users(options.kind, options.host, options.port, options.out, options.replace)
     if options.command == "register" and options.mesh and options.proto_dir:
         print("pagemesh events register: give PROTO_DIR or --mesh, not both", file=sys.stderr)
         return 1

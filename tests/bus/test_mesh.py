@@ -237,7 +237,8 @@ def test_events_register_refuses_a_breaking_change_as_make_compat_does(
     assert "already registered as version 1" in again.stdout
 
 
-def test_pagemesh_up_with_a_private_redis_bus(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["redis", "kafka"])
+def test_pagemesh_up_with_a_private_broker(kind: str, tmp_path: Path) -> None:
     env = clean_environment()
     ports = {name: free_port() for name in (*SERVICES, "aggregator")}
     env.update({f"PAGEMESH_{name.upper()}_ADDR": f"127.0.0.1:{port}" for name, port in ports.items()})
@@ -245,7 +246,7 @@ def test_pagemesh_up_with_a_private_redis_bus(tmp_path: Path) -> None:
     http = free_port()
     env["PAGEMESH_AGGREGATOR_HTTP_ADDR"] = f"127.0.0.1:{http}"
     with subprocess.Popen(
-        pagemesh_command(["up", "--data-dir", str(tmp_path), "--bus", "redis"]),
+        pagemesh_command(["up", "--data-dir", str(tmp_path), "--bus", kind]),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -259,10 +260,10 @@ def test_pagemesh_up_with_a_private_redis_bus(tmp_path: Path) -> None:
                 if "SERVING" in line:
                     break
             table = "".join(lines)
-            assert "redis on 127.0.0.1:" in table, table + (up.stderr.read() if up.stderr else "")
+            assert f"{kind} on 127.0.0.1:" in table, table + (up.stderr.read() if up.stderr else "")
             assert health(f"127.0.0.1:{ports['history']}") == "SERVING"
-            redis_pid = _redis_pid(tmp_path)
-            operator_url = (tmp_path / "redis" / "operator.url").read_text().strip()
+            broker_pid = _broker_pid(tmp_path, kind)
+            operator_url = (tmp_path / kind / "operator.url").read_text().strip()
             # The first pages of a cold mesh on a busy machine may miss their deadline (504): try again.
             deadline = time.monotonic() + 60
             page_url = f"http://127.0.0.1:{http}/products/P00007?user=u-up"
@@ -292,25 +293,30 @@ def test_pagemesh_up_with_a_private_redis_bus(tmp_path: Path) -> None:
             up.send_signal(signal.SIGINT)
             assert up.wait(timeout=60) == 0
             deadline = time.monotonic() + 10
-            while process_alive(redis_pid) and time.monotonic() < deadline:
+            while process_alive(broker_pid) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert not process_alive(redis_pid)
+            assert not process_alive(broker_pid)
         finally:
             if up.poll() is None:
                 up.kill()
                 up.wait()
 
 
-def _redis_pid(data_dir: Path) -> int:
-    # Redis renames its process "redis-server 127.0.0.1:PORT"; the port is in the config pagemesh wrote.
-    config = (data_dir / "redis" / "redis.conf").read_text()
-    port = next(line.split()[1] for line in config.splitlines() if line.startswith("port "))
+def _broker_pid(data_dir: Path, kind: str) -> int:
+    """The private broker's process: Redis renames itself "redis-server 127.0.0.1:PORT" (the port is in
+    the config pagemesh wrote); Kafka's JVM names its properties file."""
+    if kind == "redis":
+        config = (data_dir / "redis" / "redis.conf").read_text()
+        port = next(line.split()[1] for line in config.splitlines() if line.startswith("port "))
+        marks = (b"redis-server", f"127.0.0.1:{port}".encode())
+    else:
+        marks = (b"kafka.Kafka", str((data_dir / "kafka" / "server.properties").resolve()).encode())
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 command = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if b"redis-server" in command and f"127.0.0.1:{port}".encode() in command:
+            if all(mark in command for mark in marks) and b"python" not in command.split(b"\0")[0]:
                 return int(entry.name)
-    raise AssertionError(f"no redis-server on port {port} is running")
+    raise AssertionError(f"no {kind} broker for {data_dir} is running")
