@@ -56,6 +56,7 @@ from pagemesh.bus import (  # noqa: E402
     Event,
     Publisher,
     RunningBus,
+    kafka_client_options,
     parse_bus_url,
     start_private_bus,
     topic_of,
@@ -167,8 +168,9 @@ async def bare_publish(running: RunningBus, count: int) -> float:
         elapsed = time.perf_counter() - started
         await client.aclose()
     else:
+        # The operator's login, as the layer's producer logs in as its own user: both pay for SASL.
         producer = AIOKafkaProducer(
-            bootstrap_servers=url.bootstrap, acks="all", enable_idempotence=True, linger_ms=2
+            **kafka_client_options(url), acks="all", enable_idempotence=True, linger_ms=2
         )
         await producer.start()
         started = time.perf_counter()
@@ -256,7 +258,7 @@ async def bare_consume(running: RunningBus, count: int) -> float:
     async def kafka_group(name: str) -> None:
         consumer = AIOKafkaConsumer(
             "bench.bare",
-            bootstrap_servers=url.bootstrap,
+            **kafka_client_options(url),
             group_id=name,
             enable_auto_commit=False,
             auto_offset_reset="earliest",

@@ -51,7 +51,7 @@ from pagemesh.bus._errors import BusPermissionError, BusUnavailableError
 from pagemesh.bus._names import KAFKA_DLQ_PREFIX, KAFKA_REGISTRY_TOPIC
 from pagemesh.bus._url import BusUrl
 
-__all__ = ["DLQ_PREFIX", "REGISTRY_TOPIC", "SCRAM_MECHANISM", "KafkaBackend"]
+__all__ = ["DLQ_PREFIX", "REGISTRY_TOPIC", "SCRAM_MECHANISM", "KafkaBackend", "kafka_client_options"]
 
 # aiokafka logs every failed connection attempt at ERROR; the bus reports what matters (a relay that
 # cannot ship, a consumer that lost the broker) in its own words, once.
@@ -94,6 +94,20 @@ def _letters_group(group: str) -> str:
     return DLQ_PREFIX + group + _READER_SUFFIX
 
 
+def kafka_client_options(url: BusUrl) -> dict[str, Any]:
+    """aiokafka's options for `url`: where the brokers are and who we are to them: SASL/SCRAM-SHA-256
+    when the URL names a user (no TLS: the private broker listens on loopback only), anonymous otherwise."""
+    options: dict[str, Any] = {"bootstrap_servers": url.bootstrap}
+    if url.username:
+        options.update(
+            security_protocol="SASL_PLAINTEXT",
+            sasl_mechanism=SCRAM_MECHANISM,
+            sasl_plain_username=url.username,
+            sasl_plain_password=url.password,
+        )
+    return options
+
+
 class KafkaBackend:
     """The bus on a Kafka cluster (see the module docstring)."""
 
@@ -107,17 +121,7 @@ class KafkaBackend:
         self._topics: set[str] = set()
 
     def _client_options(self) -> dict[str, Any]:
-        """Where the brokers are and who we are to them: SASL/SCRAM-SHA-256 when the URL names a user
-        (no TLS: the private broker listens on loopback only), anonymous otherwise."""
-        options: dict[str, Any] = {"bootstrap_servers": self.url.bootstrap}
-        if self.url.username:
-            options.update(
-                security_protocol="SASL_PLAINTEXT",
-                sasl_mechanism=SCRAM_MECHANISM,
-                sasl_plain_username=self.url.username,
-                sasl_plain_password=self.url.password,
-            )
-        return options
+        return kafka_client_options(self.url)
 
     @property
     def _user(self) -> str:
