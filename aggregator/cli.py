@@ -23,7 +23,6 @@ from pagemesh.runtime import (
     AGGREGATOR,
     SERVICES,
     GrpcServer,
-    LimiterConfig,
     PagemeshError,
     ServerStartError,
     Settings,
@@ -42,12 +41,15 @@ __all__ = ["build_parser", "main"]
 
 _logger = logging.getLogger("pagemesh.aggregator")
 
-AGGREGATOR_PENDING_CALLS = 128
-"""Pages gRPC's core holds for the aggregator's handlers: about 270 ms of waiting at 470 pages/s.
+AGGREGATOR_PENDING_CALLS = 16
+"""Pages gRPC's core holds for the aggregator's handlers (refused at random from 8, all from 16).
 
-The trade-off of this number, measured on a busy shared machine (docs/benchmarks.md): a longer queue rides
-out the machine's stalls (64 refused pages at 100 pages/s whenever no process was scheduled for a third
-of a second), a shorter one keeps pages faster under sustained overload.
+Under sustained overload the aggregator's event loop is saturated and takes calls from core more slowly
+than they come, so this queue is full and every accepted page waits through it: 128 made accepted pages
+take 400-700 ms at three times saturation, 16 about 60-130 ms (docs/benchmarks.md, "Overload"). Bursts
+and stalls no longer need a long queue here: the limiter's own queue holds calls for up to 100 ms
+while the loop keeps up (`pagemesh.runtime.LimiterConfig.queue_timeout`), and the chaos run with kills
+every 5 s refused nothing.
 """
 
 
@@ -122,11 +124,8 @@ async def _serve(
         page_bindings(assembler),
         settings=settings,
         authz_dry_run=authz_dry_run,
-        # Pages are slowed by every stall of a busy machine; shedding starts once they take half their
-        # deadline (twice the floor), not at every blip (the services' calls take a millisecond, and keep
-        # the default floor).
-        limiter_config=LimiterConfig(latency_floor=config.deadline / 4),
         # The front door: few pages wait in gRPC's core for the event loop, the rest are refused at once.
+        # The limiter keeps its default floor: a stall now makes pages wait in its queue, not fail.
         max_pending_calls=AGGREGATOR_PENDING_CALLS,
     )
     # One concurrency limit for the process: HTTP pages and gRPC pages share the same CPU.
