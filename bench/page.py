@@ -670,8 +670,11 @@ def telemetry_costs(log_level: str, seconds: float, rounds: int) -> list[Result]
             env = {**settings_env, "PAGEMESH_DATA_DIR": str(running.workdir / f"t{k}")}
             backends = running.services(0, f"t{k}", env=env)
             targets.append((label, running.aggregator(f"aggregator-t{k}", {**backends, **env})))
-        for _ in range(rounds):
-            for label, process in targets:
+        for round_number in range(rounds):
+            # Each round starts one setting later, so that none is always measured right after the same
+            # other one (a mesh that just ran leaves work behind: exports, relays, consumers catching up).
+            shift = round_number % len(targets)
+            for label, process in targets[shift:] + targets[:shift]:
                 result = Result("telemetry", label, 0, 32)
                 by_setting.setdefault(label, []).append(run(running, process, 32, seconds, result))
     chosen = []
