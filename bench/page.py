@@ -453,11 +453,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--telemetry-rounds", type=int, default=3, help="rounds over the four telemetry settings (default 3)"
     )
     parser.add_argument(
+        "--telemetry-settings",
+        type=lambda text: tuple(text.split(",")),
+        default=tuple(TELEMETRY_SETTINGS),
+        help=f"which telemetry settings to compare with `off` (default all: {','.join(TELEMETRY_SETTINGS)})",
+    )
+    parser.add_argument(
         "--event-rounds", type=int, default=3, help="rounds of events off and on, per concurrency (default 3)"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench" / "page.json")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
+    unknown = set(options.telemetry_settings) - set(TELEMETRY_SETTINGS)
+    if unknown:
+        parser.error(f"unknown telemetry setting {sorted(unknown)[0]!r}; use {', '.join(TELEMETRY_SETTINGS)}")
     if options.serve_bare:
         run_event_loop(serve_bare(options.serve_bare))
         return 0
@@ -467,7 +476,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return finish(storage(options.log_level, options.seconds), options.out)
     if options.only == "telemetry":
         return finish(
-            telemetry_costs(options.log_level, options.seconds, options.telemetry_rounds), options.out
+            telemetry_costs(
+                options.log_level, options.seconds, options.telemetry_rounds, options.telemetry_settings
+            ),
+            options.out,
         )
     if options.only == "security":
         return finish(security_costs(options.log_level, options.seconds, options.rounds), options.out)
@@ -522,7 +534,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"    extra backend calls {result.extra_backend_calls:.2%}", flush=True)
     if options.only is None:
         results += storage(options.log_level, options.seconds)
-        results += telemetry_costs(options.log_level, options.seconds, options.telemetry_rounds)
+        results += telemetry_costs(
+            options.log_level, options.seconds, options.telemetry_rounds, options.telemetry_settings
+        )
         results += security_costs(options.log_level, options.seconds, options.rounds)
     return finish(results, options.out)
 
@@ -650,21 +664,29 @@ def storage(log_level: str, seconds: float) -> list[Result]:
     return results
 
 
-TELEMETRY_SETTINGS: tuple[tuple[str, dict[str, str]], ...] = (
-    ("telemetry off", {"PAGEMESH_METRICS": "off", "OTEL_SDK_DISABLED": "true"}),
-    ("metrics", {"PAGEMESH_METRICS": "on", "OTEL_SDK_DISABLED": "true"}),
-    ("metrics + traces (default)", {"PAGEMESH_METRICS": "on"}),
-    ("metrics + traces (100%)", {"PAGEMESH_METRICS": "on", "OTEL_TRACES_SAMPLER": "parentbased_always_on"}),
-)
-"""What each mesh of the telemetry scenario runs with (spans go to JSON lines in the work directory)."""
+TELEMETRY_SETTINGS: dict[str, tuple[str, dict[str, str]]] = {
+    "off": ("telemetry off", {"PAGEMESH_METRICS": "off", "OTEL_SDK_DISABLED": "true"}),
+    "metrics": ("metrics", {"PAGEMESH_METRICS": "on", "OTEL_SDK_DISABLED": "true"}),
+    "default": ("metrics + traces (default)", {"PAGEMESH_METRICS": "on"}),
+    "all": (
+        "metrics + traces (100%)",
+        {"PAGEMESH_METRICS": "on", "OTEL_TRACES_SAMPLER": "parentbased_always_on"},
+    ),
+}
+"""What each mesh of the telemetry scenario runs with, by its `--telemetry-settings` name (spans go to JSON
+lines in the work directory). `off` is always measured: it is what the others cost against."""
 
 
-def telemetry_costs(log_level: str, seconds: float, rounds: int) -> list[Result]:
-    """Pages/s at concurrency 32 under each telemetry setting; one result per setting (its median round)."""
+def telemetry_costs(
+    log_level: str, seconds: float, rounds: int, names: Sequence[str] = tuple(TELEMETRY_SETTINGS)
+) -> list[Result]:
+    """Pages/s at concurrency 32 under each telemetry setting of `names` and `off`; one result per setting
+    (its median round)."""
+    settings = [TELEMETRY_SETTINGS[name] for name in TELEMETRY_SETTINGS if name == "off" or name in names]
     by_setting: dict[str, list[Result]] = {}
     with fleet(log_level) as running:
         targets = []
-        for k, (label, settings_env) in enumerate(TELEMETRY_SETTINGS):
+        for k, (label, settings_env) in enumerate(settings):
             # Each mesh its own data directory, so its own bus file and consumers: on one shared bus the
             # idle meshes' consumers would take part of the measured mesh's events.
             env = {**settings_env, "PAGEMESH_DATA_DIR": str(running.workdir / f"t{k}")}
@@ -679,7 +701,7 @@ def telemetry_costs(log_level: str, seconds: float, rounds: int) -> list[Result]
                 by_setting.setdefault(label, []).append(run(running, process, 32, seconds, result))
     chosen = []
     baseline: tuple[float, float] | None = None
-    for label, _ in TELEMETRY_SETTINGS:
+    for label, _ in settings:
         measured = by_setting[label]
         runs = sorted(measured, key=lambda r: r.pages_per_s)
         median = runs[len(runs) // 2]
