@@ -73,9 +73,10 @@ async def test_a_read_only_service_answers_a_repeated_request_from_memory(
     assert servicer.calls == ["P1", "P2", "list 3", "missing", "missing"]
     # A call answered from memory is still a call: logged under its own request id.
     # Only this server's calls: a server of an earlier test in the same process may still be logging.
-    calls: list[Any] = [
+    records: list[Any] = caplog.records
+    calls = [
         r
-        for r in caplog.records
+        for r in records
         if r.getMessage() == "call" and r.pagemesh_fields["method"].startswith(f"/{pb.DESCRIPTOR.package}.")
     ]
     request_ids = [r.pagemesh_fields["request_id"] for r in calls]
