@@ -173,7 +173,7 @@ class ConcurrencyLimiter:
         except asyncio.CancelledError:
             # The caller went away: its place (if it was just given one) goes to the next.
             if future.done() and not future.cancelled() and future.result():
-                self.release_unmeasured()
+                self._release_unmeasured()
             elif entry in self._waiters:
                 self._waiters.remove(entry)
             raise
@@ -196,7 +196,7 @@ class ConcurrencyLimiter:
             self._window_count = 0
             self._update(short, in_flight)
 
-    def release_unmeasured(self) -> None:
+    def _release_unmeasured(self) -> None:
         """Ends an admitted call without a latency sample (it never ran)."""
         self.in_flight -= 1
         self._admit_waiting()
@@ -221,7 +221,7 @@ class ConcurrencyLimiter:
         if not future.done():
             future.set_result(admitted)
         elif admitted:
-            self.release_unmeasured()  # cancelled meanwhile: the place goes to the next
+            self._release_unmeasured()  # cancelled meanwhile: the place goes to the next
 
     def _count_shed(self) -> None:
         self.shed += 1
