@@ -78,6 +78,7 @@ __all__ = [
     "start_kafka",
     "start_private_bus",
     "start_redis",
+    "write_private",
 ]
 
 KAFKA_LIB = Path(__file__).resolve().parents[2] / ".tools" / "kafka" / "lib"
@@ -222,8 +223,8 @@ def _spawn(
     return child
 
 
-def _private_file(path: Path, text: str) -> None:
-    """Writes `text` (passwords) to `path`, readable by this user only from the start."""
+def write_private(path: Path, text: str) -> None:
+    """Writes `text` (passwords) to `path`, readable by this user only, not even briefly by others."""
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
         os.fchmod(file.fileno(), 0o600)
         file.write(text)
@@ -297,7 +298,7 @@ def start_redis(data_dir: Path, port: int | None = None) -> tuple[PrivateBroker,
         "appendfsync everysec",
         *redis_acl(passwords),
     ]
-    _private_file(config, "\n".join(lines) + "\n")
+    write_private(config, "\n".join(lines) + "\n")
     command = tied_command([server, str(config)])
     broker = PrivateBroker(
         "redis",
@@ -329,7 +330,7 @@ def start_kafka(data_dir: Path, port: int | None = None) -> tuple[PrivateBroker,
         "org.apache.kafka.common.security.plain.PlainLoginModule required "
         f'username="{BROKER_USER}" password="{broker_password}" user_{BROKER_USER}="{broker_password}";'
     )
-    _private_file(
+    write_private(
         properties,
         _KAFKA_PROPERTIES.format(
             port=port,
@@ -422,8 +423,7 @@ class RunningBus:
         if self.broker is None:
             return f"{self.kind} {self.url}"
         operator_file = self.broker.data_dir / "operator.url"
-        operator_file.write_text(self.url + "\n")
-        operator_file.chmod(0o600)
+        write_private(operator_file, self.url + "\n")
         return (
             f"{self.kind} on 127.0.0.1:{self.broker.port} (data in {self.broker.data_dir}); "
             f"for `pagemesh events`: export PAGEMESH_BUS=$(cat {operator_file})"

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -29,7 +28,7 @@ from typing import Any
 from google.protobuf.json_format import MessageToDict
 
 from compat import FORMATS, CompatError, load_image, parse_input, render
-from pagemesh.bus._brokers import new_redis_passwords, redis_acl, redis_url, redis_users
+from pagemesh.bus._brokers import new_redis_passwords, redis_acl, redis_url, redis_users, write_private
 from pagemesh.bus._bus import Bus
 from pagemesh.bus._envelope import PoisonEventError, open_envelope
 from pagemesh.bus._errors import IncompatibleSchemaError
@@ -247,14 +246,6 @@ async def _run(url: str, options: Any) -> int:
         await bus.close()
 
 
-def _write_private(path: Path, text: str) -> None:
-    # Created 0600 from the start: a password file is never readable by others, not even briefly.
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        file.write(text)
-    path.chmod(0o600)
-
-
 def _users(kind: str, host: str, port: int | None, out: Path, replace: bool) -> int:
     port = _DEFAULT_PORTS[kind] if port is None else port
     if not 0 < port < 65536:
@@ -282,11 +273,11 @@ def _users(kind: str, host: str, port: int | None, out: Path, replace: bool) -> 
         out.mkdir(mode=0o700, parents=True, exist_ok=True)
         for stale in set(present) - {setup, "parts.env", "operator.url"}:
             (out / stale).unlink()
-        _write_private(out / setup, content)
-        _write_private(
+        write_private(out / setup, content)
+        write_private(
             out / "parts.env", "".join(f"{user}={url}\n" for user, url in urls.items() if user != OPERATOR)
         )
-        _write_private(out / "operator.url", urls[OPERATOR] + "\n")
+        write_private(out / "operator.url", urls[OPERATOR] + "\n")
     except OSError as error:
         print(f"pagemesh events users: cannot write to {out}: {error.strerror}", file=sys.stderr)
         return 1
