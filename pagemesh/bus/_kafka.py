@@ -120,9 +120,6 @@ class KafkaBackend:
         self._admin: AIOKafkaAdminClient | None = None
         self._topics: set[str] = set()
 
-    def _client_options(self) -> dict[str, Any]:
-        return kafka_client_options(self.url)
-
     @property
     def _user(self) -> str:
         return self.url.username or "(anonymous)"
@@ -148,7 +145,7 @@ class KafkaBackend:
 
     async def connect(self) -> None:
         with self._errors("connect"):
-            admin = AIOKafkaAdminClient(**self._client_options(), request_timeout_ms=_TIMEOUT_MS)
+            admin = AIOKafkaAdminClient(**kafka_client_options(self.url), request_timeout_ms=_TIMEOUT_MS)
             try:
                 await admin.start()
                 self._topics = set(await admin.list_topics())
@@ -166,18 +163,11 @@ class KafkaBackend:
         aiokafka only says it could not bootstrap, which would send people looking for a network fault."""
         if not self.url.username:
             return
-        options = self._client_options()
+        login = kafka_client_options(self.url)
+        del login["bootstrap_servers"]  # one connection to each host in turn instead
         for host, port in self.url.hosts:
             try:
-                connection = await create_conn(
-                    host,
-                    port,
-                    request_timeout_ms=5_000,
-                    security_protocol=options["security_protocol"],
-                    sasl_mechanism=options["sasl_mechanism"],
-                    sasl_plain_username=options["sasl_plain_username"],
-                    sasl_plain_password=options["sasl_plain_password"],
-                )
+                connection = await create_conn(host, port, request_timeout_ms=5_000, **login)
             except _REFUSED:
                 raise
             except (KafkaError, OSError, TimeoutError):
@@ -237,7 +227,7 @@ class KafkaBackend:
     async def _producer_started(self) -> AIOKafkaProducer:
         if self._producer is None:
             producer = AIOKafkaProducer(
-                **self._client_options(),
+                **kafka_client_options(self.url),
                 acks="all",
                 enable_idempotence=True,
                 linger_ms=2,
@@ -267,7 +257,7 @@ class KafkaBackend:
 
     def _consumer(self, group: str | None, **extra: Any) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
-            **self._client_options(),
+            **kafka_client_options(self.url),
             group_id=group,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
