@@ -138,7 +138,7 @@ class ConcurrencyLimiter:
 
     def try_acquire(self) -> bool:
         """Admits one call at once (True: call `release` when it ends) or counts it shed (False)."""
-        if self.in_flight >= int(self.limit) or self._waiters:
+        if not self._place_free():
             self._count_shed()
             return False
         self._admit()
@@ -148,7 +148,7 @@ class ConcurrencyLimiter:
         """Admits one call, after a wait in the queue if the limit is reached (True: call `release` when it
         ends), or counts it shed (False) when its wait is over (see the module docstring)."""
         now = self._clock()
-        if self.in_flight < int(self.limit) and not self._waiters:
+        if self._place_free():
             self._last_place_free = now
             self._admit()
             return True
@@ -200,6 +200,10 @@ class ConcurrencyLimiter:
         """Ends an admitted call without a latency sample (it never ran)."""
         self.in_flight -= 1
         self._admit_waiting()
+
+    def _place_free(self) -> bool:
+        # Never ahead of a call already waiting.
+        return self.in_flight < int(self.limit) and not self._waiters
 
     def _admit(self) -> None:
         self.in_flight += 1
