@@ -33,7 +33,7 @@ from pagemesh.runtime._limiter import LimiterConfig, limiter_from_setting
 from pagemesh.runtime._logging import log_event
 from pagemesh.runtime._reflection import ReflectionIndex, ReflectionServicer, reflection_protocols
 from pagemesh.runtime._transport import Transport
-from pagemesh.security import Authorizer, policy_path
+from pagemesh.security._authorizer import Authorizer, policy_path
 
 __all__ = [
     "MAX_PENDING_CALLS",

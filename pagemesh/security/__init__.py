@@ -7,6 +7,9 @@ whether the caller's identity may call the method, under a gRFC A43 policy.
 
 from __future__ import annotations
 
+# The runtime's server imports this package's authorizer, and the authorizer the runtime's settings and
+# logging: importing the runtime first lets a program import either package first.
+import pagemesh.runtime  # noqa: F401
 from pagemesh.security._authorizer import SHIPPED_POLICY, Authorizer, policy_path
 from pagemesh.security._certs import (
     IDENTITIES,
