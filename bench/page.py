@@ -30,6 +30,7 @@ import asyncio
 import json
 import os
 import platform
+import random
 import resource
 import statistics
 import sys
@@ -37,7 +38,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AsyncExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -317,6 +318,42 @@ async def load(
             if name in before and after[name] > before[name]
         }
         result.cpu_us_per_page = {**per_page, "total": sum(per_page.values())}
+
+
+async def interleaved(
+    targets: Sequence[tuple[str, Transport]], seconds: float, warmup: float, block: int = 10
+) -> list[list[float]]:
+    """Latencies (ms) of pages sent to the targets in turn, one page in flight at a time.
+
+    Concurrency 1 on every target, measured in the same seconds: `block` pages to one target, then
+    `block` to the next, in an order that rotates each time round, so no target always follows the same
+    other one. Where two targets are measured in separate windows, this machine's drift between the
+    windows (the p50 at concurrency 1 moves by up to 1 ms from one 5 s window to the next) is larger than
+    the differences being measured; a block of pages (about 50 ms) keeps each target's processes as warm
+    as in a run of its own, which a single page each in turn does not (the p50 of both rises by 2 ms).
+    """
+    latencies: list[list[float]] = [[] for _ in targets]
+    async with AsyncExitStack() as stack:
+        stubs = []
+        for address, transport in targets:
+            channel = await stack.enter_async_context(transport.channel(address, server_name="aggregator"))
+            stubs.append(page_v2_grpc.PageServiceStub(channel))
+        loop = asyncio.get_running_loop()
+        measure_from = loop.time() + warmup
+        until = measure_from + seconds
+        k = 0
+        while loop.time() < until:
+            for turn in range(len(stubs)):
+                index = (k + turn) % len(stubs)
+                for page in range(block):
+                    product_id = f"P{1 + (k * block + page) % 240:05d}"
+                    request = page_v2.GetProductPageRequest(product_id=product_id, user_id=USER_ID)
+                    started = time.perf_counter()
+                    await stubs[index].GetProductPage(request, timeout=5)
+                    if loop.time() >= measure_from:
+                        latencies[index].append((time.perf_counter() - started) * 1000)
+            k += 1
+    return latencies
 
 
 def statz(http_port: int) -> dict[str, Any]:
@@ -747,6 +784,7 @@ def security_costs(log_level: str, seconds: float, rounds: int) -> list[Result]:
             }
             backends = running.services(0, tls, env=env)
             meshes.append((label, running.aggregator(f"aggregator-{tls}", {**backends, **env}), transport))
+        side_by_side: list[list[list[float]]] = []
         for _ in range(rounds):
             for concurrency in (32, 1):
                 for label, process, transport in meshes:
@@ -754,6 +792,11 @@ def security_costs(log_level: str, seconds: float, rounds: int) -> list[Result]:
                     by_setting.setdefault((label, concurrency), []).append(
                         run(running, process, concurrency, seconds, result, transport=transport)
                     )
+            side_by_side.append(
+                run_event_loop(
+                    interleaved([(p.address, t) for _, p, t in meshes], 2 * seconds, min(1.0, seconds / 4))
+                )
+            )
     chosen = []
     for concurrency in (32, 1):
         medians = {}
@@ -779,7 +822,41 @@ def security_costs(log_level: str, seconds: float, rounds: int) -> list[Result]:
             f"p50 {added:+.2f} ms (medians over {rounds} rounds)",
             flush=True,
         )
+    # The last result chosen is mTLS at concurrency 1, whose p50 the interleaved pages measure again.
+    chosen[-1].extra.update(interleaved_p50_added(side_by_side))
     return chosen
+
+
+def interleaved_p50_added(rounds: Sequence[Sequence[Sequence[float]]]) -> dict[str, Any]:
+    """The p50 added by the second of two targets measured by `interleaved`, pooled over the rounds, with
+    a 95% bootstrap interval (pages resampled), and each round's own figure."""
+    plain = [ms for measured in rounds for ms in measured[0]]
+    secure = [ms for measured in rounds for ms in measured[1]]
+    added = statistics.median(secure) - statistics.median(plain)
+    rng = random.Random(1)
+
+    def median_of_resample(values: list[float]) -> float:
+        return statistics.median(rng.choices(values, k=len(values)))
+
+    resampled = sorted(median_of_resample(secure) - median_of_resample(plain) for _ in range(1000))
+    by_round = [round(statistics.median(m[1]) - statistics.median(m[0]), 3) for m in rounds]
+    print(
+        f"  security c=1   interleaved, 10 pages to each mesh in turn: p50 plaintext "
+        f"{statistics.median(plain):.2f} ms, mTLS + authorization {statistics.median(secure):.2f} ms, "
+        f"added {added:+.2f} ms (95% interval {resampled[25]:+.2f} to {resampled[974]:+.2f}; "
+        f"{len(plain)} and {len(secure)} pages; rounds {', '.join(f'{r:+.2f}' for r in by_round)})",
+        flush=True,
+    )
+    return {
+        "interleaved_p50_ms": {
+            "plaintext": round(statistics.median(plain), 3),
+            "mtls": round(statistics.median(secure), 3),
+        },
+        "interleaved_p50_added_ms": round(added, 3),
+        "interleaved_p50_added_interval_ms": [round(resampled[25], 3), round(resampled[974], 3)],
+        "interleaved_rounds_p50_added_ms": by_round,
+        "interleaved_pages": [len(plain), len(secure)],
+    }
 
 
 def finish(results: list[Result], out: Path) -> int:
