@@ -130,10 +130,17 @@ class Event(Generic[M]):
     event_id: str
     type: str
     fingerprint: str
-    occurred_at: datetime
+    occurred_at_ns: int
+    """When it happened, in nanoseconds since the epoch (as the envelope carries it)."""
     traceparent: str
     producer: str
     payload: M
+
+    @property
+    def occurred_at(self) -> datetime:
+        """When it happened (UTC); made on demand, as most handlers never look."""
+        seconds, nanos = divmod(self.occurred_at_ns, 1_000_000_000)
+        return datetime.fromtimestamp(seconds, tz=UTC).replace(microsecond=nanos // 1000)
 
 
 def open_envelope(data: bytes) -> events_pb2.Envelope:
@@ -161,7 +168,7 @@ def decode(envelope: events_pb2.Envelope, payload_class: type[M]) -> Event[M]:
         event_id=envelope.event_id,
         type=envelope.type,
         fingerprint=envelope.schema_fingerprint,
-        occurred_at=envelope.occurred_at.ToDatetime(tzinfo=UTC),
+        occurred_at_ns=envelope.occurred_at.seconds * 1_000_000_000 + envelope.occurred_at.nanos,
         traceparent=envelope.traceparent,
         producer=envelope.producer,
         payload=payload,

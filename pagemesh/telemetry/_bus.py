@@ -17,15 +17,17 @@ bounded. Event ids go on the span only, never on a metric.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from pagemesh.telemetry._metrics import BUS_CONSUMED, BUS_DEAD_LETTERED, BUS_LAG, BUS_PUBLISHED
-from pagemesh.telemetry._tracing import linked_span, settings_in_force
+from pagemesh.telemetry._tracing import linked_span, settings_in_force, tracing
 
 __all__ = [
     "OUTCOMES",
@@ -46,22 +48,38 @@ def _metrics_on() -> bool:
     return settings is None or settings.metrics
 
 
+_MAX_CHILDREN = 1024
+_children: dict[tuple[object, tuple[str, ...]], Any] = {}
+
+
+def _child(metric: Any, *labels: str) -> Any:
+    """`metric.labels(*labels)`, kept for the next event: prometheus_client's lookup costs more than
+    the count itself, and a consumer counts every event it handles."""
+    key = (metric, labels)
+    child = _children.get(key)
+    if child is None:
+        child = metric.labels(*labels)
+        if len(_children) < _MAX_CHILDREN:  # label values are bounded; the table stays so whatever comes
+            _children[key] = child
+    return child
+
+
 def event_published(event_type: str) -> None:
     """Counts one event published."""
     if _metrics_on():
-        BUS_PUBLISHED.labels(event_type).inc()
+        _child(BUS_PUBLISHED, event_type).inc()
 
 
 def event_dead_lettered(group: str, event_type: str) -> None:
     """Counts one event moved to `group`'s dead-letter queue."""
     if _metrics_on():
-        BUS_DEAD_LETTERED.labels(group, event_type).inc()
+        _child(BUS_DEAD_LETTERED, group, event_type).inc()
 
 
 def set_consumer_lag(group: str, messages: int) -> None:
     """Records how many events `group` has yet to handle."""
     if _metrics_on():
-        BUS_LAG.labels(group).set(messages)
+        _child(BUS_LAG, group).set(messages)
 
 
 class Consumption:
@@ -88,22 +106,23 @@ def consuming_events(group: str, events: Sequence[ConsumedEvent]) -> Iterator[Co
     Each event of a batch gets its own span (covering the batch's handling), so every page's trace shows
     its own consumption. A single event's span is also made current, for the handler's own work.
     """
-    spans = [
-        linked_span(
-            f"process {event_type}",
-            SpanKind.CONSUMER,
-            {
-                "messaging.system": "pagemesh",
-                "messaging.operation.type": "process",
-                "messaging.consumer.group.name": group,
-                "messaging.message.id": event_id,
-                "messaging.batch.message_count": len(events),
-                "pagemesh.event_type": event_type,
-            },
-            traceparent,
-        )
-        for event_type, event_id, traceparent in events
-    ]
+    spans = []
+    if tracing() is not None:
+        batch = {
+            "messaging.system": "pagemesh",
+            "messaging.operation.type": "process",
+            "messaging.consumer.group.name": group,
+            "messaging.batch.message_count": len(events),
+        }
+        spans = [
+            linked_span(
+                f"process {event_type}",
+                SpanKind.CONSUMER,
+                {**batch, "messaging.message.id": event_id, "pagemesh.event_type": event_type},
+                traceparent,
+            )
+            for event_type, event_id, traceparent in events
+        ]
     current = spans[0] if len(spans) == 1 else None
     token = otel_context.attach(trace.set_span_in_context(current)) if current is not None else None
     consumption = Consumption()
@@ -120,8 +139,8 @@ def consuming_events(group: str, events: Sequence[ConsumedEvent]) -> Iterator[Co
         if token is not None:
             otel_context.detach(token)
         if _metrics_on():
-            for event_type, _, _ in events:
-                BUS_CONSUMED.labels(group, event_type, consumption.outcome).inc()
+            for event_type, count in Counter(event_type for event_type, _, _ in events).items():
+                _child(BUS_CONSUMED, group, event_type, consumption.outcome).inc(count)
         for span in spans:
             if span is not None:
                 span.set_attribute("pagemesh.outcome", consumption.outcome)

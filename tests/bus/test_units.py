@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from pagemesh.bus import (
     RunningBus,
     Schema,
     Sealer,
+    decode,
     new_event_id,
     open_envelope,
     parse_bus_url,
@@ -285,6 +287,17 @@ def test_the_fast_sealer_writes_what_protobuf_would() -> None:
         expected.occurred_at.CopyFrom(decoded.occurred_at)
         assert data == expected.SerializeToString(deterministic=True)
         assert abs(decoded.occurred_at.ToNanoseconds() / 1e9 - time.time()) < 60
+
+
+def test_a_delivered_event_says_when_it_happened_to_the_microsecond() -> None:
+    schema = Schema.of(events_pb2.ProductViewed)
+    payload = events_pb2.ProductViewed(product_id="P00001", user_id="u-1", request_id="r")
+    for when in (datetime(2026, 11, 30, 21, 40, 5, 999_999, tzinfo=UTC), datetime(1999, 1, 1, tzinfo=UTC)):
+        envelope = seal(payload, schema, producer="aggregator", occurred_at=when)
+        event = decode(open_envelope(envelope.SerializeToString()), events_pb2.ProductViewed)
+        assert event.occurred_at == when
+        assert event.occurred_at_ns == int(when.timestamp()) * 1_000_000_000 + when.microsecond * 1000
+        assert event.payload == payload
 
 
 def test_event_ids_are_time_ordered_version_7_uuids() -> None:
