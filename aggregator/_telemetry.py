@@ -40,7 +40,7 @@ from pagemesh.telemetry import (
     parse_traceparent,
     settings_in_force,
 )
-from pagemesh.telemetry._metrics import PAGE_DEGRADED_SECTIONS, PAGE_DURATION, PAGES, PAGES_DEGRADED
+from pagemesh.telemetry._metrics import PAGE_DEGRADED_SECTIONS, PAGE_DURATION, PAGES, PAGES_DEGRADED, labelled
 
 __all__ = ["BackendStatsCollector", "BackendTelemetry", "PageTelemetry", "PageTrace", "incoming_trace"]
 
@@ -188,12 +188,12 @@ class PageTelemetry:
     ) -> None:
         """Counts the page, records its degraded sections (name, status code, message) and ends its span."""
         if self._metrics:
-            PAGES.labels(code).inc()
-            PAGE_DURATION.labels(code).observe(seconds)
+            labelled(PAGES, code).inc()
+            labelled(PAGE_DURATION, code).observe(seconds)
             if degraded:
                 PAGES_DEGRADED.inc()
                 for section, status, _ in degraded:
-                    PAGE_DEGRADED_SECTIONS.labels(section, _code_name(status)).inc()
+                    labelled(PAGE_DEGRADED_SECTIONS, section, _code_name(status)).inc()
         if page.token is not None:
             otel_context.detach(page.token)
         span = page.span

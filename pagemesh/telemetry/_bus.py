@@ -20,13 +20,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from pagemesh.telemetry._metrics import BUS_CONSUMED, BUS_DEAD_LETTERED, BUS_LAG, BUS_PUBLISHED
+from pagemesh.telemetry._metrics import BUS_CONSUMED, BUS_DEAD_LETTERED, BUS_LAG, BUS_PUBLISHED, labelled
 from pagemesh.telemetry._tracing import linked_span, settings_in_force, tracing
 
 __all__ = [
@@ -48,38 +47,22 @@ def _metrics_on() -> bool:
     return settings is None or settings.metrics
 
 
-_MAX_CHILDREN = 1024
-_children: dict[tuple[object, tuple[str, ...]], Any] = {}
-
-
-def _child(metric: Any, *labels: str) -> Any:
-    """`metric.labels(*labels)`, kept for the next event: prometheus_client's lookup costs more than
-    the count itself, and a consumer counts every event it handles."""
-    key = (metric, labels)
-    child = _children.get(key)
-    if child is None:
-        child = metric.labels(*labels)
-        if len(_children) < _MAX_CHILDREN:  # label values are bounded; the table stays so whatever comes
-            _children[key] = child
-    return child
-
-
 def event_published(event_type: str) -> None:
     """Counts one event published."""
     if _metrics_on():
-        _child(BUS_PUBLISHED, event_type).inc()
+        labelled(BUS_PUBLISHED, event_type).inc()
 
 
 def event_dead_lettered(group: str, event_type: str) -> None:
     """Counts one event moved to `group`'s dead-letter queue."""
     if _metrics_on():
-        _child(BUS_DEAD_LETTERED, group, event_type).inc()
+        labelled(BUS_DEAD_LETTERED, group, event_type).inc()
 
 
 def set_consumer_lag(group: str, messages: int) -> None:
     """Records how many events `group` has yet to handle."""
     if _metrics_on():
-        _child(BUS_LAG, group).set(messages)
+        labelled(BUS_LAG, group).set(messages)
 
 
 class Consumption:
@@ -140,7 +123,7 @@ def consuming_events(group: str, events: Sequence[ConsumedEvent]) -> Iterator[Co
             otel_context.detach(token)
         if _metrics_on():
             for event_type, count in Counter(event_type for event_type, _, _ in events).items():
-                _child(BUS_CONSUMED, group, event_type, consumption.outcome).inc(count)
+                labelled(BUS_CONSUMED, group, event_type, consumption.outcome).inc(count)
         for span in spans:
             if span is not None:
                 span.set_attribute("pagemesh.outcome", consumption.outcome)

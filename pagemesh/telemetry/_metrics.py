@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -47,8 +47,26 @@ __all__ = [
     "PAGE_DURATION",
     "SERVER_CALLS",
     "SERVER_CALL_DURATION",
+    "labelled",
     "track_cache",
 ]
+
+_MAX_CHILDREN = 1024
+_children: dict[tuple[object, tuple[str, ...]], Any] = {}
+
+
+def labelled(metric: Counter | Gauge | Histogram, *labels: str) -> Any:
+    """`metric.labels(*labels)`, kept for the next time: prometheus_client's lookup costs more than the
+    count itself, on paths that count every page or event. Label values are bounded (see above); the
+    table stays bounded whatever comes."""
+    key = (metric, labels)
+    child = _children.get(key)
+    if child is None:
+        child = metric.labels(*labels)
+        if len(_children) < _MAX_CHILDREN:
+            _children[key] = child
+    return child
+
 
 DURATION_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 """Seconds: a cached backend call takes well under a millisecond, a page's deadline is 300 ms."""
