@@ -37,19 +37,14 @@ from pagemesh.telemetry import (
     activated,
     child_span,
     format_traceparent,
+    metrics_on,
     parse_traceparent,
-    settings_in_force,
 )
 from pagemesh.telemetry._metrics import PAGE_DEGRADED_SECTIONS, PAGE_DURATION, PAGES, PAGES_DEGRADED, labelled
 
 __all__ = ["BackendStatsCollector", "BackendTelemetry", "PageTelemetry", "PageTrace", "incoming_trace"]
 
 _CODES = {code.value[0]: code for code in grpc.StatusCode}
-
-
-def _metrics_on() -> bool:
-    settings = settings_in_force()
-    return settings is None or settings.metrics
 
 
 def incoming_trace(traceparent: str) -> AbstractContextManager[None]:
@@ -155,7 +150,7 @@ class PageTelemetry:
     """The page span and the page metrics."""
 
     def __init__(self) -> None:
-        self._metrics = _metrics_on()
+        self._metrics = metrics_on()
 
     def begin(self, product_id: str, signed_in: bool, request_id: str) -> PageTrace:
         """Starts the page span under the current span (the gRPC call's, or none for HTTP) and makes it

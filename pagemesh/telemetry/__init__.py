@@ -46,8 +46,8 @@ from pagemesh.telemetry._tracing import (
     extract_traceparent,
     format_traceparent,
     linked_span,
+    metrics_on,
     parse_traceparent,
-    settings_in_force,
     tracing,
 )
 
@@ -78,10 +78,10 @@ __all__ = [
     "extract_traceparent",
     "format_traceparent",
     "linked_span",
+    "metrics_on",
     "parse_traceparent",
     "read_spans",
     "set_consumer_lag",
-    "settings_in_force",
     "start_prometheus",
     "tracing",
 ]

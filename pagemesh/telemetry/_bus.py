@@ -26,7 +26,7 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from pagemesh.telemetry._metrics import BUS_CONSUMED, BUS_DEAD_LETTERED, BUS_LAG, BUS_PUBLISHED, labelled
-from pagemesh.telemetry._tracing import linked_span, settings_in_force, tracing
+from pagemesh.telemetry._tracing import linked_span, metrics_on, tracing
 
 __all__ = [
     "OUTCOMES",
@@ -42,26 +42,21 @@ __all__ = [
 OUTCOMES = ("processed", "duplicate", "failed")
 
 
-def _metrics_on() -> bool:
-    settings = settings_in_force()
-    return settings is None or settings.metrics
-
-
 def event_published(event_type: str) -> None:
     """Counts one event published."""
-    if _metrics_on():
+    if metrics_on():
         labelled(BUS_PUBLISHED, event_type).inc()
 
 
 def event_dead_lettered(group: str, event_type: str) -> None:
     """Counts one event moved to `group`'s dead-letter queue."""
-    if _metrics_on():
+    if metrics_on():
         labelled(BUS_DEAD_LETTERED, group, event_type).inc()
 
 
 def set_consumer_lag(group: str, messages: int) -> None:
     """Records how many events `group` has yet to handle."""
-    if _metrics_on():
+    if metrics_on():
         labelled(BUS_LAG, group).set(messages)
 
 
@@ -121,7 +116,7 @@ def consuming_events(group: str, events: Sequence[ConsumedEvent]) -> Iterator[Co
     finally:
         if token is not None:
             otel_context.detach(token)
-        if _metrics_on():
+        if metrics_on():
             for event_type, count in Counter(event_type for event_type, _, _ in events).items():
                 labelled(BUS_CONSUMED, group, event_type, consumption.outcome).inc(count)
         for span in spans:

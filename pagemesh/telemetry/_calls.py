@@ -19,7 +19,7 @@ from opentelemetry.trace import NonRecordingSpan, Span, SpanKind, Status, Status
 
 from pagemesh.runtime._interceptors import UNAUTHENTICATED
 from pagemesh.telemetry._metrics import API_METHODS, SERVER_CALL_DURATION, SERVER_CALLS
-from pagemesh.telemetry._tracing import child_span, extract_traceparent, settings_in_force, tracing
+from pagemesh.telemetry._tracing import child_span, extract_traceparent, metrics_on, tracing
 
 __all__ = ["UNAUTHENTICATED", "ContractMethod", "ServerCallTelemetry", "caller_label"]
 
@@ -106,8 +106,7 @@ class ServerCallTelemetry:
     def __init__(self, method: str) -> None:
         self.contract = ContractMethod.from_path(method)
         self._span_name = self.contract.span_name
-        settings = settings_in_force()
-        self._metrics = settings is None or settings.metrics
+        self._metrics = metrics_on()
         self._attributes = self.contract.attributes()
         self._children: dict[tuple[grpc.StatusCode, str], tuple[Any, Any]] = {}
         self._callers: set[str] = set()

@@ -47,8 +47,8 @@ __all__ = [
     "extract_traceparent",
     "format_traceparent",
     "linked_span",
+    "metrics_on",
     "parse_traceparent",
-    "settings_in_force",
     "tracing",
 ]
 
@@ -77,9 +77,9 @@ def tracing() -> Tracing | None:
     return _tracing
 
 
-def settings_in_force() -> Settings | None:
-    """The settings `configure_telemetry` was called with (None before)."""
-    return _settings
+def metrics_on() -> bool:
+    """Whether this process counts calls, pages and events (`PAGEMESH_METRICS`; on until configured)."""
+    return _settings is None or _settings.metrics
 
 
 def _sampler(settings: Settings) -> Sampler:

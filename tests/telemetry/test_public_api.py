@@ -33,10 +33,10 @@ def test_exported_members() -> None:
         "extract_traceparent",
         "format_traceparent",
         "linked_span",
+        "metrics_on",
         "parse_traceparent",
         "read_spans",
         "set_consumer_lag",
-        "settings_in_force",
         "start_prometheus",
         "tracing",
     ]
