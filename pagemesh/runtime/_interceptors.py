@@ -31,7 +31,7 @@ import logging
 import random
 import secrets
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextvars import ContextVar
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
@@ -171,8 +171,8 @@ def unknown_methods() -> grpc.GenericRpcHandler:
     return _UnknownMethods()
 
 
-def _caller_request_id(context: grpc.aio.ServicerContext[Any, Any]) -> str | None:
-    for key, value in context.invocation_metadata() or ():
+def _caller_request_id(metadata: Iterable[tuple[str, Any]]) -> str | None:
+    for key, value in metadata:
         if key == REQUEST_ID_KEY and isinstance(value, str) and value:
             return value[:64]
     return None
@@ -203,20 +203,22 @@ class CallInterceptor:
         self._authorizer = authorizer
         self._authenticated = authenticated
 
-    def _identify(self, method: str, context: grpc.aio.ServicerContext[Any, Any]) -> tuple[str, str | None]:
-        """(caller, denial): the caller's identity, and the message to deny the call with, if denied."""
+    def _identify(
+        self, method: str, context: grpc.aio.ServicerContext[Any, Any], metadata: Iterable[tuple[str, Any]]
+    ) -> tuple[str, str | None]:
+        """(caller, denial): the caller's identity, and the message to deny the call with, if denied.
+
+        `metadata` is the call's invocation metadata (grpcio builds it anew each time it is asked for)."""
         names = peer_names(context) if self._authenticated else ()
         caller = names[0] if names else UNAUTHENTICATED
         authorizer = self._authorizer
         if authorizer is None:
             return caller, None
         policy = authorizer.policy
-        metadata = (
-            {key: value for key, value in context.invocation_metadata() or () if isinstance(value, str)}
-            if policy.uses_headers
-            else None
+        headers = (
+            {key: value for key, value in metadata if isinstance(value, str)} if policy.uses_headers else None
         )
-        decision = policy.decide(names, method, metadata)
+        decision = policy.decide(names, method, headers)
         if decision.allowed:
             return caller, None
         log_event(
@@ -267,7 +269,7 @@ class CallInterceptor:
     ) -> Callable[..., Any]:
         async def admitted(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             """The request (or request stream) to serve, once the caller may call and it decoded."""
-            _, denial = self._identify(method, context)
+            _, denial = self._identify(method, context, context.invocation_metadata() or ())
             if denial is not None:
                 await context.abort(grpc.StatusCode.PERMISSION_DENIED, denial)
             if client_streaming:
@@ -332,16 +334,17 @@ class CallInterceptor:
             observation = None
             sample_token = latency_sample.set(None)
             try:
-                caller, denial = self._identify(method, context)
+                metadata = context.invocation_metadata() or ()
+                caller, denial = self._identify(method, context, metadata)
                 caller_token = current_caller.set(caller)
-                request_id = _caller_request_id(context) or ""
+                request_id = _caller_request_id(metadata) or ""
                 if not request_id:
                     # Only an id the caller does not know yet is worth sending back.
                     request_id = new_request_id()
                     context.set_trailing_metadata(((REQUEST_ID_KEY, request_id),))
                 token = current_request_id.set(request_id)
                 # The call's server span (current while the handler runs) and metrics: pagemesh.telemetry.
-                observation = telemetry.start(context.invocation_metadata(), request_id)
+                observation = telemetry.start(metadata, request_id)
                 if denial is not None:
                     code = grpc.StatusCode.PERMISSION_DENIED
                     await context.abort(code, denial)
