@@ -516,10 +516,10 @@ class _KafkaSubscription:
         self._group = group
         self._member = member
         self._marked: set[TopicPartition] = set()
-        self._outstanding: set[tuple[TopicPartition, int]] = set()
-        """The fetched records not yet acknowledged or dead-lettered."""
-        self._marks: dict[TopicPartition, int] = {}
-        """The offsets to commit once the fetch is done."""
+        self._outstanding: set[tuple[str, str]] = set()
+        """(topic, position) of the fetched records not yet acknowledged or dead-lettered."""
+        self._ends: dict[TopicPartition, int] = {}
+        """The offsets to commit once every record of the fetch is done: each partition's last + 1."""
 
     async def _mark_start(self) -> None:
         """Commits the starting offset of newly assigned partitions the group never committed on, so
@@ -541,36 +541,31 @@ class _KafkaSubscription:
             batch = await self._member.getmany(timeout_ms=int(wait * 1000), max_records=max_count)
             if not batch:
                 await self._mark_start()
-        self._outstanding = {
-            (TopicPartition(record.topic, record.partition), record.offset)
-            for records in batch.values()
-            for record in records
-        }
-        self._marks = {}
-        return [
-            Delivery(
-                record.topic,
-                f"{record.partition}:{record.offset}",
-                record.value or b"",
-                1,
-                record.timestamp / 1000,
-            )
-            for records in batch.values()
-            for record in records
-        ]
+        # Bookkeeping per partition, not per record: a commit covers the whole fetch anyway.
+        self._outstanding = set()
+        self._ends = {}
+        deliveries = []
+        for tp, records in batch.items():
+            if not records:
+                continue
+            self._ends[tp] = records[-1].offset + 1
+            for record in records:
+                position = f"{record.partition}:{record.offset}"
+                self._outstanding.add((record.topic, position))
+                deliveries.append(
+                    Delivery(record.topic, position, record.value or b"", 1, record.timestamp / 1000)
+                )
+        return deliveries
 
     async def ack(self, deliveries: Sequence[Delivery]) -> None:
         """Marks records done; commits once every record of the fetch is (offsets are cumulative: a
         poison event dead-lettered before the records ahead of it are stored must not commit past them)."""
         for delivery in deliveries:
-            partition, _, offset = delivery.position.partition(":")
-            tp = TopicPartition(delivery.topic, int(partition))
-            self._outstanding.discard((tp, int(offset)))
-            self._marks[tp] = max(self._marks.get(tp, 0), int(offset) + 1)
-        if self._marks and not self._outstanding:
-            marks, self._marks = self._marks, {}
+            self._outstanding.discard((delivery.topic, delivery.position))
+        if self._ends and not self._outstanding:
+            ends, self._ends = self._ends, {}
             with self._backend._errors(f"commit offsets of group {self._group!r}"):
-                await self._member.commit({tp: OffsetAndMetadata(o, "") for tp, o in marks.items()})
+                await self._member.commit({tp: OffsetAndMetadata(o, "") for tp, o in ends.items()})
 
     async def dead_letter(self, delivery: Delivery, reason: str, attempts: int) -> None:
         topic = DLQ_PREFIX + self._group
