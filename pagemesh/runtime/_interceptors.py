@@ -204,20 +204,25 @@ class CallInterceptor:
         self._authenticated = authenticated
 
     def _identify(
-        self, method: str, context: grpc.aio.ServicerContext[Any, Any], metadata: Iterable[tuple[str, Any]]
+        self,
+        method: str,
+        context: grpc.aio.ServicerContext[Any, Any],
+        metadata: Iterable[tuple[str, Any]] | None = None,
     ) -> tuple[str, str | None]:
         """(caller, denial): the caller's identity, and the message to deny the call with, if denied.
 
-        `metadata` is the call's invocation metadata (grpcio builds it anew each time it is asked for)."""
+        `metadata`: the call's invocation metadata, when the caller has it already (grpcio builds it anew
+        each time it is asked for); read here only if the policy has header rules."""
         names = peer_names(context) if self._authenticated else ()
         caller = names[0] if names else UNAUTHENTICATED
         authorizer = self._authorizer
         if authorizer is None:
             return caller, None
         policy = authorizer.policy
-        headers = (
-            {key: value for key, value in metadata if isinstance(value, str)} if policy.uses_headers else None
-        )
+        headers = None
+        if policy.uses_headers:
+            read = metadata if metadata is not None else context.invocation_metadata() or ()
+            headers = {key: value for key, value in read if isinstance(value, str)}
         decision = policy.decide(names, method, headers)
         if decision.allowed:
             return caller, None
@@ -269,7 +274,7 @@ class CallInterceptor:
     ) -> Callable[..., Any]:
         async def admitted(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             """The request (or request stream) to serve, once the caller may call and it decoded."""
-            _, denial = self._identify(method, context, context.invocation_metadata() or ())
+            _, denial = self._identify(method, context)
             if denial is not None:
                 await context.abort(grpc.StatusCode.PERMISSION_DENIED, denial)
             if client_streaming:
