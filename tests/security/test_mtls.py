@@ -227,6 +227,38 @@ def test_a_policy_change_takes_effect_within_2_s_and_a_malformed_one_is_refused(
     assert denied[0]["rule"] == "no-v2-for-now"
 
 
+def test_a_header_rule_is_matched_against_each_calls_metadata(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.json"
+    rule = {
+        "name": "operator-for-books",
+        "source": {"principals": ["*/sa/operator"]},
+        "request": {"headers": [{"key": "x-tenant", "values": ["books-*"]}]},
+    }
+    policy.write_text(json.dumps({"name": "tenants", "allow_rules": [rule]}))
+    port = free_port()
+    server = start_server(
+        service_args("reviews", port, tmp_path),
+        name="reviews",
+        port=port,
+        workdir=tmp_path,
+        env={"PAGEMESH_AUTHZ_POLICY": str(policy)},
+    )
+    try:
+        with _as("operator").blocking_channel(server.address) as channel:
+            stub = reviews_pb2_grpc.ReviewServiceStub(channel)
+            request = reviews_pb2.ListReviewsRequest(product_id="P00002", page_size=1)
+
+            def as_tenant(tenant: str | None) -> grpc.StatusCode:
+                metadata: tuple[tuple[str, str | bytes], ...] = (("x-tenant", tenant),) if tenant else ()
+                return _code(lambda: stub.ListReviews(request, metadata=metadata, timeout=5))
+
+            assert as_tenant("books-eu") is grpc.StatusCode.OK
+            assert as_tenant("music") is grpc.StatusCode.PERMISSION_DENIED
+            assert as_tenant(None) is grpc.StatusCode.PERMISSION_DENIED
+    finally:
+        server.stop()
+
+
 def test_dry_run_logs_what_it_would_deny_and_lets_it_through(tmp_path: Path) -> None:
     policy = tmp_path / "policy.json"
     _write_policy(policy, deny_v2=True)
