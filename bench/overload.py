@@ -69,6 +69,8 @@ class Step:
     shed_share: float = 0.0
     shed_p99_ms: float = 0.0
     shed_max_ms: float = 0.0
+    shed_ms_by: dict[str, dict[str, float]] = field(default_factory=dict)
+    """p50, p99 and max of the sheds' latencies, for gRPC core's refusals and the limiter's apart."""
     failed: dict[str, int] = field(default_factory=dict)
     """Other failures by status."""
     errors: dict[str, int] = field(default_factory=dict)
@@ -194,6 +196,15 @@ def measure(
     step.shed_share = round(len(shed) / max(1, len(measured)), 4)
     step.shed_p99_ms = round(percentile(shed, 0.99), 2)
     step.shed_max_ms = round(max(shed), 2) if shed else 0.0
+    for by, status in (("core", "Canceled"), ("limiter", "ResourceExhausted")):
+        kind = [d["latency"] / 1e6 for d in measured if d["status"] == status]
+        if kind:
+            step.shed_ms_by[by] = {
+                "count": len(kind),
+                "p50": round(statistics.median(kind), 2),
+                "p99": round(percentile(kind, 0.99), 2),
+                "max": round(max(kind), 2),
+            }
     step.failed = dict(Counter(d["status"] for d in measured if d["status"] not in ("OK", *SHED)))
     messages = Counter(f"{d['status']}: {d.get('error', '')[:140]}" for d in measured if d["status"] != "OK")
     step.errors = dict(messages.most_common(4))
@@ -224,11 +235,17 @@ def measure(
         f"  limiter {limiter:<8} {multiple:>4g}x {rps:>7.0f}/s offered: goodput {step.goodput_per_s:>6.1f}/s "
         f"(complete {step.complete_per_s:>6.1f}/s)  p50 {step.p50_ms:>7.2f} ms  p99 {step.p99_ms:>7.2f} ms  "
         f"shed {step.shed_share:>6.1%} ({step.refused_by_core} by core; p99 {step.shed_p99_ms:.2f} ms, "
-        f"max {step.shed_max_ms:.2f} ms)  "
+        f"max {step.shed_max_ms:.2f} ms; {_shed_kinds(step)})  "
         f"failed {sum(step.failed.values())}  cores {step.cpu_cores}",
         flush=True,
     )
     return step
+
+
+def _shed_kinds(step: Step) -> str:
+    return ", ".join(
+        f"{by} {f['count']:g}: p99 {f['p99']:.2f} max {f['max']:.2f} ms" for by, f in step.shed_ms_by.items()
+    )
 
 
 def saturation(address: str, workdir: Path, seconds: float) -> float:

@@ -25,9 +25,13 @@ the ratio of the latency without load to the current latency.
 A call beyond the limit is not shed at once: it waits for a place in a short queue, with the controlled
 delay of Facebook's "Fail at Scale" (ACM Queue, 2015). While the queue keeps emptying, a call may wait up
 to `queue_timeout` (a burst, or the stall of a busy machine, rides it out and nobody fails); once no
-call has found a place free for that long, the load is more than the server can serve, and a call may
-wait only `standing_queue_timeout` before it is shed. So a burst costs some latency and no error, and
-sustained overload costs the surplus a fast RESOURCE_EXHAUSTED while the calls that are served stay fast.
+call has found a place free for that long, or a call was shed less than that long ago, the load is more
+than the server can serve, and a call may wait only `standing_queue_timeout` before it is shed. So a
+burst costs some latency and no error, and sustained overload costs the surplus a fast
+RESOURCE_EXHAUSTED while the calls that are served stay fast. (The second condition matters under
+sustained overload: the queue still empties now and then, and without it each time it did the next
+arrivals would wait the long timeout again and most of them be shed after it, measured as a tenth of
+a second per refused page at three times the aggregator's capacity.)
 The time a call waits is not part of its latency sample: the limit follows how long admitted calls take.
 Waiting also keeps gRPC's own queue in front of the handlers short: a waiting call costs the event loop
 nothing, so the loop keeps taking calls from core (see `pagemesh.runtime.MAX_PENDING_CALLS`).
@@ -130,6 +134,8 @@ class ConcurrencyLimiter:
         self._waiters: deque[tuple[float, asyncio.Future[bool]]] = deque()
         self._last_place_free = clock()
         """When a call last found a place free at once: the end of a burst, not of sustained overload."""
+        self._last_shed = -math.inf
+        """When a call was last shed: overload then, whatever the queue has done since."""
 
     @property
     def queued(self) -> int:
@@ -153,8 +159,12 @@ class ConcurrencyLimiter:
             self._admit()
             return True
         config = self.config
-        # Under sustained overload every freed place goes to a waiting call, and no call finds one free.
-        standing = now - self._last_place_free >= config.queue_timeout
+        # Under sustained overload every freed place goes to a waiting call, and no call finds one free;
+        # or the queue did empty, but calls were shed a moment ago.
+        standing = (
+            now - self._last_place_free >= config.queue_timeout
+            or now - self._last_shed < config.queue_timeout
+        )
         wait = config.standing_queue_timeout if standing else config.queue_timeout
         if standing:
             # Those that came while the queue was still a burst get no longer than the rest now.
@@ -229,7 +239,7 @@ class ConcurrencyLimiter:
 
     def _count_shed(self) -> None:
         self.shed += 1
-        now = self._clock()
+        now = self._last_shed = self._clock()
         if now >= self._next_log:
             self._log_shedding(now)
 

@@ -179,7 +179,34 @@ async def test_under_sustained_overload_a_call_waits_only_the_short_timeout() ->
     assert not await asyncio.wait_for(burst, timeout=30)
     assert (limiter.shed, limiter.queued) == (2, 0)
     limiter.release(0.001)
-    assert await limiter.acquire()  # a place found free at once ends the overload
+    assert await limiter.acquire()  # a place found free is taken at once
+
+
+async def test_after_a_call_is_shed_the_next_ones_wait_only_the_short_timeout_for_a_while() -> None:
+    clock = [0.0]
+    limiter = queued_limiter(clock, queue_timeout=0.1, standing_queue_timeout=0)
+    assert await limiter.acquire()
+    clock[0] = 0.2
+    assert not await limiter.acquire()  # overload: shed at once
+    limiter.release(0.001)
+    clock[0] = 0.21
+    assert await limiter.acquire()  # the queue emptied: a place is free
+    clock[0] = 0.22
+    # A call was shed 20 ms ago: this is still overload, not a burst to wait out for 100 ms.
+    refused = asyncio.ensure_future(limiter.acquire())
+    await asyncio.sleep(0)
+    assert refused.done()
+    assert not refused.result()
+    limiter.release(0.001)
+    clock[0] = 0.4
+    assert await limiter.acquire()
+    clock[0] = 0.41
+    # Nothing shed for 190 ms and a place found free 10 ms ago: a burst again, so the call waits.
+    burst = asyncio.ensure_future(limiter.acquire())
+    await asyncio.sleep(0)
+    assert limiter.queued == 1
+    limiter.release(0.001)
+    assert await asyncio.wait_for(burst, timeout=30)
 
 
 async def test_a_waiting_call_that_is_cancelled_leaves_no_place_taken() -> None:
