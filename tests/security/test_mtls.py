@@ -185,19 +185,24 @@ def _write_policy(path: Path, *, deny_v2: bool) -> None:
     aside.replace(path)
 
 
+def _reviews_under(policy: Path, workdir: Path, *flags: str) -> ChildProcess:
+    """A reviews service enforcing the policy file `policy`."""
+    port = free_port()
+    return start_server(
+        [*service_args("reviews", port, workdir), *flags],
+        name="reviews",
+        port=port,
+        workdir=workdir,
+        env={"PAGEMESH_AUTHZ_POLICY": str(policy)},
+    )
+
+
 @pytest.fixture
 def governed(tmp_path: Path) -> Iterator[tuple[ChildProcess, Path]]:
     """A reviews service under a policy file of the test's own."""
     policy = tmp_path / "policy.json"
     _write_policy(policy, deny_v2=False)
-    port = free_port()
-    server = start_server(
-        service_args("reviews", port, tmp_path),
-        name="reviews",
-        port=port,
-        workdir=tmp_path,
-        env={"PAGEMESH_AUTHZ_POLICY": str(policy)},
-    )
+    server = _reviews_under(policy, tmp_path)
     yield server, policy
     server.stop()
 
@@ -235,14 +240,7 @@ def test_a_header_rule_is_matched_against_each_calls_metadata(tmp_path: Path) ->
         "request": {"headers": [{"key": "x-tenant", "values": ["books-*"]}]},
     }
     policy.write_text(json.dumps({"name": "tenants", "allow_rules": [rule]}))
-    port = free_port()
-    server = start_server(
-        service_args("reviews", port, tmp_path),
-        name="reviews",
-        port=port,
-        workdir=tmp_path,
-        env={"PAGEMESH_AUTHZ_POLICY": str(policy)},
-    )
+    server = _reviews_under(policy, tmp_path)
     try:
         with _as("operator").blocking_channel(server.address) as channel:
             stub = reviews_pb2_grpc.ReviewServiceStub(channel)
@@ -262,14 +260,7 @@ def test_a_header_rule_is_matched_against_each_calls_metadata(tmp_path: Path) ->
 def test_dry_run_logs_what_it_would_deny_and_lets_it_through(tmp_path: Path) -> None:
     policy = tmp_path / "policy.json"
     _write_policy(policy, deny_v2=True)
-    port = free_port()
-    server = start_server(
-        [*service_args("reviews", port, tmp_path), "--authz-dry-run"],
-        name="reviews",
-        port=port,
-        workdir=tmp_path,
-        env={"PAGEMESH_AUTHZ_POLICY": str(policy)},
-    )
+    server = _reviews_under(policy, tmp_path, "--authz-dry-run")
     try:
         with _as("operator").blocking_channel(server.address) as channel:
             assert _list_reviews(channel).summary.total_count > 0
