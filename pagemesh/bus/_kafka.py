@@ -23,17 +23,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.conn import create_conn
 from aiokafka.errors import (
     AuthenticationFailedError,
+    BrokerResponseError,
     ClusterAuthorizationFailedError,
     GroupAuthorizationFailedError,
     KafkaConnectionError,
@@ -76,6 +78,26 @@ _DENIED = (
 """What the broker says when the bus user's ACLs do not allow a request."""
 _REFUSED = (SaslAuthenticationFailed, AuthenticationFailedError)
 """What it says when the user name or password is wrong."""
+
+
+_Answer = TypeVar("_Answer")
+
+
+async def _until_ready(request: Callable[[], Awaitable[_Answer]]) -> _Answer:
+    """Sends an admin request again while the broker answers that it is not ready yet: a group
+    coordinator loads its offsets for a while after a broker starts or a partition moves, and says
+    GROUP_LOAD_IN_PROGRESS (or NOT_COORDINATOR) meanwhile. Other errors, and the last retriable one
+    after `_TIMEOUT_MS`, go to the caller."""
+    deadline = time.monotonic() + _TIMEOUT_MS / 1000
+    pause = 0.05
+    while True:
+        try:
+            return await request()
+        except BrokerResponseError as error:
+            if not error.retriable or time.monotonic() + pause > deadline:
+                raise
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 1.0)
 
 
 async def _stop(client: AIOKafkaConsumer) -> None:
@@ -351,7 +373,8 @@ class KafkaBackend:
         return winner is not None and winner.fingerprint == schema.fingerprint
 
     async def lag(self, topics: Sequence[str]) -> list[GroupLag]:
-        if self._admin is None:
+        admin = self._admin
+        if admin is None:
             raise BusUnavailableError("the Kafka bus is not connected")
         wanted = set(topics)
         report = []
@@ -360,13 +383,13 @@ class KafkaBackend:
         with self._errors("measure consumer lag"):
             await reader.start()
             try:
-                groups = sorted(g[0] for g in await self._admin.list_consumer_groups())
+                groups = sorted(g[0] for g in await _until_ready(admin.list_consumer_groups))
                 for group in groups:
                     if group.endswith(_READER_SUFFIX):
                         continue
-                    offsets: dict[
-                        TopicPartition, OffsetAndMetadata
-                    ] = await self._admin.list_consumer_group_offsets(group)
+                    offsets: dict[TopicPartition, OffsetAndMetadata] = await _until_ready(
+                        functools.partial(admin.list_consumer_group_offsets, group)
+                    )
                     for topic in sorted({tp.topic for tp in offsets} & wanted):
                         # A partition the group never committed on counts from its first retained record
                         # (the group starts at the earliest offset).

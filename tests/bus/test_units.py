@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import redis.asyncio as aioredis
 import redis.exceptions
+from aiokafka.errors import GroupAuthorizationFailedError, GroupLoadInProgressError
 
 import pagemesh.bus._outbox as outbox_module
 from pagemesh.bus import (
@@ -36,6 +37,7 @@ from pagemesh.bus import (
     seal,
     topic_of,
 )
+from pagemesh.bus._kafka import _until_ready
 from pagemesh.events.v1 import events_pb2
 from pagemesh.runtime import free_port, pagemesh_command, spawn, tied_command
 from tests.bus.events import eventually, marker, views
@@ -374,3 +376,24 @@ async def test_the_outbox_ships_what_an_earlier_process_left_and_forgets_what_wa
     finally:
         await subscription.close()
         await bus.close()
+
+
+async def test_an_admin_request_is_sent_again_while_the_kafka_coordinator_loads() -> None:
+    # A broker that has just started answers GROUP_LOAD_IN_PROGRESS until its coordinator has read the
+    # offsets topic; `pagemesh bus lag` right after a start used to fail on that answer.
+    answers: list[Exception | str] = [GroupLoadInProgressError(), GroupLoadInProgressError(), "groups"]
+
+    async def coordinator() -> str:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    assert await _until_ready(coordinator) == "groups"
+    assert answers == []
+
+    async def denied() -> str:
+        raise GroupAuthorizationFailedError()
+
+    with pytest.raises(GroupAuthorizationFailedError):
+        await _until_ready(denied)
