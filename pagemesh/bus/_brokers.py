@@ -154,7 +154,10 @@ def redis_acl(passwords: Mapping[str, str]) -> list[str]:
     ]
     for producer in PRODUCERS:
         lines.append(
-            user(producer, f"{events} +xadd +xinfo|groups +xpending +ping (~{REDIS_REGISTRY_KEY} +xrange)")
+            user(
+                producer,
+                f"{events} +xadd +multi +exec +xinfo|groups +xpending +ping (~{REDIS_REGISTRY_KEY} +xrange)",
+            )
         )
     for consumer in CONSUMERS:
         lines.append(

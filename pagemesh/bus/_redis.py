@@ -1,6 +1,11 @@
 """The Redis Streams backend: a stream per topic, a consumer group per consuming service.
 
-- append: `XADD … MAXLEN ~ maxlen` per record, pipelined (one round trip per batch);
+- append: `XADD … MAXLEN ~ maxlen` per record, the batch in one `MULTI`/`EXEC` (one round trip). Redis
+  serves a blocked `XREADGROUP` after each command that adds to its stream; inside a transaction, only
+  after `EXEC`, so a consumer gets the relay's whole batch in one read rather than its first event and
+  then, after lingering for the rest (`pagemesh.bus._linger`), the others: at 1,000 events a second
+  that halved the end-to-end p99 (about 13 to 8 ms, docs/benchmarks.md) for no measurable cost to
+  publishing. A batch is also never half added;
 - consume: `XREADGROUP … >` (blocking up to the fetch's wait), `XACK` when done; every quarter lease a
   consumer runs `XAUTOCLAIM` for entries that another consumer of its group took and has not acknowledged
   for a lease (it died), and `XPENDING` tells how often each was delivered;
@@ -97,8 +102,8 @@ class RedisBackend:
     async def append(self, records: Sequence[Record]) -> None:
         if not records:
             return
-        with self._errors("append events (XADD)"):
-            pipe = self._client.pipeline(transaction=False)
+        with self._errors("append events (MULTI, XADD, EXEC)"):
+            pipe = self._client.pipeline(transaction=True)
             for record in records:
                 pipe.xadd(
                     redis_stream(record.topic),

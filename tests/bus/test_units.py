@@ -180,6 +180,30 @@ async def test_each_redis_user_may_do_only_its_part(redis_bus: RunningBus) -> No
         await operator.aclose()
 
 
+async def test_a_reader_blocked_on_redis_gets_a_published_batch_in_one_read(redis_bus: RunningBus) -> None:
+    # Redis serves a blocked XREADGROUP after each command that adds to its stream: without MULTI/EXEC
+    # around a batch, the reader got its first event alone and lingered for the rest.
+    mark = marker()
+    schema = Schema.of(events_pb2.ProductViewed)
+    batch = [seal(view, schema, producer="aggregator") for view in views(mark, 10)]
+    operator_bus = await Bus.connect(redis_bus.url)
+    producer = await Bus.connect(redis_bus.url_for("aggregator"))
+    try:
+        reader = await operator_bus.subscribe(f"whole-{mark}", "c", [events_pb2.ProductViewed])
+        while await reader.fetch(1000, 0.01):
+            pass  # what other tests published before this group was made
+        read = asyncio.ensure_future(reader.fetch(1000, 10))
+        await asyncio.sleep(0.2)
+        assert not read.done()
+        await producer.publish(batch)
+        deliveries = await asyncio.wait_for(read, timeout=30)
+        assert [open_envelope(d.value).event_id for d in deliveries] == [e.event_id for e in batch]
+        await reader.close()
+    finally:
+        await producer.close()
+        await operator_bus.close()
+
+
 def _events(*args: str, bus: str = "") -> subprocess.CompletedProcess[str]:
     env = clean_environment()
     if bus:
