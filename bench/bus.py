@@ -6,10 +6,11 @@ Kafka, all started here on loopback and stopped at the end):
 1. publish: N events through `Publisher` (envelope, outbox, relay in batches of 500) until the broker
    acknowledged all of them, against the bare client appending the same payloads (built and serialized
    in the timed loop, as for `Publisher`) in batches of 500 (SQLite `executemany` in one transaction,
-   Redis pipelined `XADD`, Kafka `send` x500 then wait);
+   Redis pipelined `XADD`, Kafka `send` x500 then wait; on Kafka a topic of the layer's `partitions`, the
+   same keys as the layer's);
 2. consume: two consumer groups at once, through `Consumer` (decode, a no-op handler, acknowledge),
-   against the bare client (SQLite cursor table, Redis `XREADGROUP`+`XACK`, Kafka `getmany`+`commit`), in
-   batches of 256; events/s per group;
+   against the bare client (SQLite cursor table, Redis `XREADGROUP`+`XACK`, Kafka `getmany`+`commit`,
+   each event parsed, as a reader must), in batches of 256; events/s per group;
 3. end-to-end latency at a steady 1,000 events/s for 5 s: `Publisher.publish()` here, a `Consumer` in
    another process (as in the mesh), latency = consumed - published wall-clock time; p50/p99;
 4. CPU per event, per process, at steady rates (200 events/s, about a page server's rate here, and
@@ -36,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 import redis.asyncio as aioredis  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # noqa: E402
 from aiokafka.structs import OffsetAndMetadata  # noqa: E402
 
 from pagemesh.bus import (  # noqa: E402
@@ -75,6 +77,7 @@ from pagemesh.runtime import (  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 TOPIC = topic_of(events_pb2.ProductViewed.DESCRIPTOR.full_name)
 BATCH = 500
+BARE_KAFKA_TOPIC = "bench.bare"
 FETCH = 256
 
 
@@ -102,6 +105,11 @@ def _view(i: int) -> events_pb2.ProductViewed:
     )
 
 
+def _key(i: int) -> bytes:
+    """The key of event `i`: its visitor, as the aggregator keys page views (one visitor's in order)."""
+    return f"u-{i % 1000}".encode()
+
+
 async def until(done: Any, step: float = 0.002) -> None:
     """Polls `done()` every `step` seconds (a benchmark's progress is counters, not events)."""
     while True:
@@ -123,7 +131,7 @@ async def pagemesh_publish(running: RunningBus, count: int, workdir: Path) -> fl
     await publisher.start(wait=30)
     started = time.perf_counter()
     for i in range(count):
-        publisher.publish(_view(i), key=f"u-{i % 1000}")
+        publisher.publish(_view(i), key=_key(i).decode())
     await until(lambda: publisher.relayed >= count, 0.001)
     elapsed = time.perf_counter() - started
     await publisher.close()
@@ -169,13 +177,26 @@ async def bare_publish(running: RunningBus, count: int) -> float:
         await client.aclose()
     else:
         # The operator's login, as the layer's producer logs in as its own user: both pay for SASL.
+        # The layer's topic shape (`partitions`) and keys: a producer batches per partition, and a
+        # consumer fetches per partition, so a one-partition topic is not the same work.
+        admin = AIOKafkaAdminClient(**kafka_client_options(url))
+        await admin.start()
+        try:
+            await admin.create_topics(
+                [NewTopic(BARE_KAFKA_TOPIC, url.options.partitions, replication_factor=1)]
+            )
+        finally:
+            await admin.close()
         producer = AIOKafkaProducer(
             **kafka_client_options(url), acks="all", enable_idempotence=True, linger_ms=2
         )
         await producer.start()
         started = time.perf_counter()
         for first in range(0, count, BATCH):
-            futures = [await producer.send("bench.bare", v) for v in values(first)]
+            futures = [
+                await producer.send(BARE_KAFKA_TOPIC, v, key=_key(first + n))
+                for n, v in enumerate(values(first))
+            ]
             await asyncio.gather(*futures)
         elapsed = time.perf_counter() - started
         await producer.stop()
@@ -209,6 +230,12 @@ async def pagemesh_consume(running: RunningBus, count: int) -> float:
     return count / elapsed
 
 
+def _parsed(values: Iterable[bytes]) -> int:
+    """Parses each event, as whoever reads them must (the layer's handler gets them decoded); how many."""
+    parse = events_pb2.ProductViewed.FromString
+    return sum(1 for value in values if parse(value) is not None)
+
+
 async def bare_consume(running: RunningBus, count: int) -> float:
     url = parse_bus_url(running.url)
     tag = time.monotonic_ns()
@@ -229,7 +256,7 @@ async def bare_consume(running: RunningBus, count: int) -> float:
                 if rows:
                     db.execute("UPDATE bare_cursors SET seq = ? WHERE grp = ?", (rows[-1][0], name))
                 db.execute("COMMIT")
-                seen += len(rows)
+                seen += _parsed(value for _, value in rows)
             db.close()
             return seen
 
@@ -246,8 +273,8 @@ async def bare_consume(running: RunningBus, count: int) -> float:
             while seen < count:
                 answer = await client.xreadgroup(name, "c", {"bench:bare": ">"}, count=FETCH, block=1000)
                 for _, entries in answer or []:
+                    seen += _parsed(fields[b"e"] for _, fields in entries)
                     await client.xack("bench:bare", name, *[entry_id for entry_id, _ in entries])
-                    seen += len(entries)
 
         started = time.perf_counter()
         await asyncio.gather(*(redis_group(f"bare-{tag}-{n}") for n in (1, 2)))
@@ -257,7 +284,7 @@ async def bare_consume(running: RunningBus, count: int) -> float:
 
     async def kafka_group(name: str) -> None:
         consumer = AIOKafkaConsumer(
-            "bench.bare",
+            BARE_KAFKA_TOPIC,
             **kafka_client_options(url),
             group_id=name,
             enable_auto_commit=False,
@@ -271,9 +298,9 @@ async def bare_consume(running: RunningBus, count: int) -> float:
             marks = {
                 tp: OffsetAndMetadata(records[-1].offset + 1, "") for tp, records in batch.items() if records
             }
+            seen += _parsed(r.value for records in batch.values() for r in records if r.value is not None)
             if marks:
                 await consumer.commit(marks)
-            seen += sum(len(records) for records in batch.values())
         await consumer.stop()
 
     started = time.perf_counter()
