@@ -19,7 +19,14 @@ from opentelemetry.trace import NonRecordingSpan, Span, SpanKind, Status, Status
 
 from pagemesh.runtime._interceptors import UNAUTHENTICATED
 from pagemesh.telemetry._metrics import API_METHODS, SERVER_CALL_DURATION, SERVER_CALLS
-from pagemesh.telemetry._tracing import child_span, extract_traceparent, metrics_on, tracing
+from pagemesh.telemetry._tracing import (
+    child_span,
+    end_serving_unsampled,
+    extract_traceparent,
+    metrics_on,
+    serving_unsampled,
+    tracing,
+)
 
 __all__ = ["UNAUTHENTICATED", "ContractMethod", "ServerCallTelemetry", "caller_label"]
 
@@ -91,13 +98,17 @@ def caller_label(caller: str, seen: set[str]) -> str:
 
 
 class _Active:
-    """One call in progress: its span (if sampled) and the context token to restore."""
+    """One call in progress: its span (if sampled) and the context token to restore, or the token of the
+    unsampled caller's `traceparent` (`serving_unsampled`)."""
 
-    __slots__ = ("span", "token")
+    __slots__ = ("span", "token", "unsampled")
 
-    def __init__(self, span: Span | None, token: Token[Context]) -> None:
+    def __init__(
+        self, span: Span | None, token: Token[Context] | None, unsampled: Token[str] | None = None
+    ) -> None:
         self.span = span
         self.token = token
+        self.unsampled = unsampled
 
 
 class ServerCallTelemetry:
@@ -129,6 +140,9 @@ class ServerCallTelemetry:
         """Starts the call's server span under the caller's `traceparent` and makes it current."""
         if tracing() is None:
             return None
+        unsampled = serving_unsampled(metadata)
+        if unsampled is not None:
+            return _Active(None, None, unsampled)
         span, span_context = child_span(
             self._span_name,
             SpanKind.SERVER,
@@ -154,6 +168,10 @@ class ServerCallTelemetry:
             children[0].inc()
             children[1].observe(seconds)
         if active is None:
+            return
+        if active.token is None:
+            if active.unsampled is not None:
+                end_serving_unsampled(active.unsampled)
             return
         otel_context.detach(active.token)
         span = active.span
