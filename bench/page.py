@@ -754,8 +754,23 @@ def telemetry_costs(
             cost = "baseline"
         else:
             by_median, by_mean = 1 - median.pages_per_s / baseline[0], 1 - mean / baseline[1]
-            median.extra.update(cost_vs_off=round(by_median, 4), cost_vs_off_mean=round(by_mean, 4))
-            cost = f"cost {by_median:+.1%} median, {by_mean:+.1%} mean"
+            # Each round against `off` in the same round: the host's drift between rounds (tens of percent
+            # here) cancels out of the pairs, not out of the medians of each setting.
+            pairs = list(zip(measured, by_setting[settings[0][0]], strict=True))
+            paired = [1 - r.pages_per_s / o.pages_per_s for r, o in pairs]
+            cpu_added = [
+                r.cpu_us_per_page.get("total", 0) / o.cpu_us_per_page.get("total", 1) - 1 for r, o in pairs
+            ]
+            median.extra.update(
+                cost_vs_off=round(by_median, 4),
+                cost_vs_off_mean=round(by_mean, 4),
+                cost_vs_off_by_round=[round(c, 4) for c in paired],
+                cpu_per_page_added_by_round=[round(c, 4) for c in cpu_added],
+            )
+            cost = (
+                f"cost {by_median:+.1%} median, {by_mean:+.1%} mean; by round against off: median "
+                f"{statistics.median(paired):+.1%}, CPU/page {statistics.median(cpu_added):+.1%}"
+            )
         chosen.append(median)
         print(
             f"  telemetry {label:<28} median {median.pages_per_s:>7.1f} mean {mean:>7.1f} pages/s  {cost}",
