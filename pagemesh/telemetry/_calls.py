@@ -22,9 +22,10 @@ from pagemesh.telemetry._metrics import API_METHODS, SERVER_CALL_DURATION, SERVE
 from pagemesh.telemetry._tracing import (
     child_span,
     end_serving_unsampled,
-    extract_traceparent,
     metrics_on,
+    parse_traceparent,
     serving_unsampled,
+    traceparent_of,
     tracing,
 )
 
@@ -140,14 +141,15 @@ class ServerCallTelemetry:
         """Starts the call's server span under the caller's `traceparent` and makes it current."""
         if tracing() is None:
             return None
-        unsampled = serving_unsampled(metadata)
+        traceparent = traceparent_of(metadata)
+        unsampled = serving_unsampled(traceparent)
         if unsampled is not None:
             return _Active(None, None, unsampled)
         span, span_context = child_span(
             self._span_name,
             SpanKind.SERVER,
             self._attributes,
-            parent=extract_traceparent(metadata),
+            parent=parse_traceparent(traceparent) if traceparent else None,
         )
         if span_context is None:
             return None

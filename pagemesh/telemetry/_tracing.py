@@ -58,6 +58,7 @@ __all__ = [
     "metrics_on",
     "parse_traceparent",
     "serving_unsampled",
+    "traceparent_of",
     "tracing",
 ]
 
@@ -196,31 +197,32 @@ def parse_traceparent(value: str) -> SpanContext | None:
     return SpanContext(trace_id, span_id, is_remote=True, trace_flags=TraceFlags(flags & 1))
 
 
-def extract_traceparent(metadata: Sequence[tuple[str, Any]] | None) -> SpanContext | None:
-    """The caller's span context from gRPC invocation metadata, if it sent one."""
+def traceparent_of(metadata: Sequence[tuple[str, Any]] | None) -> str:
+    """The caller's `traceparent` value in gRPC invocation metadata, as it came ('' when none)."""
     for key, value in metadata or ():
         if key == TRACEPARENT and isinstance(value, str):
-            return parse_traceparent(value)
-    return None
+            return value
+    return ""
 
 
-def serving_unsampled(metadata: Sequence[tuple[str, Any]] | None) -> Token[str] | None:
-    """When the caller's `traceparent` says its trace is not sampled and this process follows its
-    parents' decisions: keeps the value as the current call's context and returns the token that
-    ends it (`end_serving_unsampled`). None otherwise: the caller then makes a span context.
+def extract_traceparent(metadata: Sequence[tuple[str, Any]] | None) -> SpanContext | None:
+    """The caller's span context from gRPC invocation metadata, if it sent one."""
+    value = traceparent_of(metadata)
+    return parse_traceparent(value) if value else None
+
+
+def serving_unsampled(traceparent: str) -> Token[str] | None:
+    """When the caller's `traceparent` (`traceparent_of`) says its trace is not sampled and this process
+    follows its parents' decisions: keeps the value as the current call's context and returns the token
+    that ends it (`end_serving_unsampled`). None otherwise: the caller then makes a span context.
 
     Nothing is parsed here: a leaf server passes nothing on, and what does pass it on parses it then
     (`child_span`, `current_traceparent`). A value this does not take (another version, malformed)
     goes the long way, where `parse_traceparent` decides."""
     tracing_ = _tracing
-    if tracing_ is None or not tracing_.parent_based:
+    if tracing_ is None or not tracing_.parent_based or not _UNSAMPLED_V00.fullmatch(traceparent):
         return None
-    for key, value in metadata or ():
-        if key == TRACEPARENT:
-            if isinstance(value, str) and _UNSAMPLED_V00.fullmatch(value):
-                return _unsampled_caller.set(value)
-            return None
-    return None
+    return _unsampled_caller.set(traceparent)
 
 
 def end_serving_unsampled(token: Token[str]) -> None:
