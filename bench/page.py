@@ -217,6 +217,9 @@ class Result:
     slow_pages: int = 0
     """Pages that took more than 100 ms (the tail the hedging rows are about)."""
     errors: int = 0
+    """Pages that failed while measuring (shed ones included)."""
+    errors_by_code: dict[str, int] = field(default_factory=dict)
+    """Those failures by gRPC status code: RESOURCE_EXHAUSTED are pages the mesh shed (overload)."""
     extra_backend_calls: float | None = None
     """Hedges sent / backend calls of the pages, when measured."""
     cpu_us_per_page: dict[str, float] = field(default_factory=dict)
@@ -240,6 +243,11 @@ def _slowest_section_ms(trailers: Any) -> float | None:
 
 
 LOAD_GENERATOR = "load generator"
+SHED_CODES = frozenset({grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.CANCELLED})
+"""A page shed for overload: by the aggregator's limiter, or by gRPC core when its queue in front of the
+aggregator is full (core answers CANCELLED there; see docs/resilience.md)."""
+SHED_BACKOFF = 0.05
+"""Seconds a load worker waits after a shed page before it asks for the next."""
 
 
 def cpu_seconds(processes: Sequence[ChildProcess]) -> dict[str, float]:
@@ -288,8 +296,15 @@ async def load(
                 call = stub.GetProductPage(request, timeout=5)
                 try:
                     page = await call
-                except grpc.aio.AioRpcError:
-                    result.errors += 1
+                except grpc.aio.AioRpcError as error:
+                    code = error.code()
+                    if loop.time() >= measure_from:
+                        result.errors += 1
+                        result.errors_by_code[code.name] = result.errors_by_code.get(code.name, 0) + 1
+                    if code in SHED_CODES:
+                        # A shed page says "back off": a worker that asked again at once would spend the
+                        # mesh's CPU on refusals, and pages/s would measure that storm, not the pages.
+                        await asyncio.sleep(SHED_BACKOFF)
                     continue
                 elapsed_ms = (time.perf_counter() - started) * 1000
                 if loop.time() < measure_from:
@@ -389,6 +404,7 @@ def run(
         f"  {result.scenario:<10} {result.handler:<22} c={concurrency:<3} {result.pages_per_s:>8.1f} pages/s "
         f"p50 {result.p50_ms:>7.2f} ms  p99 {result.p99_ms:>8.2f} ms  "
         f"overhead {_ms(result.overhead_p50_ms):>6} ms  "
+        f"failed {result.errors} {result.errors_by_code or ''}  "
         f"CPU/page {cpu.get('total', 0)} us (services {services}, page server {cpu.get(target.name, 0)}, "
         f"load generator {cpu.get(LOAD_GENERATOR, 0)})",
         flush=True,
@@ -629,8 +645,18 @@ def events(options: argparse.Namespace) -> list[Result]:
                 chosen.append(median)
             without, with_events = chosen
             ratio = with_events.pages_per_s / max(1e-9, without.pages_per_s)
+            # Round by round too: this machine drifts by more than the difference within one run.
+            paired = statistics.median(
+                publishing.pages_per_s / max(1e-9, silent.pages_per_s)
+                for silent, publishing in zip(measured[targets[0][0]], measured[targets[1][0]], strict=True)
+            )
             with_events.extra["pages_per_s_vs_off"] = round(ratio, 4)
-            print(f"  c={concurrency}: pages/s with events {ratio:.1%} of without (medians)", flush=True)
+            with_events.extra["pages_per_s_vs_off_by_round"] = round(paired, 4)
+            print(
+                f"  c={concurrency}: pages/s with events {ratio:.1%} of without (medians), "
+                f"{paired:.1%} (median of the rounds' ratios)",
+                flush=True,
+            )
             print(f"    CPU us/page, publishing minus not, per process: {_cpu_delta(without, with_events)}")
             results += chosen
         published = statz(running.http_ports[on.name]).get("events", {})
@@ -889,18 +915,23 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
+def _shed(result: Result) -> int:
+    return sum(result.errors_by_code.get(code.name, 0) for code in SHED_CODES)
+
+
 def table(results: list[Result]) -> str:
     lines = [
         "| backends | handler | concurrency | pages/s | p50 ms | p99 ms | p99.9 ms | overhead p50 ms "
-        "| > 100 ms | degraded | extra calls | CPU us/page |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| > 100 ms | degraded | failed (shed) | extra calls | CPU us/page |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         extra = "" if r.extra_backend_calls is None else f"{r.extra_backend_calls:.2%}"
         lines.append(
             f"| {r.scenario} | {r.handler} | {r.concurrency} | {r.pages_per_s:.1f} | {r.p50_ms:.2f} | "
             f"{r.p99_ms:.2f} | {r.p999_ms:.2f} | {_ms(r.overhead_p50_ms)} | {r.slow_pages} | "
-            f"{r.degraded_pages} | {extra} | {r.cpu_us_per_page.get('total', '-')} |"
+            f"{r.degraded_pages} | {r.errors} ({_shed(r)}) | {extra} | "
+            f"{r.cpu_us_per_page.get('total', '-')} |"
         )
     return "\n".join(lines)
 
