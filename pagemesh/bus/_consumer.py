@@ -123,7 +123,7 @@ class Consumer:
                             await self._process(subscription, deliveries)
                         finally:
                             self._busy = False
-                        wait = linger.after(len(deliveries), full=len(deliveries) >= self.url.options.batch)
+                        wait = linger.after(len(deliveries))
                         if wait:
                             await asyncio.sleep(wait)
                     backoff = 0.1

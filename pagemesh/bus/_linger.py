@@ -2,16 +2,19 @@
 
 Each fetch, store transaction and acknowledgement costs about the same for one event or fifty, so at a
 trickle the bus spends most of its CPU on those fixed costs: at a page's rate of a few hundred events a
-second, a fixed short wait still leaves batches of one or two. `Linger` paces the fetches instead: one
-every `gather` events at the rate seen lately, never further apart than `linger`. At 1,000 events a
-second that is a few milliseconds (delivery stays fast where the rate is high), at 200 a second about
-15 ms (an event is delivered a little later, for a fraction of the CPU); after a full batch (a backlog),
-no wait at all.
+second, a fixed short wait still leaves batches of one or two. `Linger` waits instead for about as long
+as `gather` events take to arrive at the rate seen lately, and never longer than `linger`: at 1,000
+events a second that is a few milliseconds (delivery stays fast where the rate is high), at 200 a second
+about 20 ms (an event is delivered a little later, for a fraction of the CPU), and once a batch holds
+`gather` events or more, no wait at all.
 
-The pace runs from fetch to fetch: the batch in hand is handled already, and the next one holds what
-arrived since it was fetched. An earlier rule waited, after each batch, for the events that batch lacked
-of `gather`; batches settled at about half of `gather` (measured: 2.6 events a batch at 150 a second
-with `gather` 5), and a full batch, followed at once, left the next one nearly empty.
+What it waits for is the events the batch in hand lacked of `gather`, although that batch is handled
+already: at a steady rate batches settle at about half of `gather` (2.6 events at 150 a second), and the
+wait is about as long as half of `gather` events take to arrive. A rule that paced fetches at a whole
+`gather` from fetch to fetch, counting the time spent handling, was measured against this one and not
+kept (docs/benchmarks.md, "Wave 2, fifth pass"): with `gather` 5 it raised the end-to-end p99 at 1,000
+events a second to 9.4 ms; with `gather` 3 it kept that but cost more pages/s under saturation, where
+handling a batch takes longer and this rule's waits are longer with it.
 """
 
 from __future__ import annotations
@@ -34,32 +37,20 @@ class Linger:
         self._gather = options.gather
         self._most = options.linger
         self._clock = clock
-        self._previous = 0.0
-        """When the last batch was handled."""
-        self._gathering_since = 0.0
-        """When the fetch of the batch now in hand began: events arriving since then are the next batch."""
-        self._events = 0.0
-        self._seconds = 0.0
+        self._last = 0.0
+        self.rate = 0.0
+        """Events a second, as recent batches arrived."""
 
-    @property
-    def rate(self) -> float:
-        """Events a second, as recent batches arrived (events over time, both decaying: a batch that
-        followed its predecessor closely counts for its few milliseconds, not as a burst of speed)."""
-        return self._events / self._seconds if self._seconds > 0 else 0.0
-
-    def after(self, count: int, *, full: bool = False) -> float:
-        """Seconds to wait after handling a batch of `count` events; none after a `full` one (the
-        fetch's limit: more may be waiting)."""
+    def after(self, count: int) -> float:
+        """Seconds to wait after a batch of `count` events."""
         now = self._clock()
-        if self._previous and now > self._previous:
-            self._events = self._events * (1 - _SMOOTHING) + count
-            self._seconds = self._seconds * (1 - _SMOOTHING) + (now - self._previous)
-        self._previous = now
-        wait = 0.0
-        if not full and self._most > 0:
-            rate = self.rate
-            period = self._most if rate <= 0 else min(self._most, self._gather / rate)
-            # The next batch gathers from when this one was fetched: handling it counts towards the wait.
-            wait = max(0.0, period - (now - self._gathering_since)) if self._gathering_since else period
-        self._gathering_since = now + wait
-        return wait
+        elapsed = now - self._last
+        if self._last and elapsed > 0:
+            rate = count / elapsed
+            self.rate = rate if not self.rate else self.rate + _SMOOTHING * (rate - self.rate)
+        self._last = now
+        if count >= self._gather or self._most <= 0:
+            return 0.0
+        if self.rate <= 0:
+            return self._most
+        return min(self._most, (self._gather - count) / self.rate)

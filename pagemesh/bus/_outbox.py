@@ -440,7 +440,7 @@ class Publisher:
                         self.relayed += len(chunk)
                     self._shipped(rows[-1][0], len(records))
                     backoff = 0.1
-                    wait = linger.after(len(records), full=len(records) >= _RELAY_BATCH)
+                    wait = linger.after(len(records))
                     if wait:
                         await asyncio.sleep(wait)
                 except Exception as error:

@@ -15,11 +15,11 @@ Options go in the query string of any of them, e.g. `redis://127.0.0.1:6379/0?ma
 - `batch` (256): the most events fetched at once;
 - `maxlen` (1000000): about how many events each topic keeps (SQLite, Redis `MAXLEN ~`);
 - `partitions` (4): partitions of a topic the Kafka backend creates;
-- `gather` (3) and `linger` (0.025): after a batch smaller than `gather`, a consumer (and a producer's
-  relay) waits about as long as `gather` events take to arrive at the recent rate, at most `linger`
+- `gather` (5) and `linger` (0.025): after a batch smaller than `gather`, a consumer (and a producer's
+  relay) waits about as long as the missing events take to arrive at the recent rate, at most `linger`
   seconds, so that at a trickle each fetch, store transaction and acknowledgement serves several events
-  (`pagemesh.bus._linger`); it adds at most `linger` to an event's delivery time, and about 3 ms at
-  1,000 events a second.
+  (`pagemesh.bus._linger`); it adds at most `linger` to an event's delivery time, and a few
+  milliseconds at 1,000 events a second.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class BusOptions:
     batch: int = 256
     maxlen: int = 1_000_000
     partitions: int = 4
-    gather: int = 3
+    gather: int = 5
     linger: float = 0.025
 
 
