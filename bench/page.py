@@ -21,6 +21,11 @@ every process (six services, the aggregators and this load generator) on the sam
    authorization policy enforced, against every hop in plaintext; both meshes measured in turn, and the
    p50 at concurrency 1 again from pages sent to both in the same seconds (10 to each in turn).
 
+The load generator is a closed loop of workers, each with one page in flight. A page shed for overload
+(CANCELLED from gRPC core's full queue in front of the aggregator, RESOURCE_EXHAUSTED from its limiter)
+makes its worker wait `SHED_BACKOFF` before the next, as a client told to back off does; such pages are
+counted, by status code, with the other failures.
+
 Prints a table and writes JSON (default `artifacts/bench/page.json`).
 """
 
