@@ -224,7 +224,7 @@ class Result:
     errors: int = 0
     """Pages that failed while measuring (shed ones included)."""
     errors_by_code: dict[str, int] = field(default_factory=dict)
-    """Those failures by gRPC status code: RESOURCE_EXHAUSTED are pages the mesh shed (overload)."""
+    """Those failures by gRPC status code (`SHED_CODES` are pages the mesh shed for overload)."""
     extra_backend_calls: float | None = None
     """Hedges sent / backend calls of the pages, when measured."""
     cpu_us_per_page: dict[str, float] = field(default_factory=dict)

@@ -2,19 +2,18 @@
 
 Each fetch, store transaction and acknowledgement costs about the same for one event or fifty, so at a
 trickle the bus spends most of its CPU on those fixed costs: at a page's rate of a few hundred events a
-second, a fixed short wait still leaves batches of one or two. `Linger` waits instead for about as long
-as `gather` events take to arrive at the rate seen lately, and never longer than `linger`: at 1,000
-events a second that is a few milliseconds (delivery stays fast where the rate is high), at 200 a second
-about 20 ms (an event is delivered a little later, for a fraction of the CPU), and once a batch holds
-`gather` events or more, no wait at all.
+second, a fixed short wait still leaves batches of one or two. `Linger` waits instead, after a batch
+smaller than `gather`, for about as long as the events it lacked of `gather` take to arrive at the rate
+seen lately, and never longer than `linger`: at 1,000 events a second that is a few milliseconds
+(delivery stays fast where the rate is high), at 200 a second about 12 ms (an event is delivered a little
+later, for a fraction of the CPU), and once a batch holds `gather` events or more, no wait at all.
 
-What it waits for is the events the batch in hand lacked of `gather`, although that batch is handled
-already: at a steady rate batches settle at about half of `gather` (2.6 events at 150 a second), and the
-wait is about as long as half of `gather` events take to arrive. A rule that paced fetches at a whole
-`gather` from fetch to fetch, counting the time spent handling, was measured against this one and not
-kept (docs/benchmarks.md, "Wave 2, fifth pass"): with `gather` 5 it raised the end-to-end p99 at 1,000
-events a second to 9.4 ms; with `gather` 3 it kept that but cost more pages/s under saturation, where
-handling a batch takes longer and this rule's waits are longer with it.
+The batch in hand is handled already, so the next one holds what arrives during the wait: at a steady
+rate batches settle at about half of `gather` (2.6 events at 150 a second). A rule that paced fetches at
+a whole `gather` from fetch to fetch, counting the time spent handling, was measured against this one and
+not kept (docs/benchmarks.md, "Wave 2, fifth pass"): with `gather` 5 it raised the end-to-end p99 at
+1,000 events a second to 9.4 ms; with `gather` 3 it kept that but cost more pages/s under saturation,
+where handling a batch takes longer and this rule's waits are longer with it.
 """
 
 from __future__ import annotations
