@@ -148,7 +148,11 @@ def redis_acl(passwords: Mapping[str, str]) -> list[str]:
 
     events = f"~{REDIS_STREAM_PREFIX}*"
     lines = [
-        "user default off",
+        # No one may log in as `default` (off), yet it holds every permission: Redis 7.0 replays the
+        # append-only file as `default`, and re-checks EXEC's commands against that user's ACL
+        # (redis/redis#14541, fixed upstream after 7.0). Without them, every MULTI/EXEC (a relay's batch,
+        # a consumer's read) was refused on reload: a restart silently lost events not yet consumed.
+        "user default off resetchannels ~* &* +@all",
         user(OPERATOR, "~* &* +@all"),
         user(REGISTRY_WRITER, f"~{REDIS_REGISTRY_KEY} +xadd +xrange +ping"),
     ]

@@ -35,6 +35,7 @@ from pagemesh.bus import (
     open_envelope,
     parse_bus_url,
     seal,
+    start_private_bus,
     topic_of,
 )
 from pagemesh.bus._kafka import _until_ready
@@ -421,3 +422,66 @@ async def test_an_admin_request_is_sent_again_while_the_kafka_coordinator_loads(
 
     with pytest.raises(GroupAuthorizationFailedError):
         await _until_ready(denied)
+
+
+def test_a_restarted_redis_keeps_transactional_appends_and_group_reads(tmp_path: Path) -> None:
+    """Redis 7.0 replays its append-only file as the `default` user and re-checks each MULTI/EXEC against
+    that user's ACL (redis/redis#14541): with `default` holding no permissions, every relay batch and
+    every group read was refused on reload, and a restart lost the events not yet consumed.
+
+    Synchronous: a private broker is started and restarted with an event loop of its own."""
+    running = start_private_bus("redis", tmp_path)
+    assert running.broker is not None
+    mark = marker()
+
+    async def publish_and_read_five() -> int:
+        schema = Schema.of(events_pb2.ProductViewed)
+        producer = await Bus.connect(running.url_for("aggregator"))
+        try:
+            await producer.publish([seal(v, schema, producer="aggregator") for v in views(mark, 20)])
+        finally:
+            await producer.close()
+        consumer = await Bus.connect(running.url_for("history"))
+        try:
+            subscription = await consumer.subscribe("history", "c", [events_pb2.ProductViewed])
+            # Redis propagates a group read as XCLAIMs and a SETID inside MULTI/EXEC.
+            return len(await subscription.fetch(5, 1.0))
+        finally:
+            await consumer.close()
+
+    async def kept() -> tuple[int, int]:
+        # Typed loosely, as in pagemesh.bus._redis: RESP2 replies with bytes.
+        operator: Any = aioredis.Redis.from_url(running.url, driver_info=None)
+        try:
+            entries = await operator.xrange(STREAM)
+            pending = (await operator.xpending(STREAM, "history"))["pending"]
+            return sum(mark.encode() in fields[b"e"] for _, fields in entries), pending
+        finally:
+            await operator.aclose()
+
+    async def refused(username: str | None = None) -> None:
+        port = parse_bus_url(running.url).hosts[0][1]
+        anonymous = aioredis.Redis(
+            host="127.0.0.1",
+            port=port,
+            username=username,
+            password="" if username else None,
+            driver_info=None,
+        )
+        try:
+            with pytest.raises(redis.exceptions.AuthenticationError):
+                await anonymous.ping()
+        finally:
+            await anonymous.aclose()
+
+    try:
+        assert asyncio.run(publish_and_read_five()) == 5
+        running.broker.stop()
+        running.broker.start_again()
+        assert asyncio.run(kept()) == (20, 5)
+        assert b"NOPERM" not in running.broker.log_path.read_bytes()
+        # `default` holds the permissions for that replay only: no one can log in as it.
+        asyncio.run(refused())
+        asyncio.run(refused("default"))
+    finally:
+        running.stop()

@@ -281,7 +281,9 @@ def test_dev_bus_users_are_pagemesh_own_redis_users(rendered: dict[str, list[Man
     # as the private Redis of `pagemesh up --bus redis`, and no `default` login.
     acl = base64.b64decode(secrets["redis-acl"]["data"]["users.acl"]).decode().splitlines()
     assert acl == redis_acl(passwords)
-    assert "user default off" in acl
+    assert [line for line in acl if line.startswith("user default ")] == [
+        "user default off resetchannels ~* &* +@all"  # no login; the permissions are for AOF replay
+    ]
     redis = pod_specs(rendered["dev"])["redis"]
     (container,) = redis["containers"]
     assert container["args"][container["args"].index("--aclfile") + 1] == "/etc/redis/users.acl"
