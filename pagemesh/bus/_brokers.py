@@ -20,7 +20,9 @@ ACL file and `redis_url` each part's URL (`pagemesh events users` writes both):
 - each consuming service: only through its consumer group (`XGROUP CREATE`, `XREADGROUP`, `XACK`,
   `XAUTOCLAIM`, `XPENDING`) on the event streams, and `XADD` to its own dead-letter stream. Redis ACLs
   cannot name a consumer group, so a consumer user could name another group; it can never add events
-  nor read a stream outside a group.
+  nor read a stream outside a group;
+- `default`: no login (`off`), but every permission, for Redis's replay of its append-only file (see
+  `redis_acl`).
 
 The private Kafka has the same users, logging in with SASL/SCRAM-SHA-256 on its clients' listener, and
 ACLs under `StandardAuthorizer` (nothing is allowed that no ACL allows); Kafka's ACLs can name a group,
