@@ -45,10 +45,12 @@ async def test_a_read_only_service_answers_a_repeated_request_from_memory(
         "cached", f"127.0.0.1:{port}", [binding], admin_address="127.0.0.1:0", settings=PLAINTEXT
     )
     await server.start()
-    try:
-        async with Transport("plaintext", "operator").channel(f"127.0.0.1:{port}") as channel:
-            stub = pb_grpc.ProductServiceStub(channel)
-            with caplog.at_level(logging.INFO, logger="pagemesh"):
+    # Until the server has stopped: a call's line is logged as it ends, which may be just after its
+    # caller has the answer.
+    with caplog.at_level(logging.INFO, logger="pagemesh"):
+        try:
+            async with Transport("plaintext", "operator").channel(f"127.0.0.1:{port}") as channel:
+                stub = pb_grpc.ProductServiceStub(channel)
                 first = await stub.GetProduct(
                     pb.GetProductRequest(id="P1"), metadata=(("x-request-id", "a"),)
                 )
@@ -62,8 +64,8 @@ async def test_a_read_only_service_answers_a_repeated_request_from_memory(
                     with pytest.raises(grpc.aio.AioRpcError) as missing:
                         await stub.GetProduct(pb.GetProductRequest(id="missing"))
                     assert missing.value.code() == grpc.StatusCode.NOT_FOUND
-    finally:
-        await server.stop(grace=1)
+        finally:
+            await server.stop(grace=1)
     assert first == again
     assert first.product.title == "Title of P1"
     assert other.product.title == "Title of P2"
