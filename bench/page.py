@@ -43,7 +43,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AsyncExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -652,8 +652,7 @@ def events(options: argparse.Namespace) -> list[Result]:
             ratio = with_events.pages_per_s / max(1e-9, without.pages_per_s)
             # Round by round too: this machine drifts by more than the difference within one run.
             paired = statistics.median(
-                publishing.pages_per_s / max(1e-9, silent.pages_per_s)
-                for silent, publishing in zip(measured[targets[0][0]], measured[targets[1][0]], strict=True)
+                _round_ratios(measured[targets[1][0]], measured[targets[0][0]], _pages_per_s)
             )
             with_events.extra["pages_per_s_vs_off"] = round(ratio, 4)
             with_events.extra["pages_per_s_vs_off_by_round"] = round(paired, 4)
@@ -787,11 +786,9 @@ def telemetry_costs(
             by_median, by_mean = 1 - median.pages_per_s / baseline[0], 1 - mean / baseline[1]
             # Each round against `off` in the same round: the host's drift between rounds (tens of percent
             # here) cancels out of the pairs, not out of the medians of each setting.
-            pairs = list(zip(measured, by_setting[settings[0][0]], strict=True))
-            paired = [1 - r.pages_per_s / o.pages_per_s for r, o in pairs]
-            cpu_added = [
-                r.cpu_us_per_page.get("total", 0) / o.cpu_us_per_page.get("total", 1) - 1 for r, o in pairs
-            ]
+            off = by_setting[settings[0][0]]
+            paired = [1 - ratio for ratio in _round_ratios(measured, off, _pages_per_s)]
+            cpu_added = [ratio - 1 for ratio in _round_ratios(measured, off, _cpu_per_page)]
             median.extra.update(
                 cost_vs_off=round(by_median, 4),
                 cost_vs_off_mean=round(by_mean, 4),
@@ -918,6 +915,21 @@ def finish(results: list[Result], out: Path) -> int:
 
 def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
+
+
+def _pages_per_s(result: Result) -> float:
+    return result.pages_per_s
+
+
+def _cpu_per_page(result: Result) -> float:
+    return result.cpu_us_per_page.get("total", 0)
+
+
+def _round_ratios(
+    results: Sequence[Result], baselines: Sequence[Result], figure: Callable[[Result], float]
+) -> list[float]:
+    """Each round's `figure` over the baseline's in the same round (rounds in the same order)."""
+    return [figure(r) / max(1e-9, figure(b)) for r, b in zip(results, baselines, strict=True)]
 
 
 def _shed(result: Result) -> int:
