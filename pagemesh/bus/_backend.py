@@ -132,6 +132,11 @@ class Backend(Protocol):
         """Stores the records; returns when the broker has acknowledged all of them."""
         ...
 
+    def append_at_once(self, records: Sequence[Record]) -> bool:
+        """Stores the records now, on this thread, if the backend can without waiting (a local file whose
+        lock is free); False, with nothing stored, when it cannot (a broker over the network never can)."""
+        ...
+
     async def subscribe(self, group: str, consumer: str, topics: Sequence[str]) -> Subscription:
         """Joins `group` (creating it at the start of each topic if new) as `consumer`."""
         ...

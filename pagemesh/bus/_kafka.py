@@ -271,6 +271,9 @@ class KafkaBackend:
             ]
             return list(await asyncio.gather(*futures))
 
+    def append_at_once(self, records: Sequence[Record]) -> bool:
+        return False  # a broker over the network is never written without waiting
+
     async def append(self, records: Sequence[Record]) -> None:
         if not records:
             return

@@ -99,6 +99,9 @@ class RedisBackend:
     async def close(self) -> None:
         await self._client.aclose()
 
+    def append_at_once(self, records: Sequence[Record]) -> bool:
+        return False  # a broker over the network is never written without waiting
+
     async def append(self, records: Sequence[Record]) -> None:
         if not records:
             return

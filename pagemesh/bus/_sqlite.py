@@ -261,13 +261,11 @@ class SqliteBackend:
 
     # Producing.
 
-    async def append(self, records: Sequence[Record]) -> None:
-        if not records:
-            return
+    def _write_events(self, records: Sequence[Record]) -> None:
+        """Inserts the records in one transaction (trimming now and then) and pokes the consumers."""
         now = time.time()
         rows = [(r.topic, r.key, r.value, now) for r in records]
         trim = self._appended // _TRIM_EVERY != (self._appended + len(rows)) // _TRIM_EVERY
-        self._appended += len(rows)
         topics = sorted({r.topic for r in records}) if trim else []
         refresh = now - self._wakers_read > _WAKERS_TTL
 
@@ -281,12 +279,26 @@ class SqliteBackend:
                 )
             return [row[0] for row in db.execute("SELECT name FROM wakers")] if refresh else None
 
-        wakers = await self._run(self._transaction, write)
+        wakers = self._transaction(write)
+        self._appended += len(rows)
         if wakers is not None:
             self._wakers, self._wakers_read = wakers, now
-        await self._wake()
+        self._poke()
 
-    async def _wake(self) -> None:
+    async def append(self, records: Sequence[Record]) -> None:
+        if records:
+            await self._run(self._write_events, records)
+
+    def append_at_once(self, records: Sequence[Record]) -> bool:
+        """Appends the records now, without waiting: False (nothing appended) when the file's write lock
+        is taken or the file cannot be written, for the caller to keep them elsewhere meanwhile."""
+        try:
+            self._write_events(records)
+        except (sqlite3.Error, BusUnavailableError):
+            return False
+        return True
+
+    def _poke(self) -> None:
         stale = []
         for name in self._wakers:
             try:
@@ -297,9 +309,10 @@ class SqliteBackend:
                 stale.append(name)  # its process is gone
         if stale:
             self._wakers = [n for n in self._wakers if n not in stale]
-            await self._run(
-                lambda: self.db.executemany("DELETE FROM wakers WHERE name = ?", [(n,) for n in stale])
-            )
+            # At most a second later (`_WAKERS_TTL`) the list is read again: if this did not get the lock,
+            # the next append that reads it tries again.
+            with contextlib.suppress(sqlite3.Error):
+                self.db.executemany("DELETE FROM wakers WHERE name = ?", [(n,) for n in stale])
 
     # Consuming.
 

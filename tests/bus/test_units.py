@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from pagemesh.bus import (
     RunningBus,
     Schema,
     Sealer,
+    Subscription,
     decode,
     new_event_id,
     open_envelope,
@@ -342,6 +344,88 @@ def test_event_ids_are_time_ordered_version_7_uuids() -> None:
     assert len({uuid.UUID(text).int & (1 << 62) - 1 for text in ids}) == 2000  # and random within one
 
 
+async def _received(subscription: Subscription, mark: str, count: int) -> list[str]:
+    """The request IDs of the next `count` events tagged `mark` that `subscription` gets, in order."""
+    received: list[str] = []
+    while len(received) < count:
+        deliveries = await subscription.fetch(500, 2.0)
+        assert deliveries, f"only {len(received)} of {count} events arrived"
+        for delivery in deliveries:
+            # The session's bus is shared: other tests' events (poison ones too) are skipped.
+            with contextlib.suppress(PoisonEventError):
+                request_id = events_pb2.ProductViewed.FromString(
+                    open_envelope(delivery.value).payload
+                ).request_id
+                if request_id.startswith(mark):
+                    received.append(request_id)
+        await subscription.ack(deliveries)
+    return received
+
+
+@contextlib.contextmanager
+def _write_lock_held(path: Path | None) -> Iterator[None]:
+    """Another process's writer holding the SQLite bus file's write lock (a long transaction)."""
+    assert path is not None
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
+def _outbox_rows(publisher: Publisher) -> int:
+    with contextlib.closing(sqlite3.connect(publisher.outbox_path)) as db:
+        rows: int = db.execute("SELECT count(*) FROM batches").fetchone()[0]
+    return rows
+
+
+async def test_on_a_free_sqlite_bus_a_flush_writes_the_bus_file_and_a_held_lock_sends_it_to_the_outbox(
+    sqlite_bus: RunningBus, tmp_path: Path
+) -> None:
+    mark = marker()
+    url = parse_bus_url(sqlite_bus.url)
+    sent = views(mark, 60, users=3)
+    bus = await Bus.connect(url)
+    subscription = await bus.subscribe(f"direct-{mark}", f"c-{mark}", [events_pb2.ProductViewed])
+    publisher = Publisher(url, producer="p", outbox_dir=tmp_path, types=[events_pb2.ProductViewed])
+    try:
+        await publisher.start(wait=30)
+        # Nothing waits in the outbox and the file's lock is free: the flush puts them on the bus itself,
+        # one commit rather than the outbox's and then the relay's.
+        for view in sent[:10]:
+            publisher.publish(view, key=view.user_id)
+        publisher.flush()
+        assert (publisher.relayed, publisher.stats()["outbox_backlog"], _outbox_rows(publisher)) == (10, 0, 0)
+        # Another writer holds the lock: the publisher does not wait for it, the outbox keeps the events.
+        with _write_lock_held(url.path):
+            started = time.monotonic()
+            for view in sent[10:30]:
+                publisher.publish(view, key=view.user_id)
+            publisher.flush()
+            assert time.monotonic() - started < 0.5
+            await asyncio.sleep(0.3)  # the relay keeps trying meanwhile
+            assert (publisher.relayed, publisher.stats()["outbox_backlog"]) == (10, 20)
+        # The lock is free again, but events wait in the outbox: new ones queue behind them, not ahead.
+        for view in sent[30:40]:
+            publisher.publish(view, key=view.user_id)
+        publisher.flush()
+        assert publisher.stats()["outbox_backlog"] == 30
+        await eventually(lambda: publisher.relayed == 40, what="the outbox shipped")
+        assert publisher.stats()["outbox_backlog"] == 0
+        # Emptied, the outbox is passed by again.
+        for view in sent[40:]:
+            publisher.publish(view, key=view.user_id)
+        publisher.flush()
+        assert publisher.relayed == 60
+        assert await _received(subscription, mark, len(sent)) == [view.request_id for view in sent]
+    finally:
+        await publisher.close()
+        await subscription.close()
+        await bus.close()
+
+
 async def test_the_outbox_ships_what_an_earlier_process_left_and_forgets_what_was_shipped(
     sqlite_bus: RunningBus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -372,32 +456,23 @@ async def test_the_outbox_ships_what_an_earlier_process_left_and_forgets_what_wa
         assert second.stats()["outbox_backlog"] == 30
         # A third adopts the file: what waits there goes first, then its own, several rows of them
         # beyond what it keeps in memory; in order, each once.
+        # (The bus file's lock held meanwhile, so that they go through the outbox, not straight to the bus.)
         monkeypatch.setattr(outbox_module, "_MEMORY_LIMIT", 7)
         third = Publisher(url, producer="p", outbox_dir=tmp_path, types=[events_pb2.ProductViewed])
-        await third.start(wait=30)
-        for view in sent[70:]:
-            third.publish(view)
-            if int(view.request_id.rpartition("-")[2]) % 4 == 0:
-                third.flush()  # rows of a few records each
+        with _write_lock_held(url.path):
+            await third.start(wait=0)
+            for view in sent[70:]:
+                third.publish(view)
+                if int(view.request_id.rpartition("-")[2]) % 4 == 0:
+                    third.flush()  # rows of a few records each
+            third.flush()
+            assert third.stats()["outbox_backlog"] == 60
         await eventually(lambda: third.relayed >= 60, what="relayed")
         assert third.stats()["outbox_backlog"] == 0
         await third.close()
         with sqlite3.connect(third.outbox_path) as db:
             assert db.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
-        received: list[str] = []
-        while len(received) < 100:
-            deliveries = await subscription.fetch(500, 2.0)
-            assert deliveries, f"only {len(received)} of 100 events arrived"
-            for delivery in deliveries:
-                # The session's bus is shared: other tests' events (poison ones too) are skipped.
-                with contextlib.suppress(PoisonEventError):
-                    request_id = events_pb2.ProductViewed.FromString(
-                        open_envelope(delivery.value).payload
-                    ).request_id
-                    if request_id.startswith(mark):
-                        received.append(request_id)
-            await subscription.ack(deliveries)
-        assert received == [view.request_id for view in sent]
+        assert await _received(subscription, mark, len(sent)) == [view.request_id for view in sent]
     finally:
         await subscription.close()
         await bus.close()
