@@ -81,14 +81,17 @@ class SqliteViewRepository:
 
     async def apply_views(self, views: Sequence[tuple[str, View]]) -> int:
         now = time.time()
-        applied = 0
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            for event_id, view in views:
-                if self._applied.first_time_sqlite(db, event_id, now):
-                    db.execute(_UPSERT, (view.user_id, view.product_id, view.title, view.viewed.isoformat()))
-                    applied += 1
+            fresh = self._applied.first_time_sqlite(db, [event_id for event_id, _ in views], now)
+            rows = [
+                (view.user_id, view.product_id, view.title, view.viewed.isoformat())
+                for (_, view), apply in zip(views, fresh, strict=True)
+                if apply
+            ]
+            db.executemany(_UPSERT, rows)
+            applied = len(rows)
             self._applied.done_sqlite(db, applied, now)
             db.execute("COMMIT")
         except BaseException:

@@ -60,13 +60,18 @@ class PostgresViewRepository:
         now = datetime.now(UTC)
 
         async def apply(connection: Any) -> int:
-            applied = 0
-            for event_id, view in views:
-                if await self._applied.first_time_postgres(connection, event_id, now):
-                    await connection.execute(_UPSERT, view.user_id, view.product_id, view.title, view.viewed)
-                    applied += 1
-            await self._applied.done_postgres(connection, applied, now)
-            return applied
+            fresh = await self._applied.first_time_postgres(
+                connection, [event_id for event_id, _ in views], now
+            )
+            rows = [
+                (view.user_id, view.product_id, view.title, view.viewed)
+                for (_, view), apply in zip(views, fresh, strict=True)
+                if apply
+            ]
+            if rows:
+                await connection.executemany(_UPSERT, rows)
+            await self._applied.done_postgres(connection, len(rows), now)
+            return len(rows)
 
         applied: int = await self._db.transaction(apply)
         return applied

@@ -164,8 +164,9 @@ class SqliteRecommendationRepository:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            for event_id, user_id, product_id in views:
-                if not self._applied.first_time_sqlite(db, event_id, now):
+            fresh = self._applied.first_time_sqlite(db, [event_id for event_id, _, _ in views], now)
+            for (_, user_id, product_id), apply in zip(views, fresh, strict=True):
+                if not apply:
                     continue
                 applied += 1
                 if db.execute(

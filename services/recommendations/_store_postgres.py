@@ -67,8 +67,9 @@ class PostgresRecommendationRepository:
 
         async def apply(connection: Any) -> int:
             applied = 0
-            for event_id, user_id, product_id in views:
-                if not await self._applied.first_time_postgres(connection, event_id, now):
+            fresh = await self._applied.first_time_postgres(connection, [e for e, _, _ in views], now)
+            for (_, user_id, product_id), apply in zip(views, fresh, strict=True):
+                if not apply:
                     continue
                 applied += 1
                 if await connection.fetchrow(_FIRST_VIEW, user_id, product_id) is not None:
