@@ -28,7 +28,7 @@ from aggregator._downstream import BackendError, Downstream, ForwardingCall, Met
 from aggregator._hedging import Hedger
 from aggregator._telemetry import BackendTelemetry
 from aggregator._throttling import AdaptiveThrottle
-from pagemesh.runtime import log_event
+from pagemesh.runtime import SHED_CODES, log_event
 
 __all__ = ["BackendClient", "BackendStats"]
 
@@ -208,10 +208,6 @@ class BackendClient:
         return await self.hedger.run(start, remaining)
 
 
-_REFUSED = frozenset({grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.CANCELLED})
-"""What a backend answers when it turns a call away for overload."""
-
-
 class _Counted(ForwardingCall):
     """A call in flight that tells the throttle, once awaited, whether the backend accepted it."""
 
@@ -227,7 +223,7 @@ class _Counted(ForwardingCall):
         except BackendError as error:
             # A call this process cancels (a lost hedge) is never awaited; CANCELLED here came from the
             # backend, whose gRPC core refuses calls so when its queue is full: overloaded, as shed is.
-            self._throttle.answered(accepted=error.code not in _REFUSED)
+            self._throttle.answered(accepted=error.code not in SHED_CODES)
             raise
         self._throttle.answered(accepted=True)
         return response

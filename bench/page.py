@@ -63,6 +63,7 @@ from pagemesh.recommendations.v2 import recommendations_pb2, recommendations_pb2
 from pagemesh.reviews.v2 import reviews_pb2, reviews_pb2_grpc
 from pagemesh.runtime import (
     SERVICES,
+    SHED_CODES,
     ChildProcess,
     Settings,
     Transport,
@@ -248,9 +249,6 @@ def _slowest_section_ms(trailers: Any) -> float | None:
 
 
 LOAD_GENERATOR = "load generator"
-SHED_CODES = frozenset({grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.CANCELLED})
-"""A page shed for overload: by the aggregator's limiter, or by gRPC core when its queue in front of the
-aggregator is full (core answers CANCELLED there; see docs/resilience.md)."""
 SHED_BACKOFF = 0.05
 """Seconds a load worker waits after a shed page before it asks for the next."""
 

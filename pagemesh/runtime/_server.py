@@ -69,6 +69,10 @@ rest wait in core, before any handler or limiter sees them, until their deadline
 beyond this queue at once, for almost no CPU (randomly from half of it, all of them at the full length),
 with the status CANCELLED: core does not let the server choose RESOURCE_EXHAUSTED there.
 """
+SHED_CODES = frozenset({grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.CANCELLED})
+"""What a pagemesh server answers a call it turns away for overload: RESOURCE_EXHAUSTED from its
+limiter, CANCELLED from gRPC core when the queue in front of its handlers is full (`MAX_PENDING_CALLS`).
+A caller that gets one should back off rather than ask again at once."""
 MAX_CONNECTION_AGE_MS = 30_000
 """A client connection is closed (GOAWAY, gRFC A9) after about this long, +/-10% jitter."""
 

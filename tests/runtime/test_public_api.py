@@ -38,6 +38,7 @@ def test_exported_members() -> None:
         "REQUEST_ID_KEY",
         "ResponseCache",
         "SERVICES",
+        "SHED_CODES",
         "ServerStartError",
         "ServiceInstance",
         "Settings",
