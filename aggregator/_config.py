@@ -75,6 +75,15 @@ class ChannelConfig:
     """The upper bound of the backoff between retries."""
     max_reconnect_backoff_ms: int = 1_000
     """A restarted backend is found again within about this long."""
+    connect_timeout_ms: int = 2_000
+    """How long one connection attempt (TCP, TLS handshake, the server's HTTP/2 SETTINGS) may take.
+
+    gRPC core reads it from `grpc.min_reconnect_backoff_ms` (its MIN_CONNECT_TIMEOUT, 20 s by default).
+    That option once held 100 ms, meant as a quick reconnect: on one busy node during a Kubernetes rolling
+    update, a new pod's mTLS handshake took longer, the attempt was abandoned ("connection attempt timed
+    out before receiving SETTINGS frame") and a page failed UNAVAILABLE. Reconnecting quickly is the
+    backoff's job (`initial_reconnect_backoff_ms`, `max_reconnect_backoff_ms`); an address that never
+    answers is still given up within this."""
     retired_channel_grace: float = 5.0
     """Seconds a channel replaced after a certificate renewal stays open for the calls still on it."""
 
@@ -116,7 +125,8 @@ class ChannelConfig:
         )
 
     def options(self, repeatable: Sequence[tuple[str, str]]) -> list[tuple[str, str | int]]:
-        """Channel options: keepalive, retries through the service config, quick reconnects, size limits."""
+        """Channel options: keepalive, retries through the service config, quick reconnects (each attempt
+        given `connect_timeout_ms`), size limits."""
         return [
             # The servers' own limits, stated on this side too: a request the backend would refuse is
             # refused here without a round trip, and an oversized answer is RESOURCE_EXHAUSTED naming it.
@@ -129,6 +139,6 @@ class ChannelConfig:
             ("grpc.enable_retries", 1),
             ("grpc.service_config", self.service_config(repeatable)),
             ("grpc.initial_reconnect_backoff_ms", 100),
-            ("grpc.min_reconnect_backoff_ms", 100),
+            ("grpc.min_reconnect_backoff_ms", self.connect_timeout_ms),
             ("grpc.max_reconnect_backoff_ms", self.max_reconnect_backoff_ms),
         ]
