@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 __all__ = [
     "Backend",
@@ -39,9 +39,12 @@ class Record:
     value: bytes
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """One record handed to a consumer of a group, to be acknowledged or dead-lettered."""
+class Delivery(NamedTuple):
+    """One record handed to a consumer of a group, to be acknowledged or dead-lettered.
+
+    A named tuple rather than a frozen dataclass: a consumer makes one per event, and a frozen
+    dataclass's constructor measured 0.8 us against 0.25 us (a quarter of the layer's own work per event).
+    """
 
     topic: str
     position: str
