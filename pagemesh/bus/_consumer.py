@@ -123,9 +123,10 @@ class Consumer:
                             await self._process(subscription, deliveries)
                         finally:
                             self._busy = False
-                        wait = linger.after(len(deliveries))
-                        if wait:
-                            await asyncio.sleep(wait)
+                        # Even without a wait, the rest of the process gets a turn: on a SQLite bus
+                        # with a SQLite store nothing above suspends, and a backlog kept the service's
+                        # gRPC server from every call until the consumer had drained it.
+                        await asyncio.sleep(linger.after(len(deliveries)))
                     backoff = 0.1
             except asyncio.CancelledError:
                 raise

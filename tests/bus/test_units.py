@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ from pagemesh.bus import (
     Bus,
     BusConfigError,
     BusPermissionError,
+    Consumer,
+    Event,
     PoisonEventError,
     Publisher,
     RunningBus,
@@ -560,3 +562,44 @@ def test_a_restarted_redis_keeps_transactional_appends_and_group_reads(tmp_path:
         asyncio.run(refused("default"))
     finally:
         running.stop()
+
+
+async def test_a_consumer_with_a_backlog_lets_the_rest_of_its_process_run_between_batches(
+    sqlite_bus: RunningBus, tmp_path: Path
+) -> None:
+    # On a SQLite bus with a handler that does not suspend (as a SQLite store's), a consumer's fetch,
+    # handling and acknowledgement all return without giving the event loop a turn.
+    mark = marker()
+    url = parse_bus_url(f"{sqlite_bus.url}?batch=50")
+    publisher = Publisher(url, producer="p", outbox_dir=tmp_path, types=[events_pb2.ProductViewed])
+    await publisher.start(wait=30)
+    for view in views(mark, 1000):
+        publisher.publish(view, key=view.user_id)
+    publisher.flush()
+    await eventually(lambda: publisher.relayed == 1000, what="the backlog on the bus")
+    await publisher.close()
+    turns: list[str] = []
+    handled = 0
+
+    async def handle(events: Sequence[Event[Any]]) -> None:
+        nonlocal handled
+        handled += sum(1 for e in events if e.payload.request_id.startswith(mark))
+        turns.append("b")
+
+    async def other_work() -> None:
+        while True:
+            turns.append(" ")
+            await asyncio.sleep(0)
+
+    # A new group starts from the oldest event: this test's 1,000 and the session's others before them.
+    consumer = Consumer(url, group=f"backlog-{mark}", types=[events_pb2.ProductViewed], handle=handle)
+    other = asyncio.ensure_future(other_work())
+    consumer.start()
+    try:
+        await eventually(lambda: handled == 1000, what="the backlog consumed")
+    finally:
+        await consumer.stop()
+        other.cancel()
+    assert turns.count("b") >= 20
+    # Before, every batch of the backlog was handled before the other task ran once.
+    assert max(len(run) for run in "".join(turns).split()) == 1
