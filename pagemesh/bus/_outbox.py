@@ -453,9 +453,9 @@ class Publisher:
                         self.relayed += len(chunk)
                     self._shipped(rows[-1][0], len(records))
                     backoff = 0.1
-                    wait = linger.after(len(records))
-                    if wait:
-                        await asyncio.sleep(wait)
+                    # A turn for the rest of the process even without a wait: appends to a SQLite bus
+                    # do not suspend, and an outbox's backlog held the aggregator's pages until shipped.
+                    await asyncio.sleep(linger.after(len(records)))
                 except Exception as error:
                     self.relay_errors += 1
                     reason = (

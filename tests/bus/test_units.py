@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 import signal
 import sqlite3
@@ -603,3 +604,35 @@ async def test_a_consumer_with_a_backlog_lets_the_rest_of_its_process_run_betwee
     assert turns.count("b") >= 20
     # Before, every batch of the backlog was handled before the other task ran once.
     assert max(len(run) for run in "".join(turns).split()) == 1
+
+
+async def test_a_relay_with_a_backlog_lets_the_rest_of_its_process_run_between_batches(
+    sqlite_bus: RunningBus, tmp_path: Path
+) -> None:
+    url = parse_bus_url(sqlite_bus.url)
+    publisher = Publisher(url, producer="p", outbox_dir=tmp_path, types=[events_pb2.ProductViewed])
+    await publisher.start(wait=30)
+    seen: list[int] = []
+
+    async def other_work() -> None:
+        while True:
+            seen.append(publisher.relayed)
+            await asyncio.sleep(0)
+
+    other = asyncio.ensure_future(other_work())
+    try:
+        # The bus was locked for a while: 2,000 events in 20 flushes wait in the outbox.
+        with _write_lock_held(url.path):
+            for n, view in enumerate(views(marker(), 2000)):
+                publisher.publish(view, key=view.user_id)
+                if n % 100 == 99:
+                    publisher.flush()
+        await eventually(lambda: publisher.relayed == 2000, what="the outbox shipped")
+    finally:
+        other.cancel()
+        await publisher.close()
+    steps = [later - earlier for earlier, later in itertools.pairwise(seen) if later != earlier]
+    # Shipped in batches of about 500 (whole flushes), the other task running between them; before,
+    # the relay shipped the whole backlog before it ran once.
+    assert max(steps) <= 500
+    assert len(steps) >= 4
