@@ -30,9 +30,10 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Record:
-    """One envelope to append to a topic; `key` keeps one key's records in order (Kafka partitioning)."""
+class Record(NamedTuple):
+    """One envelope to append to a topic; `key` keeps one key's records in order (Kafka partitioning).
+
+    A named tuple, as `Delivery`: a publisher makes one per event."""
 
     topic: str
     key: str

@@ -54,7 +54,9 @@ _SMALL_VARINTS = [bytes((n,)) for n in range(0x80)]
 
 def _varint(value: int) -> bytes:
     if value < 0x80:
-        return _SMALL_VARINTS[value]  # lengths and tags, nearly always
+        return _SMALL_VARINTS[value]  # tags and most lengths
+    if value < 0x4000:
+        return bytes((value & 0x7F | 0x80, value >> 7))  # a payload's length
     out = bytearray()
     while value > 0x7F:
         out.append(value & 0x7F | 0x80)
@@ -63,9 +65,16 @@ def _varint(value: int) -> bytes:
     return bytes(out)
 
 
+def _tag(number: int) -> bytes:
+    """The key of a length-delimited field (string, bytes or message)."""
+    return _varint(number << 3 | 2)
+
+
 def _field(number: int, data: bytes) -> bytes:
-    """A length-delimited field (string, bytes or message)."""
-    return _varint(number << 3 | 2) + _varint(len(data)) + data
+    return _tag(number) + _varint(len(data)) + data
+
+
+_EVENT_ID, _OCCURRED_AT, _TRACEPARENT, _PAYLOAD = _tag(1), _tag(4), _tag(5), _tag(6)
 
 
 class Sealer:
@@ -75,19 +84,26 @@ class Sealer:
     def __init__(self, schema: Schema, producer: str) -> None:
         self._middle = _field(2, schema.type_name.encode()) + _field(3, schema.fingerprint.encode())
         self._end = _field(7, producer.encode()) if producer else b""
+        self._second = -1
+        self._seconds_field = b""
+        """`occurred_at.seconds` encoded, for `_second`: it changes once a second, not per event."""
 
     def seal(self, payload: bytes, traceparent: str = "", event_id: str = "") -> tuple[str, bytes]:
         """(event_id, the envelope's encoding) for `payload` (already serialized), occurring now."""
         event_id = event_id or new_event_id()
         seconds, nanos = divmod(time.time_ns(), 1_000_000_000)
-        stamp = (b"\x08" + _varint(seconds) if seconds else b"") + (
-            b"\x10" + _varint(nanos) if nanos else b""
-        )
-        parts = [_field(1, event_id.encode()), self._middle, _field(4, stamp)]
+        if seconds != self._second:
+            self._second = seconds
+            self._seconds_field = b"\x08" + _varint(seconds) if seconds else b""
+        stamp = self._seconds_field + (b"\x10" + _varint(nanos) if nanos else b"")
+        ident = event_id.encode()
+        parts = [_EVENT_ID, _varint(len(ident)), ident, self._middle]
+        parts += (_OCCURRED_AT, _varint(len(stamp)), stamp)
         if traceparent:
-            parts.append(_field(5, traceparent.encode()))
+            trace = traceparent.encode()
+            parts += (_TRACEPARENT, _varint(len(trace)), trace)
         if payload:
-            parts.append(_field(6, payload))
+            parts += (_PAYLOAD, _varint(len(payload)), payload)
         parts.append(self._end)
         return event_id, b"".join(parts)
 

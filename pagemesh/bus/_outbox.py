@@ -223,6 +223,7 @@ class Publisher:
         self.producer = producer
         self._schemas = {t: Schema.of(t) for t in types}
         self._sealers = {t: Sealer(schema, producer) for t, schema in self._schemas.items()}
+        self._type_of_topic = {topic_of(s.type_name): s.type_name for s in self._schemas.values()}
         self._outbox = Outbox.claim(outbox_dir, producer)
         self._confirmed = self._outbox.confirmed()
         self._wake = asyncio.Event()
@@ -297,7 +298,6 @@ class Publisher:
             event_id, value = envelope.event_id, envelope.SerializeToString()
         self._pending.append(Record(topic_of(schema.type_name), key, value))
         self.published += 1
-        event_published(schema.type_name)
         if not self._flush_scheduled:
             self._flush_scheduled = True
             try:
@@ -317,6 +317,7 @@ class Publisher:
         if append_at_once is not None and not self._outbox.backlog and append_at_once(pending):
             # Nothing waits in the outbox, so these cannot overtake anything: on the bus already.
             self.relayed += len(pending)
+            self._count_published(pending)
             return
         try:
             row = self._outbox.add(pending)
@@ -327,6 +328,7 @@ class Publisher:
                 f"{len(pending)} events could not be written to the outbox {self._outbox.path}: {error}"
             )
             return
+        self._count_published(pending)
         if self._in_memory + len(pending) <= _MEMORY_LIMIT:
             self._memory.append((row, pending))
             self._in_memory += len(pending)
@@ -335,6 +337,12 @@ class Publisher:
             self._in_memory = 0
             self._memory_after = row
         self._wake.set()
+
+    def _count_published(self, records: list[Record]) -> None:
+        """The published-events metric, once a flush's events are stored: per flush rather than per
+        event (0.55 us an event)."""
+        for topic, count in collections.Counter(record.topic for record in records).items():
+            event_published(self._type_of_topic[topic], count)
 
     def stats(self) -> dict[str, Any]:
         """Counters for `/statz`."""

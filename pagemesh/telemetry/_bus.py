@@ -2,7 +2,7 @@
 
 The bus code calls these; nothing here knows a broker:
 
-- `event_published(event_type)` after an event is durably published; the envelope's `traceparent` is
+- `event_published(event_type, count)` after an event is durably published; the envelope's `traceparent` is
   `current_traceparent()` at that moment (the page's context, when a page published it);
 - `consuming_event(group, event_type, event_id, traceparent)`: a context manager around handling one event,
   whose CONSUMER span continues the producer's trace and links to the producer's span; it counts the
@@ -42,10 +42,10 @@ __all__ = [
 OUTCOMES = ("processed", "duplicate", "failed")
 
 
-def event_published(event_type: str) -> None:
-    """Counts one event published."""
+def event_published(event_type: str, count: int = 1) -> None:
+    """Counts `count` events published."""
     if metrics_on():
-        labelled(BUS_PUBLISHED, event_type).inc()
+        labelled(BUS_PUBLISHED, event_type).inc(count)
 
 
 def event_dead_lettered(group: str, event_type: str) -> None:

@@ -21,6 +21,7 @@ import pytest
 import redis.asyncio as aioredis
 import redis.exceptions
 from aiokafka.errors import GroupAuthorizationFailedError, GroupLoadInProgressError
+from prometheus_client import REGISTRY
 
 import pagemesh.bus._outbox as outbox_module
 from pagemesh.bus import (
@@ -378,6 +379,11 @@ def _write_lock_held(path: Path | None) -> Iterator[None]:
         blocker.close()
 
 
+def _published_metric() -> float:
+    labels = {"event_type": events_pb2.ProductViewed.DESCRIPTOR.full_name}
+    return REGISTRY.get_sample_value("pagemesh_bus_published_total", labels) or 0.0
+
+
 def _outbox_rows(publisher: Publisher) -> int:
     with contextlib.closing(sqlite3.connect(publisher.outbox_path)) as db:
         rows: int = db.execute("SELECT count(*) FROM batches").fetchone()[0]
@@ -397,10 +403,12 @@ async def test_on_a_free_sqlite_bus_a_flush_writes_the_bus_file_and_a_held_lock_
         await publisher.start(wait=30)
         # Nothing waits in the outbox and the file's lock is free: the flush puts them on the bus itself,
         # one commit rather than the outbox's and then the relay's.
+        counted = _published_metric()
         for view in sent[:10]:
             publisher.publish(view, key=view.user_id)
         publisher.flush()
         assert (publisher.relayed, publisher.stats()["outbox_backlog"], _outbox_rows(publisher)) == (10, 0, 0)
+        assert _published_metric() - counted == 10
         # Another writer holds the lock: the publisher does not wait for it (the flush is back while the
         # lock is still held), the outbox keeps the events.
         with _write_lock_held(url.path):
@@ -408,6 +416,7 @@ async def test_on_a_free_sqlite_bus_a_flush_writes_the_bus_file_and_a_held_lock_
                 publisher.publish(view, key=view.user_id)
             publisher.flush()
             assert publisher.stats()["outbox_backlog"] == 20
+            assert _published_metric() - counted == 30  # stored in the outbox: published
             await asyncio.sleep(0.3)  # the relay keeps trying meanwhile
             assert (publisher.relayed, publisher.stats()["outbox_backlog"]) == (10, 20)
         # The lock is free again, but events wait in the outbox: new ones queue behind them, not ahead.
