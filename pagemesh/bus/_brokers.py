@@ -162,7 +162,7 @@ def redis_acl(passwords: Mapping[str, str]) -> list[str]:
         lines.append(
             user(
                 producer,
-                f"{events} +xadd +multi +exec +xinfo|groups +xpending +ping (~{REDIS_REGISTRY_KEY} +xrange)",
+                f"{events} +xadd +eval +xinfo|groups +xpending +ping (~{REDIS_REGISTRY_KEY} +xrange)",
             )
         )
     for consumer in CONSUMERS:

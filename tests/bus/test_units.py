@@ -151,9 +151,17 @@ async def test_each_redis_user_may_do_only_its_part(redis_bus: RunningBus) -> No
             aggregator.xadd("pagemesh:dlq:history", {"e": b""}),
             aggregator.xadd("pagemesh:schemas", {"subject": "x"}),
             aggregator.keys("*"),
+            aggregator.eval("return redis.call('XADD', KEYS[1], '*', 'e', '')", 1, "pagemesh:dlq:history"),
         ):
             with pytest.raises(redis.exceptions.NoPermissionError):
                 await denied
+        # It appends with a script, which runs with its permissions: no reaching past them from inside.
+        for script, keys in (
+            ("return redis.call('XADD', 'pagemesh:dlq:history', '*', 'e', '')", []),
+            ("return redis.call('XRANGE', KEYS[1], '-', '+')", [STREAM]),
+        ):
+            with pytest.raises(redis.exceptions.ResponseError, match=r"can't access|no permissions"):
+                await aggregator.eval(script, len(keys), *keys)
         # A consumer reads through its group and dead-letters into its own stream, and adds nothing else.
         await history.xadd(
             "pagemesh:dlq:history", {"e": b"", "topic": TOPIC, "reason": "t", "attempts": 1, "failed": 0}
@@ -188,8 +196,8 @@ async def test_each_redis_user_may_do_only_its_part(redis_bus: RunningBus) -> No
 
 
 async def test_a_reader_blocked_on_redis_gets_a_published_batch_in_one_read(redis_bus: RunningBus) -> None:
-    # Redis serves a blocked XREADGROUP after each command that adds to its stream: without MULTI/EXEC
-    # around a batch, the reader got its first event alone and lingered for the rest.
+    # Redis serves a blocked XREADGROUP after each command that adds to its stream: without a script (or
+    # MULTI/EXEC) around a batch, the reader got its first event alone and lingered for the rest.
     mark = marker()
     schema = Schema.of(events_pb2.ProductViewed)
     batch = [seal(view, schema, producer="aggregator") for view in views(mark, 10)]
