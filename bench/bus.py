@@ -60,6 +60,7 @@ from pagemesh.bus import (  # noqa: E402
     Publisher,
     RunningBus,
     kafka_client_options,
+    kafka_producer_options,
     parse_bus_url,
     start_private_bus,
     topic_of,
@@ -188,9 +189,8 @@ async def bare_publish(running: RunningBus, count: int) -> float:
             )
         finally:
             await admin.close()
-        producer = AIOKafkaProducer(
-            **kafka_client_options(url), acks="all", enable_idempotence=True, linger_ms=2
-        )
+        # The layer's producer settings (its batch size too): the same batching.
+        producer = AIOKafkaProducer(**kafka_producer_options(url))
         await producer.start()
         started = time.perf_counter()
         for first in range(0, count, BATCH):

@@ -37,7 +37,7 @@ from pagemesh.bus._errors import (
     SchemaError,
     UnregisteredSchemaError,
 )
-from pagemesh.bus._kafka import kafka_client_options
+from pagemesh.bus._kafka import kafka_client_options, kafka_producer_options
 from pagemesh.bus._kafka_users import KafkaAcl, kafka_acls, kafka_script, kafka_url
 from pagemesh.bus._mesh import CONSUMERS, MESH_EVENT_TYPES, PRODUCERS
 from pagemesh.bus._names import topic_of
@@ -89,6 +89,7 @@ __all__ = [
     "fingerprint_of",
     "kafka_acls",
     "kafka_client_options",
+    "kafka_producer_options",
     "kafka_script",
     "kafka_url",
     "message_class",
