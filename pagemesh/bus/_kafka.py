@@ -301,25 +301,24 @@ class KafkaBackend:
         await self._ensure_topics([r.topic for r in records])
         producer = await self._producer_started()
         with self._errors("append events"):
-            by_partition: dict[tuple[str, int], list[Record]] = {}
+            by_partition: dict[tuple[str, int], list[tuple[bytes | None, bytes]]] = {}
             partitions: dict[str, list[int]] = {}
-            for record in records:
-                if record.topic not in partitions:
-                    partitions[record.topic] = sorted(await producer.partitions_for(record.topic))
-                key = record.key.encode() or None
-                every = partitions[record.topic]
-                partition = _PARTITIONER(key, every, every)
-                by_partition.setdefault((record.topic, partition), []).append(record)
+            for topic, key_text, value in records:
+                if topic not in partitions:
+                    partitions[topic] = sorted(await producer.partitions_for(topic))
+                key = key_text.encode() or None
+                partition = _PARTITIONER(key, partitions[topic], partitions[topic])
+                by_partition.setdefault((topic, partition), []).append((key, value))
             sent = []
             for (topic, partition), in_partition in by_partition.items():
                 batch = producer.create_batch()
-                for record in in_partition:
-                    key = record.key.encode() or None
-                    if batch.append(key=key, value=record.value, timestamp=None) is None:  # full
+                for key, value in in_partition:
+                    # A full batch refuses the record (None); an empty one takes any record.
+                    if batch.append(key=key, value=value, timestamp=None) is None:
                         batch.close()
                         sent.append(await producer.send_batch(batch, topic, partition=partition))
                         batch = producer.create_batch()
-                        batch.append(key=key, value=record.value, timestamp=None)
+                        batch.append(key=key, value=value, timestamp=None)
                 batch.close()
                 sent.append(await producer.send_batch(batch, topic, partition=partition))
             await asyncio.gather(*sent)

@@ -32,6 +32,7 @@ from pagemesh.bus import (
     Event,
     PoisonEventError,
     Publisher,
+    Record,
     RunningBus,
     Schema,
     Sealer,
@@ -653,3 +654,29 @@ async def test_a_relay_with_a_backlog_lets_the_rest_of_its_process_run_between_b
     # the relay shipped the whole backlog before it ran once.
     assert max(steps) <= 500
     assert len(steps) >= 4
+
+
+async def test_kafka_appends_batches_larger_than_one_request_in_order_per_key(kafka_bus: RunningBus) -> None:
+    # 1,000 records of 2 KiB over 4 partitions: about 500 KiB a partition, more than one record batch
+    # (256 KiB) holds, so each partition's records go in two batches or more.
+    topic, mark = f"batches-{marker()}", marker()
+    keys = [f"u-{n}" for n in range(7)]
+    sent = [Record(topic, keys[n % 7], f"{mark}:{n:04d}:".encode().ljust(2048, b".")) for n in range(1000)]
+    bus = await Bus.connect(kafka_bus.url)
+    try:
+        await bus.backend.append(sent)
+        subscription = await bus.backend.subscribe(f"g-{mark}", "c", [topic])
+        received: list[bytes] = []
+        deadline = time.monotonic() + 60
+        while len(received) < len(sent) and time.monotonic() < deadline:
+            deliveries = await subscription.fetch(1000, 1.0)
+            received += [d.value for d in deliveries]
+            await subscription.ack(deliveries)
+        await subscription.close()
+    finally:
+        await bus.close()
+    assert sorted(received) == sorted(r.value for r in sent)
+    for key in keys:  # each key's records in the order they were appended
+        mine = [r.value for r in sent if r.key == key]
+        of_key = set(mine)
+        assert [value for value in received if value in of_key] == mine
