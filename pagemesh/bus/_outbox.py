@@ -223,7 +223,8 @@ class Publisher:
         self.producer = producer
         self._schemas = {t: Schema.of(t) for t in types}
         self._sealers = {t: Sealer(schema, producer) for t, schema in self._schemas.items()}
-        self._type_of_topic = {topic_of(s.type_name): s.type_name for s in self._schemas.values()}
+        self._topics = {t: topic_of(schema.type_name) for t, schema in self._schemas.items()}
+        self._type_of_topic = {self._topics[t]: schema.type_name for t, schema in self._schemas.items()}
         self._outbox = Outbox.claim(outbox_dir, producer)
         self._confirmed = self._outbox.confirmed()
         self._wake = asyncio.Event()
@@ -296,7 +297,7 @@ class Publisher:
                 payload, schema, producer=self.producer, traceparent=traceparent, occurred_at=occurred_at
             )
             event_id, value = envelope.event_id, envelope.SerializeToString()
-        self._pending.append(Record(topic_of(schema.type_name), key, value))
+        self._pending.append(Record(self._topics[type(payload)], key, value))
         self.published += 1
         if not self._flush_scheduled:
             self._flush_scheduled = True

@@ -62,7 +62,9 @@ end
 return (#ARGV - 1) / 2
 """
 """A relay's batch: ARGV is `maxlen`, then (the record's stream as an index into KEYS, its envelope) per
-record. Every stream is declared in KEYS, so the ACL checks the user may write each before it runs."""
+record. Every stream is declared in KEYS, so the ACL checks the user may write each before it runs. Sent
+whole with `EVAL` (Redis keeps it compiled, by its hash): `EVALSHA` would need the right to load scripts
+and a retry after every restart, which forgets them."""
 
 
 class RedisBackend:

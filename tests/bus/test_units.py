@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -583,6 +583,22 @@ def test_a_restarted_redis_keeps_transactional_appends_and_group_reads(tmp_path:
         running.stop()
 
 
+@contextlib.asynccontextmanager
+async def _a_task_yielding_each_turn(step: Callable[[], object]) -> AsyncIterator[None]:
+    """Another task of the process, calling `step()` at each turn of the event loop it gets."""
+
+    async def run() -> None:
+        while True:
+            step()
+            await asyncio.sleep(0)
+
+    task = asyncio.ensure_future(run())
+    try:
+        yield
+    finally:
+        task.cancel()
+
+
 async def test_a_consumer_with_a_backlog_lets_the_rest_of_its_process_run_between_batches(
     sqlite_bus: RunningBus, tmp_path: Path
 ) -> None:
@@ -605,20 +621,14 @@ async def test_a_consumer_with_a_backlog_lets_the_rest_of_its_process_run_betwee
         handled += sum(1 for e in events if e.payload.request_id.startswith(mark))
         turns.append("b")
 
-    async def other_work() -> None:
-        while True:
-            turns.append(" ")
-            await asyncio.sleep(0)
-
     # A new group starts from the oldest event: this test's 1,000 and the session's others before them.
     consumer = Consumer(url, group=f"backlog-{mark}", types=[events_pb2.ProductViewed], handle=handle)
-    other = asyncio.ensure_future(other_work())
-    consumer.start()
-    try:
-        await eventually(lambda: handled == 1000, what="the backlog consumed")
-    finally:
-        await consumer.stop()
-        other.cancel()
+    async with _a_task_yielding_each_turn(lambda: turns.append(" ")):
+        consumer.start()
+        try:
+            await eventually(lambda: handled == 1000, what="the backlog consumed")
+        finally:
+            await consumer.stop()
     assert turns.count("b") >= 20
     # Before, every batch of the backlog was handled before the other task ran once.
     assert max(len(run) for run in "".join(turns).split()) == 1
@@ -631,23 +641,16 @@ async def test_a_relay_with_a_backlog_lets_the_rest_of_its_process_run_between_b
     publisher = Publisher(url, producer="p", outbox_dir=tmp_path, types=[events_pb2.ProductViewed])
     await publisher.start(wait=30)
     seen: list[int] = []
-
-    async def other_work() -> None:
-        while True:
-            seen.append(publisher.relayed)
-            await asyncio.sleep(0)
-
-    other = asyncio.ensure_future(other_work())
     try:
-        # The bus was locked for a while: 2,000 events in 20 flushes wait in the outbox.
-        with _write_lock_held(url.path):
-            for n, view in enumerate(views(marker(), 2000)):
-                publisher.publish(view, key=view.user_id)
-                if n % 100 == 99:
-                    publisher.flush()
-        await eventually(lambda: publisher.relayed == 2000, what="the outbox shipped")
+        async with _a_task_yielding_each_turn(lambda: seen.append(publisher.relayed)):
+            # The bus was locked for a while: 2,000 events in 20 flushes wait in the outbox.
+            with _write_lock_held(url.path):
+                for n, view in enumerate(views(marker(), 2000)):
+                    publisher.publish(view, key=view.user_id)
+                    if n % 100 == 99:
+                        publisher.flush()
+            await eventually(lambda: publisher.relayed == 2000, what="the outbox shipped")
     finally:
-        other.cancel()
         await publisher.close()
     steps = [later - earlier for earlier, later in itertools.pairwise(seen) if later != earlier]
     # Shipped in batches of about 500 (whole flushes), the other task running between them; before,
