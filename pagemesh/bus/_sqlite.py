@@ -11,7 +11,8 @@ and the consumers' deduplication absorbs the events of it that were applied alre
 
 Consumers wait for new events on an abstract UNIX datagram socket each (listed in the `wakers` table),
 to which every append sends one empty datagram after its commit: delivery is prompt without polling the
-file, and a poll every second covers a lost datagram and leases that expire.
+file, and a poll every second covers a lost datagram and leases that expire. The socket is watched only
+while its consumer waits: one busy with a batch, or lingering after it, finds the pokes at its next look.
 
 SQLite calls run on the event loop's thread, and never wait for the file's write lock there: the busy
 timeout is 0, and a transaction that finds the lock taken is retried after an asynchronous pause (0.5 ms,
@@ -108,8 +109,10 @@ _LOCK_PATIENCE = 10.0
 class _Waker:
     """An abstract UNIX datagram socket that appends poke when they commit.
 
-    Its reader stays registered with the event loop: a poke is drained as it arrives and leaves a flag,
-    so the owner can tell, without a transaction, whether anything was appended since it last looked.
+    The event loop watches the socket only while its owner waits for a poke: a consumer handling a batch,
+    or lingering after one, is not woken by each append meanwhile (at a page's rate that was a wake-up per
+    page view in each consuming service). Those pokes wait in the socket (a few at most: a sender finding
+    its queue full knows a poke is waiting) and `take_poke` reads them when the owner looks again.
     """
 
     def __init__(self, namespace: str, label: str) -> None:
@@ -119,9 +122,7 @@ class _Waker:
         self.name = f"\0pagemesh-bus:{namespace}:{suffix}".encode()[:107]
         self.sock.bind(self.name)
         self._poked = False
-        self._waiter: asyncio.Future[None] | None = None
         self._loop = asyncio.get_running_loop()
-        self._loop.add_reader(self.sock.fileno(), self._readable)
 
     def _drain(self) -> bool:
         got = False
@@ -134,29 +135,27 @@ class _Waker:
                 return got
             got = True
 
-    def _readable(self) -> None:
-        self._poked = self._drain() or self._poked
-        if self._poked and self._waiter is not None and not self._waiter.done():
-            self._waiter.set_result(None)
-
     def take_poke(self) -> bool:
-        """Whether a poke came since the last call (look at the file before waiting again); reads the
-        socket too, so the answer does not depend on the event loop having run since."""
+        """Whether a poke came since the last call (look at the file before waiting again)."""
         poked = self._drain() or self._poked
         self._poked = False
         return poked
 
     async def wait(self, seconds: float) -> bool:
         """Returns True when poked (now or already), False after `seconds` without a poke."""
+        self._poked = self._drain() or self._poked
         if self._poked:
             return True
-        waiter = self._waiter = self._loop.create_future()
+        waiter = self._loop.create_future()
+        descriptor = self.sock.fileno()
+        self._loop.add_reader(descriptor, _settle, waiter)
         timer = self._loop.call_later(seconds, _settle, waiter)
         try:
             await waiter
         finally:
             timer.cancel()
-            self._waiter = None
+            self._loop.remove_reader(descriptor)
+        self._poked = self._drain()
         return self._poked
 
     def close(self) -> None:

@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -46,6 +47,7 @@ from pagemesh.bus import (
     topic_of,
 )
 from pagemesh.bus._kafka import _until_ready
+from pagemesh.bus._sqlite import _Waker
 from pagemesh.events.v1 import events_pb2
 from pagemesh.runtime import free_port, pagemesh_command, spawn, tied_command
 from tests.bus.events import eventually, marker, views
@@ -397,6 +399,46 @@ def _outbox_rows(publisher: Publisher) -> int:
     with contextlib.closing(sqlite3.connect(publisher.outbox_path)) as db:
         rows: int = db.execute("SELECT count(*) FROM batches").fetchone()[0]
     return rows
+
+
+async def test_a_sqlite_consumer_is_woken_by_appends_only_while_it_waits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A consumer handling a batch, or lingering after one, is not woken by each append meanwhile (at a
+    page's rate that was a wake-up per page view in each consuming service); the pokes wait for its next
+    look, and one that comes while it waits wakes it at once."""
+    waker = _Waker(marker(), "group")
+    reads: list[int] = []
+    drain = waker._drain
+    monkeypatch.setattr(waker, "_drain", lambda: reads.append(1) or drain())
+    sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sender.setblocking(False)
+
+    def poke() -> None:
+        with contextlib.suppress(BlockingIOError):  # its queue is full: a poke waits already
+            sender.sendto(b"!", waker.name)
+
+    try:
+        for _ in range(20):  # more than the socket queues
+            poke()
+        await asyncio.sleep(0.05)  # the event loop runs meanwhile
+        assert reads == []
+        assert (waker.take_poke(), waker.take_poke()) == (True, False)
+        poke()
+        assert await waker.wait(5.0)  # one waiting already: no wait
+        assert waker.take_poke()
+        started = time.monotonic()
+        assert not await waker.wait(0.05)
+        asyncio.get_running_loop().call_later(0.05, poke)
+        assert await waker.wait(5.0)
+        assert time.monotonic() - started < 1.0
+        reads.clear()
+        poke()
+        await asyncio.sleep(0.05)  # after the wait, appends no longer wake it
+        assert reads == []
+    finally:
+        sender.close()
+        waker.close()
 
 
 async def test_on_a_free_sqlite_bus_a_flush_writes_the_bus_file_and_a_held_lock_sends_it_to_the_outbox(
