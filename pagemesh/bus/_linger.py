@@ -14,6 +14,15 @@ a whole `gather` from fetch to fetch, counting the time spent handling, was meas
 not kept (docs/benchmarks.md, "Wave 2, fifth pass"): with `gather` 5 it raised the end-to-end p99 at
 1,000 events a second to 9.4 ms; with `gather` 3 it kept that but cost more pages/s under saturation,
 where handling a batch takes longer and this rule's waits are longer with it.
+
+While the host's CPUs are contended, prompt delivery costs what other processes are waiting for: a
+consumer sharing two cores with the page path spent about 250 us of CPU an event in batches of 2.5. So
+`gather` and `linger` grow with the host's CPU pressure (`pagemesh.bus._pressure`): not at all up to a
+share of 0.2 of the time with some task waiting for a CPU (an idle host, or the bus benchmark at 1,000
+events a second: 0.02-0.05), up to `pressure` times (8 by default: 40 events, 200 ms) when some task always
+waits. Serving one page at a time on this machine the share is about 0.55 (six backends answer each page
+at once), so about 20 events and 100 ms: the consuming services' CPU per page fell from about 550 us above
+a mesh without events to about 100 (docs/benchmarks.md, "Wave 2, eighth pass").
 """
 
 from __future__ import annotations
@@ -21,21 +30,31 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from pagemesh.bus._pressure import host_cpu_pressure
 from pagemesh.bus._url import BusOptions
 
 __all__ = ["Linger"]
 
 _SMOOTHING = 0.3
 """How far each batch moves the rate estimate."""
+_CALM = 0.2
+"""Below this share of time with some task waiting for a CPU, batches are as `gather` and `linger` say."""
 
 
 class Linger:
     """The wait after each batch, from the batches' sizes and the time between them."""
 
-    def __init__(self, options: BusOptions, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        options: BusOptions,
+        clock: Callable[[], float] = time.monotonic,
+        pressure: Callable[[], float] | None = None,
+    ) -> None:
         self._gather = options.gather
         self._most = options.linger
+        self._boost = options.pressure
         self._clock = clock
+        self._pressure = pressure or host_cpu_pressure().share
         self._last = 0.0
         self.rate = 0.0
         """Events a second, as recent batches arrived."""
@@ -48,8 +67,18 @@ class Linger:
             rate = count / elapsed
             self.rate = rate if not self.rate else self.rate + _SMOOTHING * (rate - self.rate)
         self._last = now
-        if count >= self._gather or self._most <= 0:
+        scale = self.scale()
+        gather, most = self._gather * scale, self._most * scale
+        if count >= gather or most <= 0:
             return 0.0
         if self.rate <= 0:
-            return self._most
-        return min(self._most, (self._gather - count) / self.rate)
+            return most
+        return min(most, (gather - count) / self.rate)
+
+    def scale(self) -> float:
+        """How many times `gather` and `linger` the host's CPU pressure allows now: 1 while calm, up to
+        the `pressure` option when some task waits for a CPU all the time."""
+        if self._boost <= 1:
+            return 1.0
+        contended = (self._pressure() - _CALM) / (1 - _CALM)
+        return 1.0 + (self._boost - 1) * max(0.0, contended)

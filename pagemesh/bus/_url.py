@@ -19,7 +19,11 @@ Options go in the query string of any of them, e.g. `redis://127.0.0.1:6379/0?ma
   relay) waits about as long as the missing events take to arrive at the recent rate, at most `linger`
   seconds, so that at a trickle each fetch, store transaction and acknowledgement serves several events
   (`pagemesh.bus._linger`); it adds at most `linger` to an event's delivery time, and a few
-  milliseconds at 1,000 events a second.
+  milliseconds at 1,000 events a second;
+- `pressure` (8): while the host's CPUs are contended (Linux's pressure stall information: the share of
+  time some task waited for a CPU, above 0.2), `gather` and `linger` grow with it, up to this many times
+  when some task always waits, so the bus takes less of a busy host's CPU (larger batches) for later
+  delivery (at most `linger` times `pressure`); 1 turns it off.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ class BusOptions:
     partitions: int = 4
     gather: int = 5
     linger: float = 0.025
+    pressure: float = 8.0
 
 
 _MINIMUMS: dict[str, float] = {
@@ -57,6 +62,7 @@ _MINIMUMS: dict[str, float] = {
     "partitions": 1,
     "gather": 1,
     "linger": 0.0,
+    "pressure": 1.0,
 }
 
 

@@ -410,7 +410,12 @@ async def test_a_sqlite_consumer_is_woken_by_appends_only_while_it_waits(
     waker = _Waker(marker(), "group")
     reads: list[int] = []
     drain = waker._drain
-    monkeypatch.setattr(waker, "_drain", lambda: reads.append(1) or drain())
+
+    def counted_drain() -> bool:
+        reads.append(1)
+        return drain()
+
+    monkeypatch.setattr(waker, "_drain", counted_drain)
     sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sender.setblocking(False)
 
