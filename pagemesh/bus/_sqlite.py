@@ -121,7 +121,6 @@ class _Waker:
         suffix = f"{label}:{os.getpid()}:{id(self):x}"
         self.name = f"\0pagemesh-bus:{namespace}:{suffix}".encode()[:107]
         self.sock.bind(self.name)
-        self._poked = False
         self._loop = asyncio.get_running_loop()
 
     def _drain(self) -> bool:
@@ -135,16 +134,22 @@ class _Waker:
                 return got
             got = True
 
+    def _waiting(self) -> bool:
+        """Whether a poke waits in the socket (it stays there)."""
+        try:
+            self.sock.recv(1, socket.MSG_PEEK)
+        except OSError:  # BlockingIOError: none
+            return False
+        return True
+
     def take_poke(self) -> bool:
         """Whether a poke came since the last call (look at the file before waiting again)."""
-        poked = self._drain() or self._poked
-        self._poked = False
-        return poked
+        return self._drain()
 
     async def wait(self, seconds: float) -> bool:
-        """Returns True when poked (now or already), False after `seconds` without a poke."""
-        self._poked = self._drain() or self._poked
-        if self._poked:
+        """Returns True when poked (now or already), False after `seconds` without a poke; the poke
+        stays for `take_poke`."""
+        if self._waiting():
             return True
         waiter = self._loop.create_future()
         descriptor = self.sock.fileno()
@@ -155,8 +160,7 @@ class _Waker:
         finally:
             timer.cancel()
             self._loop.remove_reader(descriptor)
-        self._poked = self._drain()
-        return self._poked
+        return self._waiting()
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
